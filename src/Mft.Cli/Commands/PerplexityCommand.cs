@@ -1,0 +1,30 @@
+using Mft.Data;
+using Mft.Evaluation;
+using Mft.Models;
+using Mft.Runtime;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Mft.Cli.Commands;
+
+/// <summary><c>mft perplexity</c>: token-level perplexity of a model over a text or JSONL file.</summary>
+public sealed class PerplexityCommand : Command<PerplexitySettings>
+{
+    public override int Execute(CommandContext context, PerplexitySettings s, CancellationToken cancellationToken)
+    {
+        TorchRuntime.SetThreads(s.Threads);
+        var samples = SampleReader.Read(s.Data, s.Lines ? TextSplit.Lines : TextSplit.BlankLines);
+        using var pretrained = PretrainedModel.Open(s.Model, s.Device);
+        int ctx = s.Context == 0 ? pretrained.Model.Config.MaxPositions : s.Context;
+        if (ctx > pretrained.Model.Config.MaxPositions)
+            throw new MftException($"--context {ctx} exceeds the model's max_position_embeddings ({pretrained.Model.Config.MaxPositions})");
+        var encoded = samples.Select(x => SampleEncoder.Encode(pretrained.Tokenizer, x)).ToList();
+        var result = Perplexity.Evaluate(pretrained.Model, encoded.Select(e => e.Ids), ctx, s.Stride, s.BatchSize,
+            encoded.Select(e => e.ScoreMask).ToList());
+        var table = new Table().AddColumns("file", "documents", "tokens scored", "mean NLL (nats)", "perplexity");
+        table.AddRow(Markup.Escape(s.Data), samples.Count.ToString(), result.Tokens.ToString(),
+            result.MeanNll.ToString("F4"), result.Perplexity.ToString("F3"));
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}

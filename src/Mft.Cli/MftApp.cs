@@ -1,0 +1,37 @@
+using Mft.Cli.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Mft.Cli;
+
+/// <summary>The <c>mft</c> command line: registers commands and turns errors into one clear message.</summary>
+public static class MftApp
+{
+    public static int Run(string[] args)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("mft");
+            config.AddCommand<GenerateCommand>("generate").WithDescription("Continue a prompt with a model.");
+            config.AddCommand<PerplexityCommand>("perplexity").WithDescription("Token-level perplexity of a model over a file.");
+            config.SetExceptionHandler((ex, _) => Report(ex, args.Contains("--verbose")));
+        });
+        return app.Run(args);
+    }
+
+    private static int Report(Exception ex, bool verbose)
+    {
+        var inner = ex is CommandRuntimeException or CommandParseException ? ex : Unwrap(ex);
+        Console.Error.WriteLine($"error: {inner.Message}");
+        if (verbose) Console.Error.WriteLine(inner);
+        return inner is MftException or CommandAppException ? 2 : 1;
+    }
+
+    private static Exception Unwrap(Exception ex)
+    {
+        while (ex is System.Reflection.TargetInvocationException or AggregateException && ex.InnerException is not null)
+            ex = ex.InnerException;
+        return ex;
+    }
+}

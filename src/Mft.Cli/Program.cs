@@ -1,0 +1,3 @@
+using Mft.Cli;
+
+return MftApp.Run(args);

@@ -1,0 +1,83 @@
+using Mft.Models;
+using static TorchSharp.torch;
+
+namespace Mft.Evaluation;
+
+/// <summary>
+/// Token-level perplexity of a model over tokenized documents. A document longer than the context is scored
+/// with a sliding window (Hugging Face's "perplexity of fixed-length models" recipe): windows of
+/// <c>context</c> tokens advance by <c>stride</c>, and each token is scored once, with as much left context as
+/// the window gives it. Windows are batched (right-padded; padding is never scored).
+/// </summary>
+public static class Perplexity
+{
+    /// <summary>A stretch of a document to run, and the positions in it whose next-token predictions are scored.</summary>
+    public sealed record Window(int[] Ids, int[] ScoreMask);
+
+    public static PerplexityResult Evaluate(CausalLM model, IEnumerable<int[]> documents, int context, int stride = 0, int batchSize = 8,
+        IReadOnlyList<int[]>? scoreMasks = null)
+    {
+        var windows = documents.SelectMany((d, i) => Windows(d, context, stride <= 0 ? context / 2 : stride, scoreMasks?[i])).ToList();
+        return Evaluate(model, windows, batchSize);
+    }
+
+    public static PerplexityResult Evaluate(CausalLM model, IReadOnlyList<Window> windows, int batchSize)
+    {
+        var device = model.OutputWeight.device;
+        bool wasTraining = model.training;
+        model.eval();
+        double total = 0;
+        long count = 0;
+        try
+        {
+            using var _ = no_grad();
+            foreach (var batch in windows.Chunk(Math.Max(1, batchSize)))
+            {
+                using var scope = NewDisposeScope();
+                int len = batch.Max(w => w.Ids.Length);
+                var ids = new long[batch.Length * len];
+                var mask = new float[batch.Length * len];
+                for (int b = 0; b < batch.Length; b++)
+                    for (int t = 0; t < batch[b].Ids.Length; t++)
+                    {
+                        ids[b * len + t] = batch[b].Ids[t];
+                        mask[b * len + t] = batch[b].ScoreMask[t];
+                    }
+                var input = tensor(ids, [batch.Length, len], device: device);                          // (B, T)
+                var scored = tensor(mask, [batch.Length, len], device: device)[.., 1..];                 // (B, T-1) target mask
+                var logits = model.Forward(input)[.., ..^1].to_type(ScalarType.Float32);                  // (B, T-1, V)
+                var logp = nn.functional.log_softmax(logits, -1);
+                var targetLogp = logp.gather(-1, input[.., 1..].unsqueeze(-1)).squeeze(-1);               // (B, T-1)
+                total += -(targetLogp * scored).sum().item<float>();
+                count += (long)scored.sum().item<float>();
+            }
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+        return new PerplexityResult(total, count);
+    }
+
+    /// <summary>
+    /// Cuts a document into windows. Token i (i &gt;= 1) is scored as the prediction from position i-1;
+    /// <paramref name="scoreMask"/> (per token, 1 = score) restricts which tokens count, e.g. completions only.
+    /// </summary>
+    public static IEnumerable<Window> Windows(int[] doc, int context, int stride, int[]? scoreMask = null)
+    {
+        if (context < 2) throw new ArgumentOutOfRangeException(nameof(context), "context must be at least 2");
+        stride = Math.Clamp(stride, 1, context - 1);
+        if (doc.Length < 2) yield break;
+        int scoredUpTo = 1;                                   // tokens [1, scoredUpTo) already scored
+        for (int begin = 0; ; begin += stride)
+        {
+            int end = Math.Min(begin + context, doc.Length);
+            var ids = doc[begin..end];
+            var mask = new int[ids.Length];
+            for (int i = Math.Max(scoredUpTo, begin + 1); i < end; i++) mask[i - begin] = scoreMask?[i] ?? 1;
+            scoredUpTo = end;
+            yield return new Window(ids, mask);
+            if (end == doc.Length) yield break;
+        }
+    }
+}

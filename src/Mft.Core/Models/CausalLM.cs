@@ -1,0 +1,51 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mft.Models;
+
+/// <summary>
+/// A causal language model as Mft uses it: token ids in, final hidden states and logits out, with an optional
+/// KV cache. Parameter names equal the Hugging Face state-dict keys of the family, so checkpoints load with no
+/// mapping table. <see cref="ForwardHidden"/> and <see cref="Logits"/> are separate so that losses can project
+/// to the vocabulary chunk by chunk.
+/// </summary>
+public abstract class CausalLM : nn.Module
+{
+    protected CausalLM(string name) : base(name) { }
+
+    public abstract ModelConfig Config { get; }
+
+    /// <summary>Final (normalised) hidden states, (B, T, C). Positions continue after the cache's length.</summary>
+    public abstract Tensor ForwardHidden(Tensor inputIds, KvCache? cache = null);
+
+    /// <summary>The output projection's weight, (V, C): logits = hidden @ W^T.</summary>
+    public abstract Tensor OutputWeight { get; }
+
+    /// <summary>Projects hidden states (…, C) to logits (…, V).</summary>
+    public Tensor Logits(Tensor hidden) => nn.functional.linear(hidden, OutputWeight);
+
+    /// <summary>Logits for every position, (B, T, V).</summary>
+    public Tensor Forward(Tensor inputIds, KvCache? cache = null) => Logits(ForwardHidden(inputIds, cache));
+
+    /// <summary>Checkpoint keys that may be present in a file but have no parameter here (buffers, tied heads).</summary>
+    public virtual bool IsIgnorableCheckpointKey(string key) => false;
+
+    /// <summary>Other names under which a parameter may be stored (e.g. GPT-2 without the "transformer." prefix).</summary>
+    public virtual IEnumerable<string> CheckpointKeysFor(string parameterName) => [parameterName];
+
+    public KvCache NewCache() => new(Config.NumLayers);
+
+    /// <summary>Initialises weights as Hugging Face does for a fresh model: normal(0, std) matrices, zero biases, unit norms.</summary>
+    public void InitializeWeights(double std = 0.02)
+    {
+        using var _ = no_grad();
+        foreach (var (name, p) in named_parameters())
+        {
+            if (name.EndsWith("bias", StringComparison.Ordinal)) p.zero_();
+            else if (p.dim() == 1) p.fill_(1.0);
+            else p.normal_(0, std);
+        }
+    }
+
+    public long ParameterCount() => parameters().Sum(p => p.NumberOfElements);
+}

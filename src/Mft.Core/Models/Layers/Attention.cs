@@ -1,0 +1,23 @@
+using static TorchSharp.torch;
+
+namespace Mft.Models.Layers;
+
+/// <summary>Scaled dot-product attention over (B, H, T, hd) heads, with grouped-query key/value sharing.</summary>
+public static class Attention
+{
+    /// <summary>
+    /// q (B, H, T, hd), k and v (B, H_kv, T_k, hd); each key/value head serves H / H_kv consecutive query heads,
+    /// as in Hugging Face's repeat_kv. mask: null for plain causal attention, else boolean (T, T_k).
+    /// </summary>
+    public static Tensor Scaled(Tensor q, Tensor k, Tensor v, Tensor? mask)
+    {
+        long groups = q.shape[1] / k.shape[1];
+        if (groups > 1)
+        {
+            k = k.repeat_interleave(groups, 1);                                // (B, H, T_k, hd)
+            v = v.repeat_interleave(groups, 1);
+        }
+        bool causal = mask is null && q.shape[2] > 1;
+        return nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, causal);  // (B, H, T, hd)
+    }
+}

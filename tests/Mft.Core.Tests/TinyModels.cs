@@ -1,0 +1,39 @@
+using System.Text.Json.Nodes;
+using Mft.Models;
+using static TorchSharp.torch;
+
+namespace Mft.Tests;
+
+/// <summary>Small models for tests, built from config.json text as a user's directory would give it.</summary>
+public static class TinyModels
+{
+    public static string LlamaJson(string modelType = "llama", int heads = 4, int kvHeads = 2, bool tied = false,
+        bool attentionBias = false, int? slidingWindow = null, int vocab = 61, int hidden = 32, int layers = 2) =>
+        $$"""
+        {"model_type": "{{modelType}}", "vocab_size": {{vocab}}, "hidden_size": {{hidden}}, "intermediate_size": 44,
+         "num_hidden_layers": {{layers}}, "num_attention_heads": {{heads}}, "num_key_value_heads": {{kvHeads}},
+         "max_position_embeddings": 64, "rms_norm_eps": 1e-5, "rope_theta": 500.0, "tie_word_embeddings": {{(tied ? "true" : "false")}},
+         "attention_bias": {{(attentionBias ? "true" : "false")}}{{(slidingWindow is int w ? $", \"sliding_window\": {w}" : "")}},
+         "bos_token_id": 1, "eos_token_id": 2}
+        """;
+
+    public static string Gpt2Json(int vocab = 61, int embd = 32, int layers = 2, int heads = 4) =>
+        $$"""{"model_type": "gpt2", "vocab_size": {{vocab}}, "n_embd": {{embd}}, "n_layer": {{layers}}, "n_head": {{heads}}, "n_positions": 64, "layer_norm_epsilon": 1e-5, "bos_token_id": 0, "eos_token_id": 0}""";
+
+    public static ModelConfig Config(string json) => ModelConfig.Parse((JsonObject)JsonNode.Parse(json)!, "test/config.json");
+
+    /// <summary>A model whose every parameter (norm weights and biases too) is random, so nothing is trivially 0 or 1.</summary>
+    public static CausalLM Random(string json, long seed = 1234)
+    {
+        var model = ModelFactory.Create(Config(json));
+        manual_seed(seed);
+        using (no_grad())
+            foreach (var p in model.parameters())
+                p.copy_(randn_like(p) * (p.dim() == 1 ? 0.3 : 0.2) + (p.dim() == 1 ? 1.0 : 0.0));
+        model.eval();
+        return model;
+    }
+
+    public static Dictionary<string, Tensor> Weights(CausalLM model) =>
+        model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+}
