@@ -1,0 +1,48 @@
+using static TorchSharp.torch;
+
+namespace Mft.Objectives;
+
+/// <summary>
+/// KL(q ‖ s) for q = (1 - m) p + m onehot(y), computed per token without building q:
+/// KL(q ‖ s) = (1 - m) CE(p, s) + m NLL_s(y) - H(q), where H(q) is a per-token constant of the teacher
+/// (it does not change gradients but makes the value a true KL, so that m = 1 gives exactly cross-entropy
+/// and q = s gives 0). Temperature T divides both logits; the loss is multiplied by T².
+/// Holds three (N, V) tensors at once: student log-probs, teacher log-probs, teacher probs.
+/// </summary>
+public static class CorrectedDistillationLoss
+{
+    /// <summary>Per-token KL (N,), times T².</summary>
+    public static Tensor PerToken(Tensor studentLogits, Tensor teacherLogProbs, Tensor labels, Tensor mix, double temperature)
+    {
+        var logS = nn.functional.log_softmax(temperature == 1 ? studentLogits : studentLogits / temperature, -1);  // (N, V)
+        var p = teacherLogProbs.exp();                                                                            // (N, V)
+        var crossEntropy = -(p * logS).sum(-1);                                                                   // (N,)
+        var nll = -logS.gather(-1, labels.unsqueeze(-1)).squeeze(-1);                                             // (N,)
+        var entropy = CorrectedEntropy(p, teacherLogProbs, labels, mix);                                          // (N,)
+        var kl = (1.0 - mix) * crossEntropy + mix * nll - entropy;
+        return temperature == 1 ? kl : kl * (temperature * temperature);
+    }
+
+    /// <summary>log softmax(teacher / T) without gradient.</summary>
+    public static Tensor TeacherLogProbs(Tensor teacherLogits, double temperature)
+    {
+        using var _ = no_grad();
+        return nn.functional.log_softmax(temperature == 1 ? teacherLogits : teacherLogits / temperature, -1);
+    }
+
+    /// <summary>H(q) from p, log p, y and m: the off-label mass is (1 - m) p, the label gets (1 - m) p[y] + m.</summary>
+    private static Tensor CorrectedEntropy(Tensor p, Tensor logP, Tensor labels, Tensor mix)
+    {
+        using var _ = no_grad();
+        var pLogP = (p * logP).sum(-1);                                                                           // (N,) = -H(p)
+        var logPy = logP.gather(-1, labels.unsqueeze(-1)).squeeze(-1);
+        var py = logPy.exp();
+        var keep = 1.0 - mix;                                                                                     // (N,)
+        var offLabelP = (1.0 - py).clamp_min(0.0);
+        var logKeep = where(keep > 0, keep.clamp_min(1e-30).log(), zeros_like(keep));
+        var offLabel = keep * (pLogP - py * logPy + logKeep * offLabelP);                                         // Σ_{v≠y} q log q
+        var qy = keep * py + mix;
+        var label = where(qy > 0, qy * qy.clamp_min(1e-30).log(), zeros_like(qy));
+        return -(offLabel + label);
+    }
+}

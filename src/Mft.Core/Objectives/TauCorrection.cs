@@ -1,0 +1,50 @@
+using static TorchSharp.torch;
+
+namespace Mft.Objectives;
+
+/// <summary>
+/// The minifinetuning correction (arXiv 2506.15702): per token, how far the teacher's distribution p is moved
+/// toward the one-hot label y, as a mixing weight m in [0, 1] with q = (1 - m) p + m onehot(y).
+/// With a = argmax p: if a != y, m = (p[a] - p[y] + tau) / (1 + p[a] - p[y]), which makes q[y] exceed q[a] by
+/// exactly tau; if a == y, the label's probability is raised to c = min-capped p[y] + tau (c = 1 when
+/// p[y] &gt; 1 - tau), m = (c - p[y]) / (1 - p[y]). tau = 1 gives m = 1 everywhere (plain finetuning targets).
+/// Unlike ModelOpt's MFTLoss no 1e-7 is added to denominators: 1 + p[a] - p[y] &gt;= 1, and the capped case is
+/// set to exactly 1 instead of dividing (1 - p[y]) by itself.
+/// </summary>
+public static class TauCorrection
+{
+    /// <summary>Per-token results, all (N,).</summary>
+    public sealed record Result(Tensor Mix, Tensor ArgmaxWrong, Tensor Capped);
+
+    /// <param name="teacherLogProbs">log softmax of the teacher's (temperature-scaled) logits, (N, V).</param>
+    /// <param name="labels">(N,) int64.</param>
+    /// <param name="tau">correction strength in [0, 1].</param>
+    /// <param name="correctAll">false corrects only tokens whose teacher argmax is wrong (m = 0 elsewhere).</param>
+    public static Result Compute(Tensor teacherLogProbs, Tensor labels, double tau, bool correctAll = true)
+    {
+        if (!(tau >= 0 && tau <= 1)) throw new ArgumentOutOfRangeException(nameof(tau), $"tau must be in [0, 1], got {tau}");
+        using var _ = no_grad();
+        var (logPa, argmax) = teacherLogProbs.max(-1);                                  // (N,), (N,)
+        var pa = logPa.exp();
+        var py = teacherLogProbs.gather(-1, labels.unsqueeze(-1)).squeeze(-1).exp();    // (N,)
+        var wrong = argmax.ne(labels);                                                  // (N,)
+        var gap = pa - py;
+        var mixWrong = (gap + tau) / (gap + 1.0);
+        var capped = wrong.logical_not().logical_and(py > 1.0 - tau);
+        // right argmax, not capped: c - p[y] = tau exactly; 1 - p[y] >= tau, so the ratio is <= 1.
+        var mixRight = where(capped, ones_like(py), tau / (1.0 - py).clamp_min(1e-30));
+        if (tau == 0) mixRight = where(capped, ones_like(py), zeros_like(py));
+        if (!correctAll) { mixRight = zeros_like(py); capped = zeros_like(capped); }
+        var mix = where(wrong, mixWrong, mixRight).clamp(0.0, 1.0);
+        return new Result(mix, wrong, capped.logical_or(wrong.logical_and(mix >= 1.0)));
+    }
+
+    /// <summary>The corrected distribution q itself, (N, V). For tests and inspection; the loss never builds it.</summary>
+    public static Tensor Distribution(Tensor teacherLogProbs, Tensor labels, Tensor mix)
+    {
+        var p = teacherLogProbs.exp();
+        var oneHot = nn.functional.one_hot(labels, p.shape[^1]).to_type(p.dtype);
+        var m = mix.unsqueeze(-1);
+        return (1.0 - m) * p + m * oneHot;
+    }
+}
