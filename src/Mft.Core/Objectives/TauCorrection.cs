@@ -6,13 +6,17 @@ namespace Mft.Objectives;
 /// The minifinetuning correction (arXiv 2506.15702): per token, how far the teacher's distribution p is moved
 /// toward the one-hot label y, as a mixing weight m in [0, 1] with q = (1 - m) p + m onehot(y).
 /// With a = argmax p: if a != y, m = (p[a] - p[y] + tau) / (1 + p[a] - p[y]), which makes q[y] exceed q[a] by
-/// exactly tau; if a == y, the label's probability is raised to c = min-capped p[y] + tau (c = 1 when
-/// p[y] &gt; 1 - tau), m = (c - p[y]) / (1 - p[y]). tau = 1 gives m = 1 everywhere (plain finetuning targets).
-/// Unlike ModelOpt's MFTLoss no 1e-7 is added to denominators: 1 + p[a] - p[y] &gt;= 1, and the capped case is
-/// set to exactly 1 instead of dividing (1 - p[y]) by itself.
+/// tau; if a == y, the label's probability is raised to c = p[y] + tau, or to c = 1 when p[y] &gt; 1 - tau, and
+/// m = (c - p[y]) / (1 - p[y]). tau = 1 gives one-hot targets (plain finetuning).
+/// As in the paper's reference implementation (ModelOpt's MFTLoss), <see cref="Epsilon"/> is added to both
+/// denominators; this moves any q by at most 1e-7 and keeps the capped case (1 - p[y]) / (1 - p[y]) defined
+/// when p[y] rounds to 1.
 /// </summary>
 public static class TauCorrection
 {
+    /// <summary>Added to the correction's denominators, as in the reference implementation.</summary>
+    public const double Epsilon = 1e-7;
+
     /// <summary>Per-token results, all (N,).</summary>
     public sealed record Result(Tensor Mix, Tensor ArgmaxWrong, Tensor Capped);
 
@@ -29,14 +33,13 @@ public static class TauCorrection
         var py = teacherLogProbs.gather(-1, labels.unsqueeze(-1)).squeeze(-1).exp();    // (N,)
         var wrong = argmax.ne(labels);                                                  // (N,)
         var gap = pa - py;
-        var mixWrong = (gap + tau) / (gap + 1.0);
+        var mixWrong = (gap + tau) / (gap + 1.0 + Epsilon);
         var capped = wrong.logical_not().logical_and(py > 1.0 - tau);
-        // right argmax, not capped: c - p[y] = tau exactly; 1 - p[y] >= tau, so the ratio is <= 1.
-        var mixRight = where(capped, ones_like(py), tau / (1.0 - py).clamp_min(1e-30));
-        if (tau == 0) mixRight = where(capped, ones_like(py), zeros_like(py));
+        var raised = where(capped, ones_like(py), py + tau);                           // c
+        var mixRight = (raised - py) / (1.0 - py + Epsilon);
         if (!correctAll) { mixRight = zeros_like(py); capped = zeros_like(capped); }
         var mix = where(wrong, mixWrong, mixRight).clamp(0.0, 1.0);
-        return new Result(mix, wrong, capped.logical_or(wrong.logical_and(mix >= 1.0)));
+        return new Result(mix, wrong, capped.logical_or(wrong.logical_and(mix >= 1.0 - 1e-6)));
     }
 
     /// <summary>The corrected distribution q itself, (N, V). For tests and inspection; the loss never builds it.</summary>
