@@ -1,0 +1,41 @@
+using Mft.Models;
+using Mft.Objectives;
+using static TorchSharp.torch;
+
+namespace Mft.Training;
+
+/// <summary>
+/// Computes an objective over a batch and back-propagates it, projecting hidden states to the vocabulary a chunk
+/// of positions at a time: each chunk's logits, loss and gradient are made and freed before the next, and the
+/// gradient with respect to the hidden states is gathered and sent through the rest of the model once. Peak
+/// memory for the loss is a few (chunk, V) tensors instead of several (B * T, V) ones.
+/// </summary>
+public static class ChunkedLoss
+{
+    /// <summary>Returns the masked loss sum; gradients of (sum / <paramref name="normalizer"/>) are accumulated.</summary>
+    public static double ForwardBackward(CausalLM student, ITrainingObjective objective, ITeacherBatch? teacher,
+        Tensor hidden, Tensor labels, Tensor mask, double normalizer, int chunkTokens, TokenStatistics? statistics)
+    {
+        long c = hidden.shape[^1];
+        var flatHidden = hidden.reshape(-1, c);                                          // (N, C)
+        var detached = flatHidden.detach().requires_grad_(true);
+        var flatLabels = labels.reshape(-1);
+        var flatMask = mask.reshape(-1);
+        long n = flatHidden.shape[0];
+        double total = 0;
+        for (long start = 0; start < n; start += chunkTokens)
+        {
+            long len = Math.Min(chunkTokens, n - start);
+            using var scope = NewDisposeScope();
+            var chunkMask = flatMask.narrow(0, start, len);
+            if (chunkMask.sum().item<float>() == 0) continue;
+            var logits = student.Logits(detached.narrow(0, start, len));                 // (n, V)
+            var teacherLogits = teacher?.Logits(start, len);                             // (n, V)
+            var lossSum = objective.LossSum(logits, teacherLogits, flatLabels.narrow(0, start, len), chunkMask, statistics);
+            (lossSum / normalizer).backward();
+            total += lossSum.item<float>();
+        }
+        if (detached.grad is { } g) flatHidden.backward([g]);
+        return total;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Mft.Data;
+using Mft.Evaluation;
+using Mft.Models;
+using Mft.Runtime;
+using Mft.Tokenization;
+
+namespace Mft.Training;
+
+/// <summary>
+/// Runs one finetuning job end to end: load the base model, split and tokenize the data, measure the base
+/// model, train (FT, MFT or KD, with a frozen copy of the base model as teacher), evaluate, and save the tuned
+/// model in Hugging Face format with report.json, metrics.jsonl and the resolved config beside it.
+/// </summary>
+public sealed class FinetuneJob(FinetuneJobConfig config)
+{
+    public event Action<StepMetrics, int>? StepCompleted;
+    public event Action<EvaluationPoint>? Evaluated;
+    public event Action<string>? Status;
+
+    public FinetuneResult Run(CancellationToken cancel = default)
+    {
+        config.Validate();
+        var watch = Stopwatch.StartNew();
+        OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, config.Resume);
+        TorchRuntime.SetThreads(config.Threads);
+        var t = config.Trainer;
+
+        Status?.Invoke("reading data");
+        var domain = SampleReader.Read(config.DataPath, config.TextSplit);
+        var split = DatasetSplit<TextSample>.Create(domain, t.Seed, config.ValidationFraction, config.TestFraction, config.MaxSamples);
+        var general = config.GeneralPath is null ? [] : SampleReader.Read(config.GeneralPath, config.TextSplit);
+        if (config.GeneralMaxSamples is int gmax && general.Count > gmax)
+        {
+            var order = Enumerable.Range(0, general.Count).ToArray();
+            new Random(t.Seed).Shuffle(order);
+            general = order.Take(gmax).Order().Select(i => general[i]).ToList();
+        }
+
+        Status?.Invoke("loading model");
+        using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device);
+        var student = pretrained.Model;
+        if (t.ContextLength > student.Config.MaxPositions)
+            throw new MftException($"--context {t.ContextLength} exceeds the model's max_position_embeddings ({student.Config.MaxPositions})");
+        var tok = pretrained.Tokenizer;
+        var rows = SequenceBuilder.Build(split.Train.Select(s => SampleEncoder.Encode(tok, s, appendEos: true)), t.ContextLength, t.Packing);
+        List<Perplexity.Window> Windows(IEnumerable<TextSample> samples) => samples
+            .Select(s => SampleEncoder.Encode(tok, s))
+            .SelectMany(e => Perplexity.Windows(e.Ids, t.ContextLength, t.ContextLength / 2, e.ScoreMask)).ToList();
+        var evaluator = new SpecializationEvaluator(Windows(split.Validation), Windows(split.Test), Windows(general), config.EvalBatchSize);
+
+        var fingerprint = Fingerprint(rows, t);
+        using var teacher = t.CreateObjective().NeedsTeacher ? FrozenModelTeacher.CopyOf(student) : null;
+        Status?.Invoke("measuring the base model");
+        var baseFile = Path.Combine(config.OutputDirectory, "base_perplexity.json");
+        if (File.Exists(baseFile) && TrainingCheckpoint.Find(config.OutputDirectory) is not null)
+        {
+            var b = JsonSerializer.Deserialize<double?[]>(File.ReadAllText(baseFile))!;
+            evaluator.SetBase(b[0]!.Value, b[1]!.Value, b[2]);
+        }
+        else
+        {
+            evaluator.SetBase(student);
+            Checkpoints.AtomicFile.WriteAllText(baseFile, JsonSerializer.Serialize(new[] { evaluator.BaseValidation, evaluator.BaseTest, evaluator.BaseGeneral },
+                new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        }
+
+        var trainer = new Trainer(t, student, teacher, rows, evaluator, config.OutputDirectory, fingerprint);
+        trainer.StepCompleted += m => StepCompleted?.Invoke(m, trainer.TotalSteps);
+        trainer.Evaluated += p => Evaluated?.Invoke(p);
+        Status?.Invoke("training");
+        var state = trainer.Run(cancel);
+        if (state.Step < trainer.TotalSteps && !state.StoppedEarly)
+            throw new OperationCanceledException($"stopped at step {state.Step} of {trainer.TotalSteps}; checkpoint saved in {TrainingCheckpoint.PathIn(config.OutputDirectory)}, continue with --resume");
+
+        var final = trainer.History.Last();
+        if (t.KeepBest && state.BestStep > 0 && BestWeights.TryRestore(config.OutputDirectory, student))
+            final = trainer.History.Last(p => p.Step == state.BestStep);
+
+        Status?.Invoke("saving");
+        var modelDir = Path.Combine(config.OutputDirectory, "model");
+        ModelFactory.Save(student, modelDir, config.ModelDirectory);
+        var result = new FinetuneResult(modelDir, final, trainer.History, state, split.Train.Count, rows.Sum(r => (long)r.Ids.Length), watch.Elapsed);
+        RunReport.Write(config, result);
+        var checkpoint = TrainingCheckpoint.PathIn(config.OutputDirectory);
+        if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, true);
+        return result;
+    }
+
+    private static string Fingerprint(IReadOnlyList<TrainingSequence> rows, TrainerConfig t)
+    {
+        using var sha = SHA256.Create();
+        var bytes = new List<byte>();
+        foreach (var r in rows) foreach (var id in r.Ids) bytes.AddRange(BitConverter.GetBytes(id));
+        bytes.AddRange(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(t)));
+        return Convert.ToHexString(sha.ComputeHash(bytes.ToArray()))[..16];
+    }
+}

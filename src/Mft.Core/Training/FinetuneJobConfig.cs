@@ -1,0 +1,40 @@
+using Mft.Data;
+
+namespace Mft.Training;
+
+/// <summary>A whole finetuning job: which model, which data, where to write, and how to train.</summary>
+public sealed record FinetuneJobConfig
+{
+    public required string ModelDirectory { get; init; }
+    /// <summary>Domain data: text or JSONL; split into train, validation and test by <see cref="TrainerConfig.Seed"/>.</summary>
+    public required string DataPath { get; init; }
+    /// <summary>General-domain text for measuring degeneralization (evaluation only, never trained on).</summary>
+    public string? GeneralPath { get; init; }
+    public required string OutputDirectory { get; init; }
+    public bool Overwrite { get; init; }
+    /// <summary>Continue from the checkpoint in the output folder.</summary>
+    public bool Resume { get; init; }
+    public string Device { get; init; } = "cpu";
+    public int Threads { get; init; }
+    /// <summary>Data budget: at most this many training samples (the paper uses 500 and up).</summary>
+    public int? MaxSamples { get; init; }
+    public double ValidationFraction { get; init; } = 0.1;
+    public double TestFraction { get; init; } = 0.1;
+    /// <summary>At most this many general samples are evaluated (chosen by the seed).</summary>
+    public int? GeneralMaxSamples { get; init; } = 200;
+    public TextSplit TextSplit { get; init; } = TextSplit.BlankLines;
+    public int EvalBatchSize { get; init; } = 8;
+    public required TrainerConfig Trainer { get; init; }
+
+    public void Validate()
+    {
+        Trainer.Validate();
+        if (string.IsNullOrWhiteSpace(ModelDirectory)) throw new MftException("--model is required");
+        if (string.IsNullOrWhiteSpace(DataPath)) throw new MftException("--data is required");
+        if (string.IsNullOrWhiteSpace(OutputDirectory)) throw new MftException("--out is required");
+        if (MaxSamples is <= 0) throw new MftException($"--max-samples must be positive, got {MaxSamples}");
+        if (GeneralMaxSamples is <= 0) throw new MftException($"--general-max-samples must be positive, got {GeneralMaxSamples}");
+        if (EvalBatchSize <= 0) throw new MftException($"--eval-batch-size must be positive, got {EvalBatchSize}");
+        if (Threads < 0) throw new MftException($"--threads must be >= 0, got {Threads}");
+    }
+}

@@ -1,0 +1,50 @@
+using Mft.Models;
+using static TorchSharp.torch;
+
+namespace Mft.Training;
+
+/// <summary>
+/// The MFT teacher: a frozen copy of the starting weights, run without gradients and without optimizer state.
+/// Its hidden states are computed once per batch; logits are projected per chunk.
+/// </summary>
+public sealed class FrozenModelTeacher : ITeacher, IDisposable
+{
+    private readonly CausalLM _model;
+
+    public FrozenModelTeacher(CausalLM model)
+    {
+        _model = model;
+        foreach (var p in _model.parameters()) p.requires_grad = false;
+        _model.eval();
+    }
+
+    /// <summary>Copies the student's current weights into a new frozen model.</summary>
+    public static FrozenModelTeacher CopyOf(CausalLM student)
+    {
+        var copy = ModelFactory.Create(student.Config, student.OutputWeight.device);
+        using (no_grad())
+        {
+            var source = student.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            foreach (var (name, p) in copy.named_parameters()) p.copy_(source[name]);
+        }
+        return new FrozenModelTeacher(copy);
+    }
+
+    public ITeacherBatch Run(Tensor inputs)
+    {
+        using var _ = inference_mode();
+        var hidden = _model.ForwardHidden(inputs);                                  // (B, T, C)
+        return new Batch(_model, hidden.reshape(-1, hidden.shape[^1]));             // (B*T, C)
+    }
+
+    private sealed class Batch(CausalLM model, Tensor hidden) : ITeacherBatch
+    {
+        public Tensor Logits(long start, long length)
+        {
+            using var _ = inference_mode();
+            return model.Logits(hidden.narrow(0, start, length));                   // (n, V)
+        }
+    }
+
+    public void Dispose() => _model.Dispose();
+}

@@ -1,0 +1,21 @@
+using static TorchSharp.torch;
+
+namespace Mft.Training;
+
+/// <summary>
+/// The source of teacher logits for distillation objectives. <see cref="Run"/> is called once per batch; the
+/// returned handle gives logits for ranges of the flattened (B * T) positions, so that they can be produced
+/// chunk by chunk. Implementations: a frozen copy of the base model (<see cref="FrozenModelTeacher"/>); the
+/// same weights with adapters switched off; cached outputs.
+/// </summary>
+public interface ITeacher
+{
+    ITeacherBatch Run(Tensor inputs);
+}
+
+/// <summary>Teacher outputs for one batch. Tensors belong to the caller's dispose scope.</summary>
+public interface ITeacherBatch
+{
+    /// <summary>Teacher logits (length, V) for flattened positions [start, start + length), without gradient.</summary>
+    Tensor Logits(long start, long length);
+}

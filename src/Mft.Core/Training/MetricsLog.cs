@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mft.Evaluation;
+
+namespace Mft.Training;
+
+/// <summary>metrics.jsonl in the output folder: one line per step ("type": "step") and per evaluation ("type": "eval").</summary>
+public static class MetricsLog
+{
+    public const string FileName = "metrics.jsonl";
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static void Append(string outDir, StepMetrics m)
+    {
+        var node = JsonSerializer.SerializeToNode(m, Options)!.AsObject();
+        node["type"] = "step";
+        AppendLine(outDir, node);
+    }
+
+    public static void AppendEvaluation(string outDir, EvaluationPoint p)
+    {
+        var node = new JsonObject
+        {
+            ["type"] = "eval", ["step"] = p.Step,
+            ["domain_validation_ppl"] = p.DomainValidation, ["domain_test_ppl"] = p.DomainTest, ["general_ppl"] = p.General,
+            ["domain_base_ppl"] = p.Report.DomainBase, ["general_base_ppl"] = p.Report.GeneralBase,
+            ["specialization"] = p.Report.Specialization, ["degeneralization"] = p.Report.Degeneralization,
+        };
+        AppendLine(outDir, node);
+    }
+
+    private static void AppendLine(string outDir, JsonObject node)
+    {
+        Directory.CreateDirectory(outDir);
+        File.AppendAllText(Path.Combine(outDir, FileName), node.ToJsonString(Options) + "\n");
+    }
+
+    /// <summary>Drops lines logged after <paramref name="step"/> (work a resumed run will redo).</summary>
+    public static void TruncateAfter(string outDir, int step)
+    {
+        var path = Path.Combine(outDir, FileName);
+        if (!File.Exists(path)) return;
+        var kept = File.ReadAllLines(path).Where(l =>
+        {
+            try { return JsonNode.Parse(l)?["step"]?.GetValue<int>() <= step; }
+            catch (JsonException) { return false; }
+        });
+        Checkpoints.AtomicFile.WriteAllText(path, string.Concat(kept.Select(l => l + "\n")));
+    }
+
+    public static IEnumerable<EvaluationPoint> ReadEvaluations(string outDir)
+    {
+        var path = Path.Combine(outDir, FileName);
+        if (!File.Exists(path)) yield break;
+        foreach (var line in File.ReadAllLines(path))
+        {
+            var n = JsonNode.Parse(line);
+            if (n?["type"]?.GetValue<string>() != "eval") continue;
+            double? gen = n["general_ppl"]?.GetValue<double>(), genBase = n["general_base_ppl"]?.GetValue<double>();
+            yield return new EvaluationPoint(n["step"]!.GetValue<int>(), n["domain_validation_ppl"]!.GetValue<double>(),
+                n["domain_test_ppl"]!.GetValue<double>(), gen,
+                new SpecializationReport(n["domain_base_ppl"]!.GetValue<double>(), n["domain_test_ppl"]!.GetValue<double>(), genBase, gen));
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using Mft.Data;
+using Mft.Evaluation;
+using Mft.Models;
+using Mft.Objectives;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Mft.Training;
+
+/// <summary>
+/// The training loop: AdamW, warm-up and decay, gradient accumulation and clipping, periodic evaluation with
+/// keep-best and early stopping, resumable checkpoints. No framework: each step is an explicit dispose scope,
+/// and only doubles leave it. Data order is a pure function of the seed and the step, so a resumed run sees
+/// exactly the batches an uninterrupted one would.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly TrainerConfig _config;
+    private readonly CausalLM _student;
+    private readonly ITeacher? _teacher;
+    private readonly ITrainingObjective _objective;
+    private readonly IReadOnlyList<TrainingSequence> _rows;
+    private readonly SpecializationEvaluator? _evaluator;
+    private readonly string _outDir;
+    private readonly string _fingerprint;
+    private readonly Device _device;
+    private int[]? _epochOrder;
+    private int _orderEpoch = -1;
+
+    public event Action<StepMetrics>? StepCompleted;
+    public event Action<EvaluationPoint>? Evaluated;
+
+    public int TotalSteps { get; }
+    public List<EvaluationPoint> History { get; } = new();
+
+    public Trainer(TrainerConfig config, CausalLM student, ITeacher? teacher, IReadOnlyList<TrainingSequence> rows,
+        SpecializationEvaluator? evaluator, string outDir, string fingerprint)
+    {
+        config.Validate();
+        if (rows.Count == 0) throw new MftException("no training rows: the training data produced no tokens to learn");
+        _config = config;
+        _student = student;
+        _objective = config.CreateObjective();
+        if (_objective.NeedsTeacher && teacher is null) throw new ArgumentException($"method {config.Method} needs a teacher");
+        _teacher = _objective.NeedsTeacher ? teacher : null;
+        _rows = rows;
+        _evaluator = evaluator;
+        _outDir = outDir;
+        _fingerprint = fingerprint;
+        _device = student.OutputWeight.device;
+        int batchesPerEpoch = (rows.Count + config.BatchSize - 1) / config.BatchSize;
+        TotalSteps = config.MaxSteps > 0 ? config.MaxSteps
+            : Math.Max(1, (int)Math.Ceiling(config.Epochs * batchesPerEpoch / config.GradientAccumulation));
+    }
+
+    public AdamW CreateOptimizer()
+    {
+        var trainable = _student.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        var decay = trainable.Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
+        var noDecay = trainable.Where(p => p.parameter.dim() < 2).Select(p => p.parameter).ToList();
+        var c = _config;
+        var groups = new List<AdamW.ParamGroup> { new(decay, c.LearningRate, c.Beta1, c.Beta2, 1e-8, c.WeightDecay, false, false) };
+        if (noDecay.Count > 0) groups.Add(new AdamW.ParamGroup(noDecay, c.LearningRate, c.Beta1, c.Beta2, 1e-8, 0.0, false, false));
+        return optim.AdamW(groups, c.LearningRate, c.Beta1, c.Beta2, 1e-8, c.WeightDecay, false, false);
+    }
+
+    /// <summary>Trains to the end (or until cancelled or stopped early); returns the final state.</summary>
+    public TrainingState Run(CancellationToken cancel = default)
+    {
+        using var optimizer = CreateOptimizer();
+        var state = new TrainingState { TotalSteps = TotalSteps, RunFingerprint = _fingerprint };
+        var resumeDir = TrainingCheckpoint.Find(_outDir);
+        if (resumeDir is not null)
+        {
+            state = TrainingCheckpoint.Load(resumeDir, _student, optimizer);
+            if (state.RunFingerprint != _fingerprint)
+                throw new MftException($"{resumeDir}: this checkpoint belongs to a run with other data or settings; use another --out or --overwrite");
+            if (state.RngState.Length > 0) random.set_rng_state(tensor(Convert.FromBase64String(state.RngState)));
+            MetricsLog.TruncateAfter(_outDir, state.Step);
+            History.AddRange(MetricsLog.ReadEvaluations(_outDir));
+        }
+        var schedule = new LearningRateSchedule(_config.LearningRate, _config.WarmupSteps, TotalSteps, _config.Schedule, _config.MinLrRatio);
+        var statistics = _objective is MftObjective ? new TokenStatistics() : null;
+        if (state.Step == 0 && _evaluator is not null && History.Count == 0) Record(_evaluator.Evaluate(_student, 0), ref state);
+
+        _student.train();
+        var parameters = _student.parameters().Where(p => p.requires_grad).ToList();
+        while (state.Step < TotalSteps && !state.StoppedEarly)
+        {
+            if (cancel.IsCancellationRequested) break;
+            var metrics = Step(optimizer, parameters, schedule.At(state.Step), state.Step, statistics);
+            state = state with { Step = state.Step + 1 };
+            MetricsLog.Append(_outDir, metrics with { Step = state.Step });
+            StepCompleted?.Invoke(metrics with { Step = state.Step });
+            bool last = state.Step == TotalSteps;
+            if (_evaluator is not null && (last || (_config.EvalEvery > 0 && state.Step % _config.EvalEvery == 0)))
+                Record(_evaluator.Evaluate(_student, state.Step), ref state);
+            if (_config.CheckpointEvery > 0 && state.Step % _config.CheckpointEvery == 0 && !last)
+                SaveCheckpoint(optimizer, state);
+        }
+        if (state.Step < TotalSteps && !state.StoppedEarly) SaveCheckpoint(optimizer, state);   // interrupted: resumable
+        _student.eval();
+        return state;
+    }
+
+    private void SaveCheckpoint(AdamW optimizer, TrainingState state) =>
+        TrainingCheckpoint.Save(_outDir, _student, optimizer, state with { RngState = Convert.ToBase64String(random.get_rng_state().bytes.ToArray()) });
+
+    private void Record(EvaluationPoint point, ref TrainingState state)
+    {
+        History.Add(point);
+        MetricsLog.AppendEvaluation(_outDir, point);
+        Evaluated?.Invoke(point);
+        if (point.Step == 0) return;
+        if (point.DomainValidation < state.BestValidationPerplexity)
+        {
+            state = state with { BestValidationPerplexity = point.DomainValidation, BestStep = point.Step, EvaluationsWithoutImprovement = 0 };
+            if (_config.KeepBest) BestWeights.Save(_outDir, _student);
+        }
+        else
+        {
+            state = state with { EvaluationsWithoutImprovement = state.EvaluationsWithoutImprovement + 1 };
+            if (_config.EarlyStoppingPatience > 0 && state.EvaluationsWithoutImprovement >= _config.EarlyStoppingPatience)
+                state = state with { StoppedEarly = true };
+        }
+        _student.train();
+    }
+
+    private StepMetrics Step(AdamW optimizer, List<Parameter> parameters, double lr, int step, TokenStatistics? statistics)
+    {
+        using var scope = NewDisposeScope();
+        var watch = Stopwatch.StartNew();
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+        optimizer.zero_grad();
+        var micro = Enumerable.Range(0, _config.GradientAccumulation).Select(i => MicroBatch(step * _config.GradientAccumulation + i)).ToList();
+        double targets = micro.Sum(rows => rows.Sum(r => r.TargetCount));
+        double lossSum = 0;
+        long tokens = 0;
+        statistics?.Reset();
+        foreach (var rows in micro)
+        {
+            using var microScope = NewDisposeScope();
+            var batch = Batch.Collate(rows, _device);
+            tokens += batch.Inputs.NumberOfElements;
+            var teacherBatch = _teacher?.Run(batch.Inputs);
+            var hidden = _student.ForwardHidden(batch.Inputs);                                  // (B, T, C)
+            lossSum += ChunkedLoss.ForwardBackward(_student, _objective, teacherBatch, hidden, batch.Labels, batch.LossMask,
+                Math.Max(1, targets), _config.LossChunkTokens, statistics);
+        }
+        double loss = lossSum / Math.Max(1, targets);
+        double norm = _config.ClipNorm > 0
+            ? nn.utils.clip_grad_norm_(parameters, _config.ClipNorm, 2.0)
+            : Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => p.grad!.pow(2).sum().item<float>()));
+        bool finite = double.IsFinite(loss) && double.IsFinite(norm);
+        if (!finite && _config.OnNonFinite == "stop")
+            throw new MftException($"step {step + 1}: the loss ({loss}) or gradient norm ({norm}) is not finite; the weights were not updated. " +
+                                   "Lower --lr, or pass --on-nonfinite skip to skip such steps.");
+        if (finite) optimizer.step();
+        optimizer.zero_grad();
+        return new StepMetrics(step + 1, loss, lr, norm, tokens / watch.Elapsed.TotalSeconds, tokens,
+            statistics?.HasCorrection == true ? statistics.WrongShare : null,
+            statistics?.HasCorrection == true ? statistics.MeanMix : null,
+            statistics?.HasCorrection == true ? statistics.MixPercentile(0.95) : null,
+            statistics?.HasCorrection == true ? statistics.CappedShare : null,
+            Skipped: !finite);
+    }
+
+    /// <summary>The rows of micro-batch k of the endless stream of shuffled epochs.</summary>
+    private List<TrainingSequence> MicroBatch(int k)
+    {
+        int perEpoch = (_rows.Count + _config.BatchSize - 1) / _config.BatchSize;
+        int epoch = k / perEpoch, index = k % perEpoch;
+        if (epoch != _orderEpoch)
+        {
+            _epochOrder = Enumerable.Range(0, _rows.Count).ToArray();
+            new Random(HashCode.Combine(_config.Seed, epoch) & int.MaxValue).Shuffle(_epochOrder);
+            _orderEpoch = epoch;
+        }
+        return _epochOrder!.Skip(index * _config.BatchSize).Take(_config.BatchSize).Select(i => _rows[i]).ToList();
+    }
+}

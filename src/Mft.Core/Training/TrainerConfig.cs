@@ -1,0 +1,74 @@
+using Mft.Data;
+using Mft.Objectives;
+
+namespace Mft.Training;
+
+/// <summary>Everything that decides how a model is trained. Defaults suit a few hundred domain samples.</summary>
+public sealed record TrainerConfig
+{
+    /// <summary>ft, mft or kd.</summary>
+    public string Method { get; init; } = "mft";
+    /// <summary>MFT correction strength: 0 = pure self-distillation, 1 = plain finetuning targets.</summary>
+    public double Tau { get; init; } = 0.2;
+    /// <summary>Softens teacher and student alike; the loss is scaled by T².</summary>
+    public double Temperature { get; init; } = 1.0;
+    /// <summary>Correct only tokens whose teacher argmax is wrong (m = 0 where it is right).</summary>
+    public bool CorrectOnlyWrong { get; init; }
+    public double LearningRate { get; init; } = 1e-4;
+    /// <summary>AdamW decoupled weight decay, applied to matrices only (not norms or biases).</summary>
+    public double WeightDecay { get; init; } = 0.0;
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.95;
+    /// <summary>Optimizer steps; 0 derives them from <see cref="Epochs"/>.</summary>
+    public int MaxSteps { get; init; }
+    public double Epochs { get; init; } = 3;
+    public int WarmupSteps { get; init; } = 10;
+    /// <summary>cosine, linear or constant.</summary>
+    public string Schedule { get; init; } = "cosine";
+    public double MinLrRatio { get; init; } = 0.1;
+    public int BatchSize { get; init; } = 8;
+    public int GradientAccumulation { get; init; } = 1;
+    /// <summary>Global gradient-norm clip; 0 disables.</summary>
+    public double ClipNorm { get; init; } = 1.0;
+    public int Seed { get; init; } = 0;
+    /// <summary>Evaluate every N steps (and at the end); 0 only at the end.</summary>
+    public int EvalEvery { get; init; } = 0;
+    /// <summary>Return the weights of the evaluation with the lowest domain validation perplexity.</summary>
+    public bool KeepBest { get; init; }
+    /// <summary>Stop after this many evaluations without improvement; 0 never stops early.</summary>
+    public int EarlyStoppingPatience { get; init; }
+    /// <summary>Write a resumable checkpoint every N steps; 0 only when stopping.</summary>
+    public int CheckpointEvery { get; init; } = 0;
+    /// <summary>Tokens per training row.</summary>
+    public int ContextLength { get; init; } = 256;
+    public Packing Packing { get; init; } = Packing.Pack;
+    /// <summary>Positions projected to the vocabulary at once in the loss.</summary>
+    public int LossChunkTokens { get; init; } = 1024;
+    /// <summary>What a NaN or infinite loss or gradient does: stop (default) or skip the step.</summary>
+    public string OnNonFinite { get; init; } = "stop";
+
+    public ITrainingObjective CreateObjective() => ObjectiveFactory.Create(Method, Tau, Temperature, !CorrectOnlyWrong);
+
+    public void Validate()
+    {
+        void Require(bool ok, string message) { if (!ok) throw new MftException(message); }
+        Require(ObjectiveFactory.Methods.Contains(Method), $"--method '{Method}' is unknown (expected ft, mft or kd)");
+        Require(Tau is >= 0 and <= 1, $"--tau must be in [0, 1], got {Tau}");
+        Require(Temperature > 0, $"--temperature must be positive, got {Temperature}");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr must be positive, got {LearningRate}");
+        Require(WeightDecay >= 0, $"--weight-decay must be >= 0, got {WeightDecay}");
+        Require(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, "AdamW betas must be in [0, 1)");
+        Require(MaxSteps >= 0, $"--max-steps must be >= 0, got {MaxSteps}");
+        Require(MaxSteps > 0 || Epochs > 0, "give --max-steps or a positive --epochs");
+        Require(WarmupSteps >= 0, $"--warmup-steps must be >= 0, got {WarmupSteps}");
+        Require(LearningRateSchedule.Kinds.Contains(Schedule), $"--schedule '{Schedule}' is unknown (expected cosine, linear or constant)");
+        Require(MinLrRatio is >= 0 and <= 1, $"--min-lr-ratio must be in [0, 1], got {MinLrRatio}");
+        Require(BatchSize > 0, $"--batch-size must be positive, got {BatchSize}");
+        Require(GradientAccumulation > 0, $"--grad-accum must be positive, got {GradientAccumulation}");
+        Require(ClipNorm >= 0, $"--clip must be >= 0, got {ClipNorm}");
+        Require(EvalEvery >= 0 && CheckpointEvery >= 0 && EarlyStoppingPatience >= 0, "--eval-every, --checkpoint-every and --patience must be >= 0");
+        Require(ContextLength >= 2, $"--context must be at least 2, got {ContextLength}");
+        Require(LossChunkTokens > 0, $"--loss-chunk must be positive, got {LossChunkTokens}");
+        Require(OnNonFinite is "stop" or "skip", $"--on-nonfinite must be stop or skip, got '{OnNonFinite}'");
+    }
+}

@@ -1,0 +1,39 @@
+using Mft.Models;
+
+namespace Mft.Tests;
+
+/// <summary>A tiny model directory and made-up domain and general text, for end-to-end training tests.</summary>
+public static class TinyCorpus
+{
+    /// <summary>A byte-level tokenizer (256 byte tokens + eos) and a random 2-layer Llama over it.</summary>
+    public static string ModelDirectory(int seed = 1)
+    {
+        var dir = TempDir.Create("tiny-model");
+        var tokens = Enumerable.Range(0, 256).Select(b => new[] { (byte)b }).ToList();
+        var json = Mft.Tokenization.ByteLevelBpeJson.Build(tokens, [], [("<|endoftext|>", 256)]);
+        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), json.ToJsonString());
+        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), """{"eos_token": "<|endoftext|>"}""");
+        using var model = TinyModels.Random(TinyModels.LlamaJson(vocab: 257, hidden: 32, layers: 2), seed);
+        ModelFactory.Save(model, dir);
+        File.WriteAllText(Path.Combine(dir, "config.json"), TinyModels.LlamaJson(vocab: 257, hidden: 32, layers: 2));
+        return dir;
+    }
+
+    /// <summary>Repetitive "domain" sentences: easy to learn, so the domain loss must fall.</summary>
+    public static string DomainFile(int samples = 60)
+    {
+        var path = Path.Combine(TempDir.Create("domain"), "domain.txt");
+        var rng = new Random(4);
+        string[] subjects = ["the cat", "a dog", "the bird"], verbs = ["sat on", "ran to", "looked at"], objects = ["the mat", "a tree", "the door"];
+        File.WriteAllLines(path, Enumerable.Range(0, samples).Select(_ =>
+            $"{subjects[rng.Next(3)]} {verbs[rng.Next(3)]} {objects[rng.Next(3)]}.\n"));
+        return path;
+    }
+
+    public static string GeneralFile()
+    {
+        var path = Path.Combine(TempDir.Create("general"), "general.txt");
+        File.WriteAllText(path, string.Join("\n\n", Enumerable.Range(0, 12).Select(i => $"General text number {i}: numbers, letters and words {i * 7}.")));
+        return path;
+    }
+}
