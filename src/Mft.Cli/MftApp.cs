@@ -9,12 +9,22 @@ public static class MftApp
 {
     public static int Run(string[] args)
     {
+        try
+        {
+            if (args.Length > 0 && args[0] == "train") args = YamlOptions.Expand(args, typeof(TrainSettings));
+        }
+        catch (MftException e)
+        {
+            return Report(e, args.Contains("--verbose"));
+        }
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("mft");
             config.AddCommand<GenerateCommand>("generate").WithDescription("Continue a prompt with a model.");
             config.AddCommand<PerplexityCommand>("perplexity").WithDescription("Token-level perplexity of a model over a file.");
+            config.AddCommand<TrainCommand>("train").WithDescription("Finetune (ft), minifinetune (mft) or self-distill (kd) a model on domain data.");
+            config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Specialization and degeneralization of a tuned model against its base.");
             config.SetExceptionHandler((ex, _) => Report(ex, args.Contains("--verbose")));
         });
         return app.Run(args);

@@ -1,0 +1,35 @@
+using Mft.Data;
+using Mft.Evaluation;
+using Mft.Models;
+using Mft.Runtime;
+using Spectre.Console.Cli;
+
+namespace Mft.Cli.Commands;
+
+/// <summary><c>mft evaluate</c>: specialization and degeneralization of any tuned model against its base.</summary>
+public sealed class EvaluateCommand : Command<EvaluateSettings>
+{
+    public override int Execute(CommandContext context, EvaluateSettings s, CancellationToken cancellationToken)
+    {
+        TorchRuntime.SetThreads(s.Threads);
+        var split = s.Lines ? TextSplit.Lines : TextSplit.BlankLines;
+        var domain = SampleReader.Read(s.Data, split);
+        var general = s.General is null ? null : SampleReader.Read(s.General, split);
+        (double Domain, double? General) Measure(string dir)
+        {
+            using var m = PretrainedModel.Open(dir, s.Device);
+            if (s.Context > m.Model.Config.MaxPositions)
+                throw new MftException($"--context {s.Context} exceeds {dir}'s max_position_embeddings ({m.Model.Config.MaxPositions})");
+            double Ppl(IReadOnlyList<TextSample> samples)
+            {
+                var enc = samples.Select(x => SampleEncoder.Encode(m.Tokenizer, x)).ToList();
+                return Perplexity.Evaluate(m.Model, enc.Select(e => e.Ids), s.Context, s.Context / 2, s.BatchSize, enc.Select(e => e.ScoreMask).ToList()).Perplexity;
+            }
+            return (Ppl(domain), general is null ? null : Ppl(general));
+        }
+        var b = Measure(s.Base);
+        var t = Measure(s.Tuned);
+        ResultTable.Write(Path.GetFileName(Path.TrimEndingDirectorySeparator(s.Tuned)), new SpecializationReport(b.Domain, t.Domain, b.General, t.General));
+        return 0;
+    }
+}

@@ -1,0 +1,57 @@
+using Mft.Evaluation;
+using Mft.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Mft.Cli.Commands;
+
+/// <summary><c>mft train</c>: finetune (ft), minifinetune (mft) or self-distill (kd) a model on domain data.</summary>
+public sealed class TrainCommand : Command<TrainSettings>
+{
+    public override int Execute(CommandContext context, TrainSettings s, CancellationToken cancellationToken)
+    {
+        var config = s.ToJobConfig();
+        config.Validate();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = Run(new FinetuneJob(config), cts.Token);
+            ResultTable.Write(config.Trainer.Method == "mft" ? $"mft tau={config.Trainer.Tau}" : config.Trainer.Method, result.Final.Report);
+            AnsiConsole.MarkupLine($"model: [bold]{Markup.Escape(result.ModelDirectory)}[/]  report: {Markup.Escape(Path.Combine(config.OutputDirectory, "report.md"))}");
+            return 0;
+        }
+        catch (OperationCanceledException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 130;
+        }
+        finally { Console.CancelKeyPress -= onCancel; }
+    }
+
+    internal static FinetuneResult Run(FinetuneJob job, CancellationToken cancel)
+    {
+        FinetuneResult? result = null;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("preparing", maxValue: 1);
+                job.Status += status => task.Description = Markup.Escape(status);
+                job.StepCompleted += (m, total) =>
+                {
+                    task.MaxValue = total;
+                    task.Value = m.Step;
+                    var extra = m.MixMean is double mix ? $" m̄ {mix:F2} wrong {m.ArgmaxWrongShare:P0}" : "";
+                    task.Description = Markup.Escape($"step {m.Step}/{total} loss {m.Loss:F4} {m.TokensPerSecond:F0} tok/s{extra}");
+                };
+                job.Evaluated += p => AnsiConsole.MarkupLine(Markup.Escape(
+                    $"  eval step {p.Step}: domain val {p.DomainValidation:F3}, domain test {p.DomainTest:F3}, general {(p.General is double g ? g.ToString("F3") : "-")}, " +
+                    $"S {p.Report.Specialization:P2}, D {(p.Report.Degeneralization is double d ? d.ToString("P2") : "-")}"));
+                result = job.Run(cancel);
+                task.Value = task.MaxValue;
+            });
+        return result!;
+    }
+}
