@@ -20,7 +20,8 @@ public sealed class GenerateCommand : Command<GenerateSettings>
         using var pretrained = PretrainedModel.Open(s.Model, s.Device);
         var prompt = pretrained.Tokenizer.EncodeForModel(s.Prompt, addEos: false);
         var produced = TextGenerator.Generate(pretrained.Model, prompt, options, pretrained.EosIds);
-        Console.WriteLine(s.Prompt + pretrained.Tokenizer.Decode(produced));
+        // Decode prompt and continuation together: SentencePiece decoders drop a leading space at the start of a decode.
+        Console.WriteLine(pretrained.Tokenizer.Decode([.. prompt, .. produced]));
         if (s.PrintIds)
         {
             Console.WriteLine($"prompt ids: {string.Join(' ', prompt)}");

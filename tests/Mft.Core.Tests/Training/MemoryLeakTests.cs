@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace Mft.Tests.Training;
 
+[Collection("memory")]
 public sealed class MemoryLeakTests
 {
     [Fact]
