@@ -21,9 +21,13 @@ public static class MftApp
         app.Configure(config =>
         {
             config.SetApplicationName("mft");
+            config.AddCommand<DemoCommand>("demo").WithDescription("FT vs MFT on the embedded base model and domains: report and S-D plots.");
             config.AddCommand<GenerateCommand>("generate").WithDescription("Continue a prompt with a model.");
             config.AddCommand<PerplexityCommand>("perplexity").WithDescription("Token-level perplexity of a model over a file.");
             config.AddCommand<TrainCommand>("train").WithDescription("Finetune (ft), minifinetune (mft) or self-distill (kd) a model on domain data.");
+            config.AddBranch("corpus", b => b.AddCommand<CorpusBuildCommand>("build").WithDescription("Build the embedded corpora under data/ from package sources."));
+            config.AddBranch("tokenizer", b => b.AddCommand<TokenizerTrainCommand>("train").WithDescription("Train a byte-level BPE tokenizer.json."));
+            config.AddCommand<PretrainCommand>("pretrain").WithDescription("Train the embedded base model from scratch (resumable).");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Specialization and degeneralization of a tuned model against its base.");
             config.SetExceptionHandler((ex, _) => Report(ex, args.Contains("--verbose")));
         });

@@ -14,6 +14,7 @@ public sealed class PerplexityCommand : Command<PerplexitySettings>
     {
         TorchRuntime.SetThreads(s.Threads);
         var samples = SampleReader.Read(s.Data, s.Lines ? TextSplit.Lines : TextSplit.BlankLines);
+        if (s.MaxDocuments is int max) samples = samples.Take(max).ToList();
         using var pretrained = PretrainedModel.Open(s.Model, s.Device);
         int ctx = s.Context == 0 ? pretrained.Model.Config.MaxPositions : s.Context;
         if (ctx > pretrained.Model.Config.MaxPositions)

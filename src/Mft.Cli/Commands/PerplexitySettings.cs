@@ -27,6 +27,10 @@ public sealed class PerplexitySettings : ComputeSettings
     [DefaultValue(8)]
     public int BatchSize { get; init; } = 8;
 
+    [CommandOption("--max-documents <N>")]
+    [Description("score only the first N documents")]
+    public int? MaxDocuments { get; init; }
+
     [CommandOption("--lines")]
     [Description("treat every line of a text file as a document")]
     public bool Lines { get; init; }

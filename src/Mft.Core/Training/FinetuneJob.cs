@@ -31,14 +31,11 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
 
         Status?.Invoke("reading data");
         var domain = SampleReader.Read(config.DataPath, config.TextSplit);
-        var split = DatasetSplit<TextSample>.Create(domain, t.Seed, config.ValidationFraction, config.TestFraction, config.MaxSamples);
-        var general = config.GeneralPath is null ? [] : SampleReader.Read(config.GeneralPath, config.TextSplit);
-        if (config.GeneralMaxSamples is int gmax && general.Count > gmax)
-        {
-            var order = Enumerable.Range(0, general.Count).ToArray();
-            new Random(t.Seed).Shuffle(order);
-            general = order.Take(gmax).Order().Select(i => general[i]).ToList();
-        }
+        var split = DatasetSplit<TextSample>.Create(domain, t.Seed, config.ValidationFraction,
+            config.DomainTestPath is null ? config.TestFraction : 0, config.MaxSamples);
+        if (config.DomainTestPath is not null)
+            split = split with { Test = Subsample(SampleReader.Read(config.DomainTestPath, config.TextSplit), config.DomainTestMaxSamples, t.Seed) };
+        var general = config.GeneralPath is null ? [] : Subsample(SampleReader.Read(config.GeneralPath, config.TextSplit), config.GeneralMaxSamples, t.Seed);
 
         Status?.Invoke("loading model");
         using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device);
@@ -46,7 +43,9 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         if (t.ContextLength > student.Config.MaxPositions)
             throw new MftException($"--context {t.ContextLength} exceeds the model's max_position_embeddings ({student.Config.MaxPositions})");
         var tok = pretrained.Tokenizer;
-        var rows = SequenceBuilder.Build(split.Train.Select(s => SampleEncoder.Encode(tok, s, appendEos: true)), t.ContextLength, t.Packing);
+        // End each sample with eos, unless eos is also the bos that starts the next one.
+        bool appendEos = tok.Special.EosId != tok.Special.BosId || !tok.Special.AddBos;
+        var rows = SequenceBuilder.Build(split.Train.Select(s => SampleEncoder.Encode(tok, s, appendEos)), t.ContextLength, t.Packing);
         List<Perplexity.Window> Windows(IEnumerable<TextSample> samples) => samples
             .Select(s => SampleEncoder.Encode(tok, s))
             .SelectMany(e => Perplexity.Windows(e.Ids, t.ContextLength, t.ContextLength / 2, e.ScoreMask)).ToList();
@@ -56,7 +55,9 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         using var teacher = t.CreateObjective().NeedsTeacher ? FrozenModelTeacher.CopyOf(student) : null;
         Status?.Invoke("measuring the base model");
         var baseFile = Path.Combine(config.OutputDirectory, "base_perplexity.json");
-        if (File.Exists(baseFile) && TrainingCheckpoint.Find(config.OutputDirectory) is not null)
+        if (config.BasePerplexities is { Length: 3 } known && known[0] is double kv && known[1] is double kt)
+            evaluator.SetBase(kv, kt, known[2]);
+        else if (File.Exists(baseFile) && TrainingCheckpoint.Find(config.OutputDirectory) is not null)
         {
             var b = JsonSerializer.Deserialize<double?[]>(File.ReadAllText(baseFile))!;
             evaluator.SetBase(b[0]!.Value, b[1]!.Value, b[2]);
@@ -88,6 +89,14 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var checkpoint = TrainingCheckpoint.PathIn(config.OutputDirectory);
         if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, true);
         return result;
+    }
+
+    private static IReadOnlyList<TextSample> Subsample(IReadOnlyList<TextSample> samples, int? max, int seed)
+    {
+        if (max is not int m || samples.Count <= m) return samples;
+        var order = Enumerable.Range(0, samples.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        return order.Take(m).Order().Select(i => samples[i]).ToList();
     }
 
     private static string Fingerprint(IReadOnlyList<TrainingSequence> rows, TrainerConfig t)

@@ -8,6 +8,12 @@ public sealed record FinetuneJobConfig
     public required string ModelDirectory { get; init; }
     /// <summary>Domain data: text or JSONL; split into train, validation and test by <see cref="TrainerConfig.Seed"/>.</summary>
     public required string DataPath { get; init; }
+    /// <summary>An explicit domain test set; then <see cref="DataPath"/> is split into train and validation only.</summary>
+    public string? DomainTestPath { get; init; }
+    /// <summary>At most this many domain test samples are evaluated (chosen by the seed).</summary>
+    public int? DomainTestMaxSamples { get; init; }
+    /// <summary>Base-model perplexities (validation, test, general) measured earlier on the same sets, to skip measuring them again.</summary>
+    public double?[]? BasePerplexities { get; init; }
     /// <summary>General-domain text for measuring degeneralization (evaluation only, never trained on).</summary>
     public string? GeneralPath { get; init; }
     public required string OutputDirectory { get; init; }

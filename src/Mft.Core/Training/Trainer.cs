@@ -26,6 +26,7 @@ public sealed class Trainer
     private readonly string _outDir;
     private readonly string _fingerprint;
     private readonly Device _device;
+    private readonly int _evalEvery;
     private int[]? _epochOrder;
     private int _orderEpoch = -1;
 
@@ -53,6 +54,7 @@ public sealed class Trainer
         int batchesPerEpoch = (rows.Count + config.BatchSize - 1) / config.BatchSize;
         TotalSteps = config.MaxSteps > 0 ? config.MaxSteps
             : Math.Max(1, (int)Math.Ceiling(config.Epochs * batchesPerEpoch / config.GradientAccumulation));
+        _evalEvery = config.Evaluations > 0 ? Math.Max(1, TotalSteps / config.Evaluations) : config.EvalEvery;
     }
 
     public AdamW CreateOptimizer()
@@ -95,7 +97,7 @@ public sealed class Trainer
             MetricsLog.Append(_outDir, metrics with { Step = state.Step });
             StepCompleted?.Invoke(metrics with { Step = state.Step });
             bool last = state.Step == TotalSteps;
-            if (_evaluator is not null && (last || (_config.EvalEvery > 0 && state.Step % _config.EvalEvery == 0)))
+            if (_evaluator is not null && (last || (_evalEvery > 0 && state.Step % _evalEvery == 0)))
                 Record(_evaluator.Evaluate(_student, state.Step), ref state);
             if (_config.CheckpointEvery > 0 && state.Step % _config.CheckpointEvery == 0 && !last)
                 SaveCheckpoint(optimizer, state);

@@ -33,6 +33,8 @@ public sealed record TrainerConfig
     public int Seed { get; init; } = 0;
     /// <summary>Evaluate every N steps (and at the end); 0 only at the end.</summary>
     public int EvalEvery { get; init; } = 0;
+    /// <summary>Evaluate this many times, evenly spaced (overrides <see cref="EvalEvery"/> when positive).</summary>
+    public int Evaluations { get; init; }
     /// <summary>Return the weights of the evaluation with the lowest domain validation perplexity.</summary>
     public bool KeepBest { get; init; }
     /// <summary>Stop after this many evaluations without improvement; 0 never stops early.</summary>
@@ -66,6 +68,7 @@ public sealed record TrainerConfig
         Require(BatchSize > 0, $"--batch-size must be positive, got {BatchSize}");
         Require(GradientAccumulation > 0, $"--grad-accum must be positive, got {GradientAccumulation}");
         Require(ClipNorm >= 0, $"--clip must be >= 0, got {ClipNorm}");
+        Require(Evaluations >= 0, $"--evaluations must be >= 0, got {Evaluations}");
         Require(EvalEvery >= 0 && CheckpointEvery >= 0 && EarlyStoppingPatience >= 0, "--eval-every, --checkpoint-every and --patience must be >= 0");
         Require(ContextLength >= 2, $"--context must be at least 2, got {ContextLength}");
         Require(LossChunkTokens > 0, $"--loss-chunk must be positive, got {LossChunkTokens}");

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Mft.Demo;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Mft.Cli.Commands;
+
+/// <summary><c>mft demo</c>: FT vs MFT on the embedded base model and domains, with a report and S-D plots.</summary>
+public sealed class DemoCommand : Command<DemoSettings>
+{
+    public override int Execute(CommandContext context, DemoSettings s, CancellationToken cancellationToken)
+    {
+        var config = new DemoConfig
+        {
+            ModelDirectory = s.Model ?? EmbeddedAssets.Find("models/base", "config.json"),
+            DataDirectory = s.DataDir ?? EmbeddedAssets.Find("data", "general/test.txt"),
+            OutputDirectory = s.Out, Overwrite = s.Overwrite,
+            Domains = s.Domains.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Taus = s.Taus.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => double.TryParse(t, CultureInfo.InvariantCulture, out var v) ? v
+                : throw new MftException($"--taus: '{t}' is not a number")).ToList(),
+            Samples = s.Samples, Epochs = s.Epochs, Evaluations = s.Evaluations, LearningRate = s.LearningRate, ContextLength = s.Context,
+            Seed = s.Seed, Threads = s.Threads,
+        };
+        var runner = new DemoRunner(config);
+        int total = config.Domains.Count * (1 + config.Taus.Count);
+        IReadOnlyList<DemoRun> runs = [];
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var overall = ctx.AddTask($"demo: {total} runs", maxValue: total);
+                ProgressTask? current = null;
+                string? currentName = null;
+                runner.StepCompleted += (name, m, steps) =>
+                {
+                    if (name != currentName) { current = ctx.AddTask(Markup.Escape(name), maxValue: steps); currentName = name; }
+                    current!.Value = m.Step;
+                    current.Description = Markup.Escape($"{name}: step {m.Step}/{steps} loss {m.Loss:F3}");
+                };
+                runner.RunCompleted += r =>
+                {
+                    overall.Increment(1);
+                    current?.StopTask();
+                    AnsiConsole.MarkupLine(Markup.Escape(
+                        $"  {r.Domain,-7} {r.Label,-13} S {r.Final.Report.Specialization,7:P1}  D {r.Final.Report.Degeneralization,7:P2}  S/D {r.Final.Report.RatioText}"));
+                };
+                runs = runner.Run(cancellationToken);
+            });
+        var table = new Table().AddColumns("domain", "method", "domain ppl", "general ppl", "S", "D", "S/D");
+        foreach (var r in runs)
+        {
+            var f = r.Final.Report;
+            table.AddRow(r.Domain, Markup.Escape(r.Label), $"{f.DomainBase:F2} → {f.Domain:F2}", $"{f.GeneralBase:F2} → {f.General:F2}",
+                f.Specialization.ToString("P1"), f.Degeneralization?.ToString("P2") ?? "-", Markup.Escape(f.RatioText));
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"report: [bold]{Markup.Escape(Path.Combine(config.OutputDirectory, "report.md"))}[/]");
+        return 0;
+    }
+}

@@ -1,0 +1,40 @@
+namespace Mft.Demo;
+
+/// <summary>
+/// The paper's central experiment on the embedded model: per domain, at a fixed data budget, standard
+/// finetuning and MFT at a few tau values train for the same number of steps, with domain and general
+/// perplexity measured throughout.
+/// </summary>
+public sealed record DemoConfig
+{
+    public required string ModelDirectory { get; init; }
+    /// <summary>Folder with general/test.txt and domains/NAME/{train,test}.txt.</summary>
+    public required string DataDirectory { get; init; }
+    public required string OutputDirectory { get; init; }
+    public bool Overwrite { get; init; }
+    public IReadOnlyList<string> Domains { get; init; } = ["bible", "jargon", "devil"];
+    public IReadOnlyList<double> Taus { get; init; } = [0.1, 0.25];
+    public int Samples { get; init; } = 500;
+    public double Epochs { get; init; } = 3;
+    public int Evaluations { get; init; } = 4;
+    public int ContextLength { get; init; } = 128;
+    public int BatchSize { get; init; } = 8;
+    public double LearningRate { get; init; } = 1e-3;
+    public int DomainTestSamples { get; init; } = 200;
+    public int GeneralTestSamples { get; init; } = 150;
+    public int Seed { get; init; }
+    public int Threads { get; init; }
+
+    public void Validate()
+    {
+        if (Domains.Count == 0) throw new MftException("--domains: give at least one domain");
+        if (Taus.Any(t => t is < 0 or > 1)) throw new MftException("--taus: each tau must be in [0, 1]");
+        if (Samples <= 0 || Epochs <= 0 || Evaluations <= 0) throw new MftException("--samples, --epochs and --evaluations must be positive");
+        foreach (var d in Domains)
+            foreach (var f in new[] { "train.txt", "test.txt" })
+                if (!File.Exists(Path.Combine(DataDirectory, "domains", d, f)))
+                    throw new MftException($"{Path.Combine(DataDirectory, "domains", d, f)}: not found (domains are folders of {DataDirectory}/domains)");
+        if (!File.Exists(Path.Combine(DataDirectory, "general", "test.txt")))
+            throw new MftException($"{Path.Combine(DataDirectory, "general", "test.txt")}: not found");
+    }
+}
