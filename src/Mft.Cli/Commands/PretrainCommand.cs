@@ -48,9 +48,7 @@ public sealed class PretrainCommand : Command<PretrainSettings>
                 WeightDecay = 0.1, Schedule = "cosine", MinLrRatio = 0.1,
             },
         };
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        using var ctrlC = new CtrlC(cancellationToken);
         try
         {
             var job = new PretrainJob(config);
@@ -60,7 +58,7 @@ public sealed class PretrainCommand : Command<PretrainSettings>
                     Console.WriteLine($"step {m.Step}/{total} loss {m.Loss:F4} lr {m.LearningRate:E2} {m.TokensPerSecond:F0} tok/s");
             };
             job.Evaluated += p => Console.WriteLine($"eval step {p.Step}: held-out perplexity {p.DomainTest:F3}");
-            var final = job.Run(cts.Token);
+            var final = job.Run(ctrlC.Token);
             AnsiConsole.MarkupLine($"saved {Markup.Escape(s.Out)}: general test perplexity {final.DomainTest:F3}");
             return 0;
         }
@@ -69,6 +67,5 @@ public sealed class PretrainCommand : Command<PretrainSettings>
             Console.Error.WriteLine(e.Message);
             return 130;
         }
-        finally { Console.CancelKeyPress -= onCancel; }
     }
 }

@@ -12,12 +12,10 @@ public sealed class TrainCommand : Command<TrainSettings>
     {
         var config = s.ToJobConfig();
         config.Validate();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        using var ctrlC = new CtrlC(cancellationToken);
         try
         {
-            var result = Run(new FinetuneJob(config), cts.Token);
+            var result = Run(new FinetuneJob(config), ctrlC.Token);
             ResultTable.Write(config.Trainer.Method == "mft" ? $"mft tau={config.Trainer.Tau}" : config.Trainer.Method, result.Final.Report);
             AnsiConsole.MarkupLine($"model: [bold]{Markup.Escape(result.ModelDirectory)}[/]  report: {Markup.Escape(Path.Combine(config.OutputDirectory, "report.md"))}");
             return 0;
@@ -27,7 +25,6 @@ public sealed class TrainCommand : Command<TrainSettings>
             Console.Error.WriteLine(e.Message);
             return 130;
         }
-        finally { Console.CancelKeyPress -= onCancel; }
     }
 
     internal static FinetuneResult Run(FinetuneJob job, CancellationToken cancel)
