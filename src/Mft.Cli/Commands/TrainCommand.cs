@@ -40,7 +40,7 @@ public sealed class TrainCommand : Command<TrainSettings>
                 {
                     task.MaxValue = total;
                     task.Value = m.Step;
-                    var extra = m.MixMean is double mix ? $" m̄ {mix:F2} wrong {m.ArgmaxWrongShare:P0}" : "";
+                    var extra = (m.TrainPerplexity is double ppl ? $" ppl {ppl:F2}" : "") + (m.MixMean is double mix ? $" m̄ {mix:F2} wrong {m.ArgmaxWrongShare:P0}" : "");
                     task.Description = Markup.Escape($"step {m.Step}/{total} loss {m.Loss:F4} {m.TokensPerSecond:F0} tok/s{extra}");
                 };
                 job.Evaluated += p => AnsiConsole.MarkupLine(Markup.Escape(

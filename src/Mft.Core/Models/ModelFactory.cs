@@ -11,7 +11,9 @@ namespace Mft.Models;
 public static class ModelFactory
 {
     /// <summary>Creates an untrained model for a config (weights normal(0, 0.02)).</summary>
-    public static CausalLM Create(ModelConfig config, Device? device = null)
+    public static CausalLM Create(ModelConfig config, Device? device = null) => Create(config, device, initialize: true);
+
+    private static CausalLM Create(ModelConfig config, Device? device, bool initialize)
     {
         TorchRuntime.EnsureInitialized();
         CausalLM model = config switch
@@ -20,7 +22,7 @@ public static class ModelFactory
             Gpt2Config g => new Gpt2LMHeadModel(g),
             _ => throw new MftException($"{config.SourcePath}: no model for {config.GetType().Name}"),
         };
-        model.InitializeWeights();
+        if (initialize) model.InitializeWeights();
         if (device is not null && device.type != DeviceType.CPU) model.to(device);
         return model;
     }
@@ -29,7 +31,7 @@ public static class ModelFactory
     public static CausalLM FromPretrained(string directory, Device? device = null)
     {
         var config = ModelConfig.Load(directory);
-        var model = Create(config);
+        var model = Create(config, null, initialize: false);   // every parameter is overwritten by the checkpoint
         try
         {
             using var files = CheckpointFiles.Open(directory);

@@ -12,7 +12,11 @@ namespace Mft.Objectives;
 public static class CorrectedDistillationLoss
 {
     /// <summary>Per-token KL (N,), times T².</summary>
-    public static Tensor PerToken(Tensor studentLogits, Tensor teacherLogProbs, Tensor labels, Tensor mix, double temperature)
+    public static Tensor PerToken(Tensor studentLogits, Tensor teacherLogProbs, Tensor labels, Tensor mix, double temperature) =>
+        PerToken(studentLogits, teacherLogProbs, labels, mix, temperature, out _);
+
+    /// <summary>Per-token KL (N,), times T², and the student's label NLL at temperature T (N,), for diagnostics.</summary>
+    public static Tensor PerToken(Tensor studentLogits, Tensor teacherLogProbs, Tensor labels, Tensor mix, double temperature, out Tensor labelNll)
     {
         var logS = nn.functional.log_softmax(temperature == 1 ? studentLogits : studentLogits / temperature, -1);  // (N, V)
         var p = teacherLogProbs.exp();                                                                            // (N, V)
@@ -20,6 +24,7 @@ public static class CorrectedDistillationLoss
         var nll = -logS.gather(-1, labels.unsqueeze(-1)).squeeze(-1);                                             // (N,)
         var entropy = CorrectedEntropy(p, teacherLogProbs, labels, mix);                                          // (N,)
         var kl = (1.0 - mix) * crossEntropy + mix * nll - entropy;
+        labelNll = nll.detach();
         return temperature == 1 ? kl : kl * (temperature * temperature);
     }
 

@@ -12,6 +12,7 @@ public sealed class CrossEntropyObjective : ITrainingObjective
     {
         var nll = nn.functional.cross_entropy(studentLogits, labels, reduction: nn.Reduction.None);   // (N,)
         statistics?.AddTokens(mask);
+        statistics?.AddLabelNll(nll, mask);
         return (nll * mask).sum();
     }
 }

@@ -15,7 +15,8 @@ public sealed class KdObjective(double temperature = 1.0) : ITrainingObjective
         ArgumentNullException.ThrowIfNull(teacherLogits);
         var teacherLogProbs = CorrectedDistillationLoss.TeacherLogProbs(teacherLogits, Temperature);
         statistics?.AddTokens(mask);
-        var kl = CorrectedDistillationLoss.PerToken(studentLogits, teacherLogProbs, labels, zeros(labels.shape, studentLogits.dtype, studentLogits.device), Temperature);
+        var kl = CorrectedDistillationLoss.PerToken(studentLogits, teacherLogProbs, labels, zeros(labels.shape, studentLogits.dtype, studentLogits.device), Temperature, out var nll);
+        if (Temperature == 1) statistics?.AddLabelNll(nll, mask);
         return (kl * mask).sum();
     }
 }

@@ -21,7 +21,8 @@ public sealed class MftObjective(double tau, double temperature = 1.0, bool corr
         var teacherLogProbs = CorrectedDistillationLoss.TeacherLogProbs(teacherLogits, Temperature);
         var correction = TauCorrection.Compute(teacherLogProbs, labels, Tau, CorrectAll);
         statistics?.Add(mask, correction);
-        var kl = CorrectedDistillationLoss.PerToken(studentLogits, teacherLogProbs, labels, correction.Mix, Temperature);
+        var kl = CorrectedDistillationLoss.PerToken(studentLogits, teacherLogProbs, labels, correction.Mix, Temperature, out var nll);
+        if (Temperature == 1) statistics?.AddLabelNll(nll, mask);
         return (kl * mask).sum();
     }
 }

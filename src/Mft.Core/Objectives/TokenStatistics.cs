@@ -12,8 +12,24 @@ public sealed class TokenStatistics
     public long Tokens { get; private set; }
     public long ArgmaxWrong { get; private set; }
     public long Capped { get; private set; }
+    /// <summary>Summed negative log-likelihood of the labels under the student (nats), over <see cref="NllTokens"/>.</summary>
+    public double LabelNll { get; private set; }
+    public long NllTokens { get; private set; }
 
-    public void AddTokens(Tensor mask) => Tokens += (long)mask.sum().item<float>();
+    /// <summary>Adds the student's per-token label NLL (N,) of the unmasked tokens.</summary>
+    public void AddLabelNll(Tensor nll, Tensor mask)
+    {
+        using var _ = no_grad();
+        LabelNll += Sum(nll.detach() * mask);
+        NllTokens += (long)Sum(mask);
+    }
+
+    /// <summary>exp(mean label NLL): the student's perplexity on the trained tokens, whatever the objective.</summary>
+    public double TrainPerplexity => NllTokens == 0 ? double.NaN : Math.Exp(LabelNll / NllTokens);
+
+    public void AddTokens(Tensor mask) => Tokens += (long)Sum(mask);
+
+    private static double Sum(Tensor t) => t.sum().to_type(ScalarType.Float64).item<double>();
 
     public void Add(Tensor mask, TauCorrection.Result correction)
     {
@@ -40,6 +56,7 @@ public sealed class TokenStatistics
     public void Reset()
     {
         _mix.Clear();
-        Tokens = ArgmaxWrong = Capped = 0;
+        Tokens = ArgmaxWrong = Capped = NllTokens = 0;
+        LabelNll = 0;
     }
 }

@@ -84,7 +84,7 @@ public sealed class Trainer
             History.AddRange(MetricsLog.ReadEvaluations(_outDir));
         }
         var schedule = new LearningRateSchedule(_config.LearningRate, _config.WarmupSteps, TotalSteps, _config.Schedule, _config.MinLrRatio);
-        var statistics = _objective is MftObjective ? new TokenStatistics() : null;
+        var statistics = new TokenStatistics();
         if (state.Step == 0 && _evaluator is not null && History.Count == 0) Record(_evaluator.Evaluate(_student, 0), ref state);
 
         _student.train();
@@ -130,7 +130,7 @@ public sealed class Trainer
         _student.train();
     }
 
-    private StepMetrics Step(AdamW optimizer, List<Parameter> parameters, double lr, int step, TokenStatistics? statistics)
+    private StepMetrics Step(AdamW optimizer, List<Parameter> parameters, double lr, int step, TokenStatistics statistics)
     {
         using var scope = NewDisposeScope();
         var watch = Stopwatch.StartNew();
@@ -140,7 +140,7 @@ public sealed class Trainer
         double targets = micro.Sum(rows => rows.Sum(r => r.TargetCount));
         double lossSum = 0;
         long tokens = 0;
-        statistics?.Reset();
+        statistics.Reset();
         foreach (var rows in micro)
         {
             using var microScope = NewDisposeScope();
@@ -161,11 +161,13 @@ public sealed class Trainer
                                    "Lower --lr, or pass --on-nonfinite skip to skip such steps.");
         if (finite) optimizer.step();
         optimizer.zero_grad();
+        bool corrected = statistics.HasCorrection;
         return new StepMetrics(step + 1, loss, lr, norm, tokens / watch.Elapsed.TotalSeconds, tokens,
-            statistics?.HasCorrection == true ? statistics.WrongShare : null,
-            statistics?.HasCorrection == true ? statistics.MeanMix : null,
-            statistics?.HasCorrection == true ? statistics.MixPercentile(0.95) : null,
-            statistics?.HasCorrection == true ? statistics.CappedShare : null,
+            statistics.NllTokens > 0 ? statistics.TrainPerplexity : null,
+            corrected ? statistics.WrongShare : null,
+            corrected ? statistics.MeanMix : null,
+            corrected ? statistics.MixPercentile(0.95) : null,
+            corrected ? statistics.CappedShare : null,
             Skipped: !finite);
     }
 

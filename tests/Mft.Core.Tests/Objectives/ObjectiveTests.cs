@@ -111,4 +111,18 @@ public sealed class ObjectiveTests
         Assert.Equal((1.0 / 3 + 1.0) / 2, stats.MeanMix, 1e-5);
         Assert.Equal(1.0, stats.MixPercentile(0.95), 1e-5);
     }
+
+    [Fact]
+    public void Should_report_the_students_label_perplexity_for_every_objective()
+    {
+        // Given: for ft the loss is the mean label NLL, so the statistic must equal exp(loss)
+        var (s, t, y, m) = Batch();
+        var ce = new TokenStatistics();
+        var loss = new CrossEntropyObjective().LossSum(s, t, y, m, ce).item<float>() / 64;
+        Assert.Equal(Math.Exp(loss), ce.TrainPerplexity, 3);
+        // and MFT reports the same student perplexity on the same logits
+        var mft = new TokenStatistics();
+        new MftObjective(0.2).LossSum(s, t, y, m, mft);
+        Assert.Equal(ce.TrainPerplexity, mft.TrainPerplexity, 3);
+    }
 }
