@@ -1,1 +1,3 @@
-class P{static void Main(){}}
+using Mft.Bench;
+
+return TrainingThroughput.Run(args);
