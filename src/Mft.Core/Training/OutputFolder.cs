@@ -1,6 +1,9 @@
 namespace Mft.Training;
 
-/// <summary>Guards output folders: an existing, non-empty folder is only reused with --overwrite or --resume.</summary>
+/// <summary>
+/// Guards output folders: an existing, non-empty folder is only reused with --overwrite, or with --resume when it
+/// holds a checkpoint (a run stopped before its first checkpoint is started again; a finished run is refused).
+/// </summary>
 public static class OutputFolder
 {
     public static void Prepare(string path, bool overwrite, bool resume)
@@ -9,8 +12,10 @@ public static class OutputFolder
         bool nonEmpty = Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any();
         if (nonEmpty && resume)
         {
-            if (TrainingCheckpoint.Find(path) is null) throw new MftException($"{path}: --resume given, but there is no checkpoint to resume from");
-            return;
+            if (TrainingCheckpoint.Find(path) is not null) return;
+            if (File.Exists(Path.Combine(path, "report.json")))
+                throw new MftException($"{path}: this run has already finished (report.json exists); nothing to resume");
+            overwrite = true;   // stopped before its first checkpoint: start it again
         }
         if (nonEmpty && !overwrite)
             throw new MftException($"{path}: already exists and is not empty; pass --overwrite to replace it, or --resume to continue its run");

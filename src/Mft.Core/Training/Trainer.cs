@@ -179,7 +179,7 @@ public sealed class Trainer
         if (epoch != _orderEpoch)
         {
             _epochOrder = Enumerable.Range(0, _rows.Count).ToArray();
-            new Random(HashCode.Combine(_config.Seed, epoch) & int.MaxValue).Shuffle(_epochOrder);
+            new Random(unchecked(_config.Seed * 1_000_003 + epoch * 7_919) & int.MaxValue).Shuffle(_epochOrder);   // not HashCode: it is salted per process
             _orderEpoch = epoch;
         }
         return _epochOrder!.Skip(index * _config.BatchSize).Take(_config.BatchSize).Select(i => _rows[i]).ToList();

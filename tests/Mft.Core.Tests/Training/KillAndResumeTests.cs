@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Mft.Checkpoints;
+
+namespace Mft.Tests.Training;
+
+/// <summary>Kills a real `mft train` process with SIGKILL several times and resumes it each time.</summary>
+[Collection("memory")]
+public sealed class KillAndResumeTests
+{
+    private static string MftDll => Path.Combine(AppContext.BaseDirectory, "mft.dll");
+
+    private static Process Start(IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(MftDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["NO_COLOR"] = "1";
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private static int StepsLogged(string outDir)
+    {
+        var path = Path.Combine(outDir, "metrics.jsonl");
+        try { return File.Exists(path) ? File.ReadAllLines(path).Count(l => l.Contains("\"type\":\"step\"")) : 0; }
+        catch (IOException) { return 0; }
+    }
+
+    [Fact]
+    public void Should_end_with_the_same_weights_after_repeated_sigkill_and_resume()
+    {
+        // Given one run straight through
+        var model = TinyCorpus.ModelDirectory();
+        string data = TinyCorpus.DomainFile(), general = TinyCorpus.GeneralFile();
+        string[] Args(string outDir) =>
+        [
+            "train", "--model", model, "--data", data, "--general", general, "--out", outDir, "--method", "mft", "--tau", "0.3",
+            "--max-steps", "40", "--context", "32", "--batch-size", "4", "--lr", "3e-3", "--warmup-steps", "2",
+            "--checkpoint-every", "2", "--eval-every", "10", "--threads", "1", "--seed", "5",
+        ];
+        var straight = Path.Combine(TempDir.Create("kill-straight"), "out");
+        using (var p = Start(Args(straight))) { p.WaitForExit(); Assert.Equal(0, p.ExitCode); }
+
+        // When the same run is killed three times at random moments during training, and resumed each time
+        var killed = Path.Combine(TempDir.Create("kill-resumed"), "out");
+        var rng = new Random(11);
+        int kills = 0;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            using var p = Start([.. Args(killed), "--resume"]);
+            int target = StepsLogged(killed) + 3 + rng.Next(6);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!p.HasExited && StepsLogged(killed) < target && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Thread.Sleep(rng.Next(150));
+            if (!p.HasExited) { p.Kill(entireProcessTree: true); kills++; }
+            p.WaitForExit();
+        }
+        using (var p = Start([.. Args(killed), "--resume"])) { p.WaitForExit(); Assert.Equal(0, p.ExitCode); }
+
+        // Then the final weights are identical
+        Assert.True(kills >= 2, $"only {kills} kills landed during training");
+        using var a = new SafetensorsReader(Path.Combine(straight, "model", "model.safetensors"));
+        using var b = new SafetensorsReader(Path.Combine(killed, "model", "model.safetensors"));
+        foreach (var name in a.Tensors.Keys)
+            Assert.True(a.Load(name).bytes.SequenceEqual(b.Load(name).bytes), $"{name} differs after {kills} kills");
+    }
+}
