@@ -25,7 +25,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     {
         config.Validate();
         var watch = Stopwatch.StartNew();
-        OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, config.Resume);
+        OutputFolder.Check(config.OutputDirectory, config.Overwrite, config.Resume);
         TorchRuntime.SetThreads(config.Threads);
         var t = config.Trainer;
 
@@ -51,6 +51,8 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             .SelectMany(e => Perplexity.Windows(e.Ids, t.ContextLength, t.ContextLength / 2, e.ScoreMask)).ToList();
         var evaluator = new SpecializationEvaluator(Windows(split.Validation), Windows(split.Test), Windows(general), config.EvalBatchSize);
 
+        // Every input has been read and checked: only now is the output folder touched.
+        OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, config.Resume);
         var fingerprint = Fingerprint(rows, t);
         using var teacher = t.CreateObjective().NeedsTeacher ? FrozenModelTeacher.CopyOf(student) : null;
         Status?.Invoke("measuring the base model");

@@ -6,6 +6,19 @@ namespace Mft.Training;
 /// </summary>
 public static class OutputFolder
 {
+    /// <summary>Fails early, without changing anything, if <see cref="Prepare"/> would refuse the folder.</summary>
+    public static void Check(string path, bool overwrite, bool resume)
+    {
+        if (File.Exists(path)) throw new MftException($"{path}: exists and is a file, not a folder");
+        bool nonEmpty = Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any();
+        if (!nonEmpty || overwrite) return;
+        if (resume && TrainingCheckpoint.Find(path) is not null) return;
+        if (resume && File.Exists(Path.Combine(path, "report.json")))
+            throw new MftException($"{path}: this run has already finished (report.json exists); nothing to resume");
+        if (!resume)
+            throw new MftException($"{path}: already exists and is not empty; pass --overwrite to replace it, or --resume to continue its run");
+    }
+
     public static void Prepare(string path, bool overwrite, bool resume)
     {
         if (File.Exists(path)) throw new MftException($"{path}: exists and is a file, not a folder");

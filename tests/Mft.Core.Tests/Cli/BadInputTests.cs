@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using System.Text;
+using Mft.Cli;
+using Mft.Checkpoints;
+
+namespace Mft.Tests.Cli;
+
+/// <summary>
+/// Every kind of bad input, in one table: each must end the command with a non-zero exit, one clear message
+/// naming the file or option and the problem, no stack trace, and no file changed. Add a row to add a case.
+/// </summary>
+[Collection("console")]
+public sealed class BadInputTests
+{
+    /// <summary>A case: how to break a fresh copy of a good setup, which command to run, what the message must say.</summary>
+    public sealed record Case(string Name, Action<Setup> Break, Func<Setup, string[]> Args, string Expected)
+    {
+        public override string ToString() => Name;
+    }
+
+    public sealed class Setup
+    {
+        public string Model { get; } = TinyCorpus.ModelDirectory();
+        public string Data { get; } = TinyCorpus.DomainFile();
+        public string Jsonl { get; } = Path.Combine(TempDir.Create("jsonl"), "data.jsonl");
+        public string Out { get; } = Path.Combine(TempDir.Create("bad-out"), "out");
+        public Setup() => File.WriteAllText(Jsonl, "{\"text\": \"the cat sat\"}\n{\"prompt\": \"q\", \"completion\": \"a\"}\n");
+        public string ModelFile(string name) => Path.Combine(Model, name);
+
+        public string[] Train(params string[] extra) =>
+            ["train", "--model", Model, "--data", Data, "--out", Out, "--max-steps", "1", "--context", "32", .. extra];
+        public string[] Perplexity(string data) => ["perplexity", "--model", Model, "--data", data];
+    }
+
+    private static void Header(Setup s, string json)
+    {
+        var h = Encoding.UTF8.GetBytes(json);
+        using var fs = File.Create(s.ModelFile("model.safetensors"));
+        fs.Write(BitConverter.GetBytes((ulong)h.Length));
+        fs.Write(h);
+        fs.Write(new byte[16]);
+    }
+
+    public static TheoryData<Case> Cases() => new()
+    {
+        new("missing config.json", s => File.Delete(s.ModelFile("config.json")), s => s.Perplexity(s.Data), "config.json: not found"),
+        new("malformed config.json", s => File.WriteAllText(s.ModelFile("config.json"), "{\"model_type\": \"llama\","), s => s.Perplexity(s.Data), "malformed JSON"),
+        new("config field of wrong type", s => File.WriteAllText(s.ModelFile("config.json"), TinyModels.LlamaJson(vocab: 257).Replace("\"hidden_size\": 32", "\"hidden_size\": \"big\"")),
+            s => s.Perplexity(s.Data), "field 'hidden_size' must be an integer"),
+        new("unknown architecture", s => File.WriteAllText(s.ModelFile("config.json"), "{\"model_type\": \"mamba\"}"), s => s.Perplexity(s.Data), "unknown architecture model_type 'mamba'"),
+        new("safetensors header past the end", s => File.WriteAllBytes(s.ModelFile("model.safetensors"), [.. BitConverter.GetBytes(999_999UL), .. "{}"u8]),
+            s => s.Perplexity(s.Data), "runs past the end of the file"),
+        new("safetensors offsets overlap", s => Header(s, """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"""),
+            s => s.Perplexity(s.Data), "overlap"),
+        new("safetensors offsets out of range", s => Header(s, """{"a":{"dtype":"F32","shape":[8],"data_offsets":[0,32]}}"""),
+            s => s.Perplexity(s.Data), "run past the data section"),
+        new("truncated safetensors", s =>
+        {
+            var bytes = File.ReadAllBytes(s.ModelFile("model.safetensors"));
+            File.WriteAllBytes(s.ModelFile("model.safetensors"), bytes[..(bytes.Length / 2)]);
+        }, s => s.Perplexity(s.Data), "truncated"),
+        new("shape contradicts config", s => File.WriteAllText(s.ModelFile("config.json"), TinyModels.LlamaJson(vocab: 257, hidden: 48)),
+            s => s.Perplexity(s.Data), "has shape"),
+        new("dtype contradicts shape", s => Header(s, """{"a":{"dtype":"F16","shape":[2],"data_offsets":[0,8]}}"""), s => s.Perplexity(s.Data), "need 4"),
+        new("missing shard", s =>
+        {
+            File.Delete(s.ModelFile("model.safetensors"));
+            File.WriteAllText(s.ModelFile("model.safetensors.index.json"), "{\"weight_map\": {\"model.norm.weight\": \"model-00001-of-00002.safetensors\"}}");
+        }, s => s.Perplexity(s.Data), "shard 'model-00001-of-00002.safetensors' is missing"),
+        new("pickled weights only", s =>
+        {
+            File.Delete(s.ModelFile("model.safetensors"));
+            File.WriteAllBytes(s.ModelFile("pytorch_model.bin"), [0x80, 0x02]);
+        }, s => s.Perplexity(s.Data), "pickled PyTorch weights are refused"),
+        new("malformed tokenizer.json", s => File.WriteAllText(s.ModelFile("tokenizer.json"), "{\"model\": "), s => s.Perplexity(s.Data), "tokenizer.json: malformed JSON"),
+        new("tokenizer larger than the model", s =>
+        {
+            using var small = TinyModels.Random(TinyModels.LlamaJson(vocab: 100));
+            Mft.Models.ModelFactory.Save(small, s.Model);
+        }, s => s.Perplexity(s.Data), "they do not belong together"),
+        new("JSONL with invalid JSON", s => File.WriteAllText(s.Jsonl, "{\"text\": \"ok\"}\n{\"text\": oops}\n"), s => s.Perplexity(s.Jsonl), "data.jsonl:2: invalid JSON"),
+        new("JSONL missing fields", s => File.WriteAllText(s.Jsonl, "{\"prompt\": \"only a prompt\"}\n"), s => s.Perplexity(s.Jsonl), "data.jsonl:1: needs a \"text\" field"),
+        new("JSONL field of wrong type", s => File.WriteAllText(s.Jsonl, "{\"text\": 42}\n"), s => s.Perplexity(s.Jsonl), "field 'text' must be a string"),
+        new("invalid UTF-8", s => File.WriteAllBytes(s.Jsonl, [.. "{\"text\": \"ok\"}\n{\"text\": \""u8, 0xC3, 0x28, .. "\"}\n"u8]), s => s.Perplexity(s.Jsonl), "invalid UTF-8 at line 2"),
+        new("empty data file", s => File.WriteAllText(s.Data, "\n\n  \n"), s => s.Train(), "contains no samples"),
+        new("tau outside [0, 1]", _ => { }, s => s.Train("--tau", "-0.1"), "--tau must be in [0, 1]"),
+        new("non-positive learning rate", _ => { }, s => s.Train("--lr", "-1"), "--lr must be positive"),
+        new("non-positive batch size", _ => { }, s => s.Train("--batch-size", "0"), "--batch-size must be positive"),
+        new("context beyond the model's positions", _ => { }, s => s.Train("--context", "4096"), "exceeds the model's max_position_embeddings"),
+        new("existing output folder", s => { Directory.CreateDirectory(s.Out); File.WriteAllText(Path.Combine(s.Out, "x"), "keep"); },
+            s => s.Train(), "pass --overwrite"),
+    };
+
+    private static Dictionary<string, string> Snapshot(params string[] roots) => roots
+        .Where(Directory.Exists).SelectMany(r => Directory.GetFiles(r, "*", SearchOption.AllDirectories))
+        .ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Should_fail_with_one_clear_message_and_change_nothing(Case c)
+    {
+        // Given
+        var s = new Setup();
+        c.Break(s);
+        var roots = new[] { s.Model, Path.GetDirectoryName(s.Data)!, Path.GetDirectoryName(s.Jsonl)!, Path.GetDirectoryName(s.Out)! };
+        var before = Snapshot(roots);
+        var oldErr = Console.Error;
+        var err = new StringWriter();
+        Console.SetError(err);
+        int code;
+        // When
+        try { code = MftApp.Run(c.Args(s)); }
+        finally { Console.SetError(oldErr); }
+        // Then
+        var message = err.ToString();
+        Assert.NotEqual(0, code);
+        Assert.Contains(c.Expected, message);
+        Assert.DoesNotContain("   at ", message);
+        Assert.Single(message.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(before, Snapshot(roots));
+    }
+}
