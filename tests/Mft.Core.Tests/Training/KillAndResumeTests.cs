@@ -68,4 +68,24 @@ public sealed class KillAndResumeTests
         foreach (var name in a.Tensors.Keys)
             Assert.True(a.Load(name).bytes.SequenceEqual(b.Load(name).bytes), $"{name} differs after {kills} kills");
     }
+
+    [Fact]
+    public void Should_save_a_checkpoint_and_exit_cleanly_on_sigint()
+    {
+        // Given a training run in progress
+        var outDir = Path.Combine(TempDir.Create("sigint"), "out");
+        using var p = Start(
+        [
+            "train", "--model", TinyCorpus.ModelDirectory(), "--data", TinyCorpus.DomainFile(), "--out", outDir, "--method", "ft",
+            "--max-steps", "100000", "--context", "32", "--batch-size", "4", "--threads", "1",
+        ]);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!p.HasExited && StepsLogged(outDir) < 5 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        // When Ctrl-C (SIGINT) arrives
+        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString()])) kill.WaitForExit();
+        Assert.True(p.WaitForExit(60_000), "the process did not stop after SIGINT");
+        // Then it stopped with 130 after writing a checkpoint that a resumed run can use
+        Assert.Equal(130, p.ExitCode);
+        Assert.NotNull(Mft.Training.TrainingCheckpoint.Find(outDir));
+    }
 }
