@@ -18,7 +18,7 @@ public sealed class DemoCommand : Command<DemoSettings>
             Domains = s.Domains.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Taus = s.Taus.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => double.TryParse(t, CultureInfo.InvariantCulture, out var v) ? v
                 : throw new MftException($"--taus: '{t}' is not a number")).ToList(),
-            Samples = s.Samples, Epochs = s.Epochs, Evaluations = s.Evaluations, LearningRate = s.LearningRate, ContextLength = s.Context,
+            Samples = s.Samples, Steps = s.Steps, Epochs = s.Epochs, Evaluations = s.Evaluations, LearningRate = s.LearningRate, ContextLength = s.Context,
             Seed = s.Seed, Threads = s.Threads,
         };
         var runner = new DemoRunner(config);

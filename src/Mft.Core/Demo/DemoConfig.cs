@@ -15,8 +15,10 @@ public sealed record DemoConfig
     public IReadOnlyList<string> Domains { get; init; } = ["bible", "jargon", "devil"];
     public IReadOnlyList<double> Taus { get; init; } = [0.1, 0.25];
     public int Samples { get; init; } = 500;
+    /// <summary>Optimizer steps per run, the same for every method and domain (0: use <see cref="Epochs"/>).</summary>
+    public int Steps { get; init; } = 100;
     public double Epochs { get; init; } = 3;
-    public int Evaluations { get; init; } = 4;
+    public int Evaluations { get; init; } = 5;
     public int ContextLength { get; init; } = 128;
     public int BatchSize { get; init; } = 8;
     public double LearningRate { get; init; } = 1e-3;
@@ -29,7 +31,7 @@ public sealed record DemoConfig
     {
         if (Domains.Count == 0) throw new MftException("--domains: give at least one domain");
         if (Taus.Any(t => t is < 0 or > 1)) throw new MftException("--taus: each tau must be in [0, 1]");
-        if (Samples <= 0 || Epochs <= 0 || Evaluations <= 0) throw new MftException("--samples, --epochs and --evaluations must be positive");
+        if (Samples <= 0 || Steps < 0 || Epochs <= 0 || Evaluations <= 0) throw new MftException("--samples, --epochs and --evaluations must be positive");
         foreach (var d in Domains)
             foreach (var f in new[] { "train.txt", "test.txt" })
                 if (!File.Exists(Path.Combine(DataDirectory, "domains", d, f)))

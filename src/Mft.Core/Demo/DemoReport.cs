@@ -36,7 +36,7 @@ public static class DemoReport
         sb.AppendLine("# Mft demo: finetuning vs minifinetuning on the embedded base model");
         sb.AppendLine();
         sb.AppendLine($"Base model `{config.ModelDirectory}`; {config.Samples} training samples per domain; every method trains for the same " +
-                      $"number of steps ({config.Epochs} epochs, batch {config.BatchSize} x {config.ContextLength} tokens, lr {config.LearningRate}). " +
+                      $"number of steps ({(config.Steps > 0 ? $"{config.Steps} steps" : $"{config.Epochs} epochs")}, batch {config.BatchSize} x {config.ContextLength} tokens, lr {config.LearningRate}). " +
                       $"Domain perplexity on {config.DomainTestSamples} held-out domain samples, general perplexity on {config.GeneralTestSamples} held-out general documents. " +
                       $"Total time {elapsed.TotalMinutes:F1} min on {Environment.ProcessorCount} cores.");
         sb.AppendLine();

@@ -58,7 +58,7 @@ public sealed class DemoRunner(DemoConfig config)
         EvalBatchSize = 16,
         Trainer = new TrainerConfig
         {
-            Method = method, Tau = tau, Epochs = config.Epochs, LearningRate = config.LearningRate, BatchSize = config.BatchSize,
+            Method = method, Tau = tau, MaxSteps = config.Steps, Epochs = config.Epochs, LearningRate = config.LearningRate, BatchSize = config.BatchSize,
             ContextLength = config.ContextLength, Packing = Packing.Pack, WarmupSteps = 5, Seed = config.Seed,
             Evaluations = config.Evaluations, Schedule = "cosine",
         },

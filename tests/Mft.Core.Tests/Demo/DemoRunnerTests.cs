@@ -18,7 +18,7 @@ public sealed class DemoRunnerTests
         var config = new DemoConfig
         {
             ModelDirectory = TinyCorpus.ModelDirectory(), DataDirectory = data, OutputDirectory = outDir, Domains = ["cats"], Taus = [0.2],
-            Samples = 40, Epochs = 2, Evaluations = 2, ContextLength = 32, BatchSize = 4, LearningRate = 3e-3,
+            Samples = 40, Steps = 0, Epochs = 2, Evaluations = 2, ContextLength = 32, BatchSize = 4, LearningRate = 3e-3,
         };
         // When
         var runs = new DemoRunner(config).Run();
