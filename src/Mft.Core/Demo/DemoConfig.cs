@@ -18,7 +18,7 @@ public sealed record DemoConfig
     /// <summary>Optimizer steps per run, the same for every method and domain (0: use <see cref="Epochs"/>).</summary>
     public int Steps { get; init; } = 100;
     public double Epochs { get; init; } = 3;
-    public int Evaluations { get; init; } = 5;
+    public int Evaluations { get; init; } = 4;
     public int ContextLength { get; init; } = 128;
     public int BatchSize { get; init; } = 8;
     public double LearningRate { get; init; } = 1e-3;

@@ -53,7 +53,7 @@ public sealed class DemoRunner(DemoConfig config)
         OutputDirectory = outDir,
         Threads = config.Threads,
         MaxSamples = config.Samples,
-        ValidationFraction = 0.02,
+        ValidationFraction = 0,   // the demo selects no checkpoints, so it needs no validation set
         BasePerplexities = basePpl,
         EvalBatchSize = 16,
         Trainer = new TrainerConfig

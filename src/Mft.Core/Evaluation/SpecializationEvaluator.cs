@@ -12,7 +12,7 @@ public sealed class SpecializationEvaluator
     private readonly int _batchSize;
 
     public double BaseValidation { get; private set; }
-    public double BaseTest { get; private set; }
+    public double BaseTest { get; private set; } = double.NaN;
     public double? BaseGeneral { get; private set; }
     public bool HasGeneral => _general.Count > 0;
 
@@ -31,6 +31,13 @@ public sealed class SpecializationEvaluator
     }
 
     public void SetBase(double validation, double test, double? general) => (BaseValidation, BaseTest, BaseGeneral) = (validation, test, general);
+
+    /// <summary>Whether base perplexities are known (then the starting point need not be measured again).</summary>
+    public bool HasBase => !double.IsNaN(BaseTest);
+
+    /// <summary>The starting point: the base model's own perplexities, S = D = 0.</summary>
+    public EvaluationPoint BasePoint() =>
+        new(0, BaseValidation, BaseTest, BaseGeneral, new SpecializationReport(BaseTest, BaseTest, BaseGeneral, BaseGeneral));
 
     public EvaluationPoint Evaluate(CausalLM model, int step)
     {

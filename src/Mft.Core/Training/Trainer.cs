@@ -85,7 +85,9 @@ public sealed class Trainer
         }
         var schedule = new LearningRateSchedule(_config.LearningRate, _config.WarmupSteps, TotalSteps, _config.Schedule, _config.MinLrRatio);
         var statistics = new TokenStatistics();
-        if (state.Step == 0 && _evaluator is not null && History.Count == 0) Record(_evaluator.Evaluate(_student, 0), ref state);
+        // The student starts from the weights the evaluator's base perplexities were measured on.
+        if (state.Step == 0 && _evaluator is not null && History.Count == 0)
+            Record(_evaluator.HasBase ? _evaluator.BasePoint() : _evaluator.Evaluate(_student, 0), ref state);
 
         _student.train();
         var parameters = _student.parameters().Where(p => p.requires_grad).ToList();
