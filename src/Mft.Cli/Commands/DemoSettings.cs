@@ -18,7 +18,7 @@ public sealed class DemoSettings : CommandSettings
     [CommandOption("--steps <N>")] [Description("steps per run, the same for every method; 0 uses --epochs")] [DefaultValue(100)]
     public int Steps { get; init; } = 100;
     [CommandOption("--epochs <E>")] [DefaultValue(3.0)] public double Epochs { get; init; } = 3;
-    [CommandOption("--evaluations <N>")] [DefaultValue(4)] public int Evaluations { get; init; } = 4;
+    [CommandOption("--evaluations <N>")] [Description("evaluations per run, dense early")] [DefaultValue(5)] public int Evaluations { get; init; } = 5;
     [CommandOption("--lr <LR>")] [DefaultValue(1e-3)] public double LearningRate { get; init; } = 1e-3;
     [CommandOption("--context <N>")] [DefaultValue(128)] public int Context { get; init; } = 128;
     [CommandOption("--seed <S>")] [DefaultValue(0)] public int Seed { get; init; }

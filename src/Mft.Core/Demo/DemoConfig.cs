@@ -18,12 +18,13 @@ public sealed record DemoConfig
     /// <summary>Optimizer steps per run, the same for every method and domain (0: use <see cref="Epochs"/>).</summary>
     public int Steps { get; init; } = 100;
     public double Epochs { get; init; } = 3;
-    public int Evaluations { get; init; } = 4;
+    /// <summary>Evaluations per run, quadratically spaced (at 4, 16, 36, 64 and 100 of 100 steps for 5).</summary>
+    public int Evaluations { get; init; } = 5;
     public int ContextLength { get; init; } = 128;
     public int BatchSize { get; init; } = 8;
     public double LearningRate { get; init; } = 1e-3;
-    public int DomainTestSamples { get; init; } = 200;
-    public int GeneralTestSamples { get; init; } = 150;
+    public int DomainTestSamples { get; init; } = 150;
+    public int GeneralTestSamples { get; init; } = 120;
     public int Seed { get; init; }
     public int Threads { get; init; }
 

@@ -60,7 +60,7 @@ public sealed class DemoRunner(DemoConfig config)
         {
             Method = method, Tau = tau, MaxSteps = config.Steps, Epochs = config.Epochs, LearningRate = config.LearningRate, BatchSize = config.BatchSize,
             ContextLength = config.ContextLength, Packing = Packing.Pack, WarmupSteps = 5, Seed = config.Seed,
-            Evaluations = config.Evaluations, Schedule = "cosine",
+            Evaluations = config.Evaluations, EvaluationSpacing = "quadratic", Schedule = "cosine",
         },
     };
 }

@@ -26,7 +26,7 @@ public sealed class Trainer
     private readonly string _outDir;
     private readonly string _fingerprint;
     private readonly Device _device;
-    private readonly int _evalEvery;
+    private readonly HashSet<int> _evalSteps;
     private int[]? _epochOrder;
     private int _orderEpoch = -1;
 
@@ -54,7 +54,7 @@ public sealed class Trainer
         int batchesPerEpoch = (rows.Count + config.BatchSize - 1) / config.BatchSize;
         TotalSteps = config.MaxSteps > 0 ? config.MaxSteps
             : Math.Max(1, (int)Math.Ceiling(config.Epochs * batchesPerEpoch / config.GradientAccumulation));
-        _evalEvery = config.Evaluations > 0 ? Math.Max(1, TotalSteps / config.Evaluations) : config.EvalEvery;
+        _evalSteps = EvaluationSteps(config, TotalSteps);
     }
 
     public AdamW CreateOptimizer()
@@ -99,7 +99,7 @@ public sealed class Trainer
             MetricsLog.Append(_outDir, metrics with { Step = state.Step });
             StepCompleted?.Invoke(metrics with { Step = state.Step });
             bool last = state.Step == TotalSteps;
-            if (_evaluator is not null && (last || (_evalEvery > 0 && state.Step % _evalEvery == 0)))
+            if (_evaluator is not null && (last || _evalSteps.Contains(state.Step)))
                 Record(_evaluator.Evaluate(_student, state.Step), ref state);
             if (_config.CheckpointEvery > 0 && state.Step % _config.CheckpointEvery == 0 && !last)
                 SaveCheckpoint(optimizer, state);
@@ -171,6 +171,15 @@ public sealed class Trainer
             corrected ? statistics.MixPercentile(0.95) : null,
             corrected ? statistics.CappedShare : null,
             Skipped: !finite);
+    }
+
+    /// <summary>The steps after which to evaluate (the last step always is).</summary>
+    public static HashSet<int> EvaluationSteps(TrainerConfig c, int total)
+    {
+        if (c.Evaluations > 0)
+            return Enumerable.Range(1, c.Evaluations).Select(i => (double)i / c.Evaluations)
+                .Select(f => Math.Max(1, (int)Math.Round(total * (c.EvaluationSpacing == "quadratic" ? f * f : f)))).ToHashSet();
+        return c.EvalEvery > 0 ? Enumerable.Range(1, total / c.EvalEvery).Select(i => i * c.EvalEvery).ToHashSet() : [];
     }
 
     /// <summary>The rows of micro-batch k of the endless stream of shuffled epochs.</summary>

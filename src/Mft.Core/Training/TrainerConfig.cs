@@ -35,6 +35,8 @@ public sealed record TrainerConfig
     public int EvalEvery { get; init; } = 0;
     /// <summary>Evaluate this many times, evenly spaced (overrides <see cref="EvalEvery"/> when positive).</summary>
     public int Evaluations { get; init; }
+    /// <summary>With <see cref="Evaluations"/>: "linear" (evenly spaced) or "quadratic" (step = total x (i/n)², dense early, where finetuning moves fastest).</summary>
+    public string EvaluationSpacing { get; init; } = "linear";
     /// <summary>Return the weights of the evaluation with the lowest domain validation perplexity.</summary>
     public bool KeepBest { get; init; }
     /// <summary>Stop after this many evaluations without improvement; 0 never stops early.</summary>
@@ -69,6 +71,7 @@ public sealed record TrainerConfig
         Require(GradientAccumulation > 0, $"--grad-accum must be positive, got {GradientAccumulation}");
         Require(ClipNorm >= 0, $"--clip must be >= 0, got {ClipNorm}");
         Require(Evaluations >= 0, $"--evaluations must be >= 0, got {Evaluations}");
+        Require(EvaluationSpacing is "linear" or "quadratic", $"evaluation spacing must be linear or quadratic, got '{EvaluationSpacing}'");
         Require(EvalEvery >= 0 && CheckpointEvery >= 0 && EarlyStoppingPatience >= 0, "--eval-every, --checkpoint-every and --patience must be >= 0");
         Require(ContextLength >= 2, $"--context must be at least 2, got {ContextLength}");
         Require(LossChunkTokens > 0, $"--loss-chunk must be positive, got {LossChunkTokens}");

@@ -37,3 +37,15 @@ public sealed class NonFiniteTests
         Assert.True(before.equal(model.named_parameters().First(p => p.name.Contains("q_proj")).parameter).all().item<bool>());
     }
 }
+
+public sealed class EvaluationScheduleTests
+{
+    [Fact]
+    public void Should_space_evaluations_evenly_or_densely_early()
+    {
+        var linear = new TrainerConfig { Evaluations = 4 };
+        Assert.Equal(new[] { 25, 50, 75, 100 }, Trainer.EvaluationSteps(linear, 100).Order());
+        Assert.Equal(new[] { 4, 16, 36, 64, 100 }, Trainer.EvaluationSteps(linear with { Evaluations = 5, EvaluationSpacing = "quadratic" }, 100).Order());
+        Assert.Equal(new[] { 30, 60, 90 }, Trainer.EvaluationSteps(new TrainerConfig { EvalEvery = 30 }, 100).Order());
+    }
+}
