@@ -20,11 +20,8 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             using var m = PretrainedModel.Open(dir, s.Device);
             if (s.Context > m.Model.Config.MaxPositions)
                 throw new MftException($"--context {s.Context} exceeds {dir}'s max_position_embeddings ({m.Model.Config.MaxPositions})");
-            double Ppl(IReadOnlyList<TextSample> samples)
-            {
-                var enc = samples.Select(x => SampleEncoder.Encode(m.Tokenizer, x)).ToList();
-                return Perplexity.Evaluate(m.Model, enc.Select(e => e.Ids), s.Context, s.Context / 2, s.BatchSize, enc.Select(e => e.ScoreMask).ToList()).Perplexity;
-            }
+            double Ppl(IReadOnlyList<TextSample> samples) =>
+                Perplexity.Evaluate(m.Model, Perplexity.WindowsOf(m.Tokenizer, samples, s.Context), s.BatchSize).Perplexity;
             return (Ppl(domain), general is null ? null : Ppl(general));
         }
         var b = Measure(s.Base);

@@ -19,9 +19,7 @@ public sealed class PerplexityCommand : Command<PerplexitySettings>
         int ctx = s.Context == 0 ? pretrained.Model.Config.MaxPositions : s.Context;
         if (ctx > pretrained.Model.Config.MaxPositions)
             throw new MftException($"--context {ctx} exceeds the model's max_position_embeddings ({pretrained.Model.Config.MaxPositions})");
-        var encoded = samples.Select(x => SampleEncoder.Encode(pretrained.Tokenizer, x)).ToList();
-        var result = Perplexity.Evaluate(pretrained.Model, encoded.Select(e => e.Ids), ctx, s.Stride, s.BatchSize,
-            encoded.Select(e => e.ScoreMask).ToList());
+        var result = Perplexity.Evaluate(pretrained.Model, Perplexity.WindowsOf(pretrained.Tokenizer, samples, ctx, s.Stride), s.BatchSize);
         var table = new Table().AddColumns("file", "documents", "tokens scored", "mean NLL (nats)", "perplexity");
         table.AddRow(Markup.Escape(s.Data), samples.Count.ToString(), result.Tokens.ToString(),
             result.MeanNll.ToString("F4"), result.Perplexity.ToString("F3"));

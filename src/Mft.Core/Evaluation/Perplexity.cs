@@ -1,4 +1,6 @@
+using Mft.Data;
 using Mft.Models;
+using Mft.Tokenization;
 using static TorchSharp.torch;
 
 namespace Mft.Evaluation;
@@ -14,12 +16,13 @@ public static class Perplexity
     /// <summary>A stretch of a document to run, and the positions in it whose next-token predictions are scored.</summary>
     public sealed record Window(int[] Ids, int[] ScoreMask);
 
-    public static PerplexityResult Evaluate(CausalLM model, IEnumerable<int[]> documents, int context, int stride = 0, int batchSize = 8,
-        IReadOnlyList<int[]>? scoreMasks = null)
-    {
-        var windows = documents.SelectMany((d, i) => Windows(d, context, stride <= 0 ? context / 2 : stride, scoreMasks?[i])).ToList();
-        return Evaluate(model, windows, batchSize);
-    }
+    /// <summary>
+    /// Tokenizes samples as for training (bos where the tokenizer adds it; prompts are context only) and cuts them
+    /// into scoring windows. <paramref name="stride"/> &lt;= 0 means half the context.
+    /// </summary>
+    public static List<Window> WindowsOf(ITextTokenizer tokenizer, IEnumerable<TextSample> samples, int context, int stride = 0) => samples
+        .Select(s => SampleEncoder.Encode(tokenizer, s))
+        .SelectMany(e => Windows(e.Ids, context, stride <= 0 ? context / 2 : stride, e.ScoreMask)).ToList();
 
     public static PerplexityResult Evaluate(CausalLM model, IReadOnlyList<Window> windows, int batchSize)
     {

@@ -46,9 +46,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         // End each sample with eos, unless eos is also the bos that starts the next one.
         bool appendEos = tok.Special.EosId != tok.Special.BosId || !tok.Special.AddBos;
         var rows = SequenceBuilder.Build(split.Train.Select(s => SampleEncoder.Encode(tok, s, appendEos)), t.ContextLength, t.Packing);
-        List<Perplexity.Window> Windows(IEnumerable<TextSample> samples) => samples
-            .Select(s => SampleEncoder.Encode(tok, s))
-            .SelectMany(e => Perplexity.Windows(e.Ids, t.ContextLength, t.ContextLength / 2, e.ScoreMask)).ToList();
+        List<Perplexity.Window> Windows(IEnumerable<TextSample> samples) => Perplexity.WindowsOf(tok, samples, t.ContextLength);
         var evaluator = new SpecializationEvaluator(Windows(split.Validation), Windows(split.Test), Windows(general), config.EvalBatchSize);
 
         // Every input has been read and checked: only now is the output folder touched.

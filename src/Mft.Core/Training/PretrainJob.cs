@@ -36,8 +36,7 @@ public sealed class PretrainJob(PretrainJobConfig config)
 
         var train = SampleReader.Read(config.DataPath).Select(s => SampleEncoder.Encode(tokenizer, s));
         var rows = SequenceBuilder.Build(train, t.ContextLength, t.Packing);
-        var test = SampleReader.Read(config.TestPath).Take(config.EvalDocuments).Select(s => SampleEncoder.Encode(tokenizer, s))
-            .SelectMany(e => Perplexity.Windows(e.Ids, t.ContextLength, t.ContextLength / 2, e.ScoreMask)).ToList();
+        var test = Perplexity.WindowsOf(tokenizer, SampleReader.Read(config.TestPath).Take(config.EvalDocuments), t.ContextLength);
         var evaluator = new SpecializationEvaluator(test, test, [], batchSize: 16);
         evaluator.SetBase(double.NaN, double.NaN, null);
         var trainer = new Trainer(t, model, null, rows, evaluator, work, $"pretrain-{rows.Count}-{t.Seed}");
