@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Mft.Adapters;
 using Mft.Data;
 using Mft.Evaluation;
 using Mft.Models;
@@ -36,6 +37,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         if (config.DomainTestPath is not null)
             split = split with { Test = Subsample(SampleReader.Read(config.DomainTestPath, config.TextSplit), config.DomainTestMaxSamples, t.Seed) };
         var general = config.GeneralPath is null ? [] : Subsample(SampleReader.Read(config.GeneralPath, config.TextSplit), config.GeneralMaxSamples, t.Seed);
+        var replay = ReplaySamples(split.Train.Count);
 
         Status?.Invoke("loading model");
         using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device);
@@ -43,16 +45,18 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         if (t.ContextLength > student.Config.MaxPositions)
             throw new MftException($"--context {t.ContextLength} exceeds the model's max_position_embeddings ({student.Config.MaxPositions})");
         var tok = pretrained.Tokenizer;
+        var adapter = config.Adapter is { } a ? a with { BaseModel = a.BaseModel ?? Path.GetFullPath(config.ModelDirectory) } : null;
+        if (adapter is not null) ModelAdapters.Attach(student, adapter);
         // End each sample with eos, unless eos is also the bos that starts the next one.
         bool appendEos = tok.Special.EosId != tok.Special.BosId || !tok.Special.AddBos;
-        var rows = SequenceBuilder.Build(split.Train.Select(s => SampleEncoder.Encode(tok, s, appendEos)), t.ContextLength, t.Packing);
+        var rows = SequenceBuilder.Build(split.Train.Concat(replay).Select(s => SampleEncoder.Encode(tok, s, appendEos)), t.ContextLength, t.Packing);
         List<Perplexity.Window> Windows(IEnumerable<TextSample> samples) => Perplexity.WindowsOf(tok, samples, t.ContextLength);
         var evaluator = new SpecializationEvaluator(Windows(split.Validation), Windows(split.Test), Windows(general), config.EvalBatchSize);
 
         // Every input has been read and checked: only now is the output folder touched.
         OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, config.Resume);
-        var fingerprint = Fingerprint(rows, t);
-        using var teacher = t.CreateObjective().NeedsTeacher ? FrozenModelTeacher.CopyOf(student) : null;
+        var fingerprint = Fingerprint(rows, t, adapter);
+        using var teacher = CreateTeacher(t, student, adapter is not null);
         Status?.Invoke("measuring the base model");
         var baseFile = Path.Combine(config.OutputDirectory, "base_perplexity.json");
         if (config.BasePerplexities is { Length: 3 } known && known[0] is double kv && known[1] is double kt)
@@ -82,13 +86,39 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             final = trainer.History.Last(p => p.Step == state.BestStep);
 
         Status?.Invoke("saving");
-        var modelDir = Path.Combine(config.OutputDirectory, "model");
-        ModelFactory.Save(student, modelDir, config.ModelDirectory);
-        var result = new FinetuneResult(modelDir, final, trainer.History, state, split.Train.Count, rows.Sum(r => (long)r.Ids.Length), watch.Elapsed);
+        var modelDir = Path.Combine(config.OutputDirectory, adapter is null ? "model" : "adapter");
+        if (adapter is null) ModelFactory.Save(student, modelDir, config.ModelDirectory);
+        else PeftAdapterFiles.Save(student, adapter, modelDir);
+        var result = new FinetuneResult(modelDir, final, trainer.History, state, split.Train.Count, rows.Sum(r => (long)r.Ids.Length), watch.Elapsed)
+        {
+            ReplaySamples = replay.Count,
+            TrainableParameters = student.parameters().Where(p => p.requires_grad).Sum(p => p.NumberOfElements),
+            TeacherCopyBytes = teacher is FrozenModelTeacher ? student.ParameterCount() * 4 : 0,
+        };
         RunReport.Write(config, result);
         var checkpoint = TrainingCheckpoint.PathIn(config.OutputDirectory);
         if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, true);
         return result;
+    }
+
+    /// <summary>
+    /// The MFT teacher: with adapters, the student's own base weights with adapters off (no copy); otherwise a
+    /// frozen copy of the starting weights. Null when the method needs no teacher.
+    /// </summary>
+    private static ITeacher? CreateTeacher(TrainerConfig t, CausalLM student, bool adapters)
+    {
+        if (!t.CreateObjective().NeedsTeacher) return null;
+        return adapters ? new AdaptersOffTeacher(student) : FrozenModelTeacher.CopyOf(student);
+    }
+
+    private IReadOnlyList<TextSample> ReplaySamples(int domainSamples)
+    {
+        if (config.ReplayFraction <= 0 || config.ReplayPath is null) return [];
+        var pool = SampleReader.Read(config.ReplayPath, config.TextSplit);
+        int wanted = (int)Math.Round(domainSamples * config.ReplayFraction / (1 - config.ReplayFraction));
+        if (pool.Count < wanted)
+            throw new MftException($"{config.ReplayPath}: {pool.Count} samples, but a replay fraction of {config.ReplayFraction} with {domainSamples} domain samples needs {wanted}");
+        return Subsample(pool, wanted, config.Trainer.Seed + 1);
     }
 
     private static IReadOnlyList<TextSample> Subsample(IReadOnlyList<TextSample> samples, int? max, int seed)
@@ -99,12 +129,13 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         return order.Take(m).Order().Select(i => samples[i]).ToList();
     }
 
-    private static string Fingerprint(IReadOnlyList<TrainingSequence> rows, TrainerConfig t)
+    private static string Fingerprint(IReadOnlyList<TrainingSequence> rows, TrainerConfig t, AdapterConfig? adapter)
     {
         using var sha = SHA256.Create();
         var bytes = new List<byte>();
         foreach (var r in rows) foreach (var id in r.Ids) bytes.AddRange(BitConverter.GetBytes(id));
         bytes.AddRange(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(t)));
+        if (adapter is not null) bytes.AddRange(Encoding.UTF8.GetBytes(adapter.ToPeftJson().ToJsonString()));
         return Convert.ToHexString(sha.ComputeHash(bytes.ToArray()))[..16];
     }
 }

@@ -1,3 +1,4 @@
+using Mft.Adapters;
 using Mft.Data;
 
 namespace Mft.Training;
@@ -31,6 +32,12 @@ public sealed record FinetuneJobConfig
     public TextSplit TextSplit { get; init; } = TextSplit.BlankLines;
     public int EvalBatchSize { get; init; } = 8;
     public required TrainerConfig Trainer { get; init; }
+    /// <summary>Train a PEFT adapter (LoRA, DoRA, IA3) instead of all weights; the MFT teacher is then the base with adapters off.</summary>
+    public AdapterConfig? Adapter { get; init; }
+    /// <summary>General-domain text mixed into training (replay); must not be the general evaluation set.</summary>
+    public string? ReplayPath { get; init; }
+    /// <summary>Share of training samples drawn from <see cref="ReplayPath"/>: r / (domain + r).</summary>
+    public double ReplayFraction { get; init; }
 
     public void Validate()
     {
@@ -41,6 +48,11 @@ public sealed record FinetuneJobConfig
         if (MaxSamples is <= 0) throw new MftException($"--max-samples must be positive, got {MaxSamples}");
         if (GeneralMaxSamples is <= 0) throw new MftException($"--general-max-samples must be positive, got {GeneralMaxSamples}");
         if (EvalBatchSize <= 0) throw new MftException($"--eval-batch-size must be positive, got {EvalBatchSize}");
+        Adapter?.Validate();
+        if (ReplayFraction is < 0 or >= 1) throw new MftException($"--replay-fraction must be in [0, 1), got {ReplayFraction}");
+        if (ReplayFraction > 0 && string.IsNullOrWhiteSpace(ReplayPath)) throw new MftException("--replay-fraction needs --replay-data (general-domain text)");
+        if (ReplayPath is not null && GeneralPath is not null && Path.GetFullPath(ReplayPath) == Path.GetFullPath(GeneralPath))
+            throw new MftException($"{ReplayPath}: the replay data is also the general evaluation set; degeneralization would be measured on trained text");
         if (Threads < 0) throw new MftException($"--threads must be >= 0, got {Threads}");
     }
 }

@@ -34,16 +34,7 @@ public sealed class FrozenModelTeacher : ITeacher, IDisposable
     {
         using var _ = inference_mode();
         var hidden = _model.ForwardHidden(inputs);                                  // (B, T, C)
-        return new Batch(_model, hidden.reshape(-1, hidden.shape[^1]));             // (B*T, C)
-    }
-
-    private sealed class Batch(CausalLM model, Tensor hidden) : ITeacherBatch
-    {
-        public Tensor Logits(long start, long length)
-        {
-            using var _ = inference_mode();
-            return model.Logits(hidden.narrow(0, start, length));                   // (n, V)
-        }
+        return new HiddenStatesTeacherBatch(_model, hidden.reshape(-1, hidden.shape[^1]));             // (B*T, C)
     }
 
     public void Dispose() => _model.Dispose();

@@ -8,7 +8,7 @@ namespace Mft.Training;
 /// chunk by chunk. Implementations: a frozen copy of the base model (<see cref="FrozenModelTeacher"/>); the
 /// same weights with adapters switched off; cached outputs.
 /// </summary>
-public interface ITeacher
+public interface ITeacher : IDisposable
 {
     ITeacherBatch Run(Tensor inputs);
 }

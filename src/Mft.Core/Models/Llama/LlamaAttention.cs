@@ -9,19 +9,19 @@ namespace Mft.Models.Llama;
 /// <summary>Multi-head attention with rotary positions and grouped-query key/value heads (Llama, Mistral, Qwen2).</summary>
 public sealed class LlamaAttention : nn.Module
 {
-    [ComponentName(Name = "q_proj")] private readonly Linear _qProj;
-    [ComponentName(Name = "k_proj")] private readonly Linear _kProj;
-    [ComponentName(Name = "v_proj")] private readonly Linear _vProj;
-    [ComponentName(Name = "o_proj")] private readonly Linear _oProj;
+    [ComponentName(Name = "q_proj")] private readonly AdaptableLinear _qProj;
+    [ComponentName(Name = "k_proj")] private readonly AdaptableLinear _kProj;
+    [ComponentName(Name = "v_proj")] private readonly AdaptableLinear _vProj;
+    [ComponentName(Name = "o_proj")] private readonly AdaptableLinear _oProj;
     private readonly int _heads, _kvHeads, _headDim;
 
     public LlamaAttention(LlamaConfig c) : base(nameof(LlamaAttention))
     {
         (_heads, _kvHeads, _headDim) = (c.NumHeads, c.NumKvHeads, c.HeadDim);
-        _qProj = nn.Linear(c.HiddenSize, c.NumHeads * c.HeadDim, hasBias: c.QkvBias);
-        _kProj = nn.Linear(c.HiddenSize, c.NumKvHeads * c.HeadDim, hasBias: c.QkvBias);
-        _vProj = nn.Linear(c.HiddenSize, c.NumKvHeads * c.HeadDim, hasBias: c.QkvBias);
-        _oProj = nn.Linear(c.NumHeads * c.HeadDim, c.HiddenSize, hasBias: c.OutputBias);
+        _qProj = new AdaptableLinear(c.HiddenSize, c.NumHeads * c.HeadDim, c.QkvBias);
+        _kProj = new AdaptableLinear(c.HiddenSize, c.NumKvHeads * c.HeadDim, c.QkvBias);
+        _vProj = new AdaptableLinear(c.HiddenSize, c.NumKvHeads * c.HeadDim, c.QkvBias);
+        _oProj = new AdaptableLinear(c.NumHeads * c.HeadDim, c.HiddenSize, c.OutputBias);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using Mft.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -8,15 +9,15 @@ namespace Mft.Models.Llama;
 /// <summary>SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) * up(x)).</summary>
 public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
 {
-    [ComponentName(Name = "gate_proj")] private readonly Linear _gateProj;
-    [ComponentName(Name = "up_proj")] private readonly Linear _upProj;
-    [ComponentName(Name = "down_proj")] private readonly Linear _downProj;
+    [ComponentName(Name = "gate_proj")] private readonly AdaptableLinear _gateProj;
+    [ComponentName(Name = "up_proj")] private readonly AdaptableLinear _upProj;
+    [ComponentName(Name = "down_proj")] private readonly AdaptableLinear _downProj;
 
     public LlamaMlp(LlamaConfig c) : base(nameof(LlamaMlp))
     {
-        _gateProj = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
-        _upProj = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
-        _downProj = nn.Linear(c.IntermediateSize, c.HiddenSize, hasBias: c.MlpBias);
+        _gateProj = new AdaptableLinear(c.HiddenSize, c.IntermediateSize, c.MlpBias);
+        _upProj = new AdaptableLinear(c.HiddenSize, c.IntermediateSize, c.MlpBias);
+        _downProj = new AdaptableLinear(c.IntermediateSize, c.HiddenSize, c.MlpBias);
         RegisterComponents();
     }
 

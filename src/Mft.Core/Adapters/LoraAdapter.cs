@@ -1,0 +1,52 @@
+using Mft.Models.Layers;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Mft.Adapters;
+
+/// <summary>
+/// LoRA: y = x Wᵀ + b + s · dropout(x) Aᵀ Bᵀ with s = alpha / r. A (r, in) starts uniform in ±1/√in (PEFT's
+/// kaiming-uniform with a = √5), B (out, r) at zero, so a fresh adapter leaves the model unchanged.
+/// </summary>
+public class LoraAdapter : LinearAdapter
+{
+    private readonly double _dropout;
+
+    public LoraAdapter(long inFeatures, long outFeatures, int rank, double alpha, double dropout)
+    {
+        double bound = 1.0 / Math.Sqrt(inFeatures);
+        A = new Parameter(empty(rank, inFeatures).uniform_(-bound, bound));
+        B = new Parameter(zeros(outFeatures, rank));
+        Scale = alpha / rank;
+        _dropout = dropout;
+    }
+
+    public Parameter A { get; }
+    public Parameter B { get; }
+    public double Scale { get; }
+    protected Tensor Update(Tensor x, bool training)
+    {
+        var input = _dropout > 0 && training ? nn.functional.dropout(x, _dropout, training: true) : x;
+        return nn.functional.linear(nn.functional.linear(input, A), B) * Scale;   // (…, out)
+    }
+
+    /// <summary>s · B A, (out, in).</summary>
+    protected Tensor Delta() => B.matmul(A) * Scale;
+
+    public override Tensor Forward(Tensor x, Tensor weight, Tensor? bias, bool training) =>
+        nn.functional.linear(x, weight, bias) + Update(x, training);
+
+    public override void MergeInto(Tensor weight, Tensor? bias) => weight.add_(Delta());
+
+    internal override void Register(AdaptableLinear layer)
+    {
+        layer.RegisterAdapterModule("lora_A", new WeightHolder(A));
+        layer.RegisterAdapterModule("lora_B", new WeightHolder(B));
+    }
+
+    internal override void Unregister(AdaptableLinear layer)
+    {
+        layer.Forget("lora_A");
+        layer.Forget("lora_B");
+    }
+}
