@@ -27,6 +27,8 @@ public static class MftApp
             config.AddCommand<TrainCommand>("train").WithDescription("Finetune (ft), minifinetune (mft) or self-distill (kd) a model on domain data.");
             config.AddBranch("corpus", b => b.AddCommand<CorpusBuildCommand>("build").WithDescription("Build the embedded corpora under data/ from package sources."));
             config.AddBranch("tokenizer", b => b.AddCommand<TokenizerTrainCommand>("train").WithDescription("Train a byte-level BPE tokenizer.json."));
+            config.AddCommand<SweepCommand>("sweep").WithDescription("Compare methods (ft, mft, lora, dora, ia3, replay and compositions) over data budgets and seeds.");
+            config.AddCommand<MergeCommand>("merge").WithDescription("Fold a PEFT adapter (LoRA, DoRA, IA3) into its base model.");
             config.AddCommand<PretrainCommand>("pretrain").WithDescription("Train the embedded base model from scratch (resumable).");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Specialization and degeneralization of a tuned model against its base.");
             config.SetExceptionHandler((ex, _) => Report(ex, args.Contains("--verbose")));

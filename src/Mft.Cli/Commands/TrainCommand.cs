@@ -17,6 +17,10 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             var result = Run(new FinetuneJob(config), ctrlC.Token);
             ResultTable.Write(config.Trainer.Method == "mft" ? $"mft tau={config.Trainer.Tau}" : config.Trainer.Method, result.Final.Report);
+            if (config.Trainer.MaxDegeneralization is double max)
+                AnsiConsole.MarkupLine(result.Final.Step == 0
+                    ? $"no evaluated step kept degeneralization within {max:P1}: the base weights were kept"
+                    : $"kept step {result.Final.Step}: the lowest domain validation perplexity with degeneralization within {max:P1}");
             AnsiConsole.MarkupLine($"model: [bold]{Markup.Escape(result.ModelDirectory)}[/]  report: {Markup.Escape(Path.Combine(config.OutputDirectory, "report.md"))}");
             return 0;
         }

@@ -31,6 +31,20 @@ public sealed class TrainSettings : ComputeSettings
     [CommandOption("--correct-only-wrong")] [Description("MFT variant: correct only tokens whose teacher argmax is wrong")]
     public bool CorrectOnlyWrong { get; init; }
 
+    [CommandOption("--adapter <KIND>")] [Description("train a PEFT adapter instead of all weights: lora, dora or ia3 (saved in PEFT format; mft merge folds it in)")]
+    public string? Adapter { get; init; }
+    [CommandOption("--lora-rank <R>")] [DefaultValue(8)] public int LoraRank { get; init; } = 8;
+    [CommandOption("--lora-alpha <A>")] [DefaultValue(16.0)] public double LoraAlpha { get; init; } = 16;
+    [CommandOption("--lora-dropout <P>")] [DefaultValue(0.0)] public double LoraDropout { get; init; }
+    [CommandOption("--target-modules <NAMES>")] [Description("comma-separated layer names to adapt (default: all attention and MLP projections; IA3: k_proj,v_proj,down_proj)")]
+    public string? TargetModules { get; init; }
+    [CommandOption("--replay-data <FILE>")] [Description("general-domain text to mix into training (replay)")]
+    public string? ReplayData { get; init; }
+    [CommandOption("--replay-fraction <F>")] [Description("share of training samples taken from --replay-data")] [DefaultValue(0.0)]
+    public double ReplayFraction { get; init; }
+    [CommandOption("--max-degeneralization <D>")] [Description("keep the evaluated step with the lowest domain validation perplexity whose general perplexity rose at most D (0.02 = 2%); needs --general and evaluations")]
+    public double? MaxDegeneralization { get; init; }
+
     [CommandOption("--max-samples <N>")] [Description("data budget: training samples to use")]
     public int? MaxSamples { get; init; }
     [CommandOption("--lines")] [Description("one document per line in text files")]
@@ -75,13 +89,19 @@ public sealed class TrainSettings : ComputeSettings
     {
         ModelDirectory = Model, DataPath = Data, GeneralPath = General, OutputDirectory = Out, Overwrite = Overwrite, Resume = Resume,
         Device = Device, Threads = Threads, MaxSamples = MaxSamples, ValidationFraction = ValidationFraction, TestFraction = TestFraction,
+        Adapter = Adapter is null ? null : new Mft.Adapters.AdapterConfig
+        {
+            Kind = Mft.Adapters.AdapterConfig.ParseKind(Adapter), Rank = LoraRank, Alpha = LoraAlpha, Dropout = LoraDropout,
+            TargetModules = TargetModules?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        },
+        ReplayPath = ReplayData, ReplayFraction = ReplayFraction,
         GeneralMaxSamples = GeneralMaxSamples, TextSplit = Lines ? TextSplit.Lines : TextSplit.BlankLines, EvalBatchSize = EvalBatchSize,
         Trainer = new TrainerConfig
         {
             Method = Method, Tau = Tau, Temperature = Temperature, CorrectOnlyWrong = CorrectOnlyWrong, LearningRate = LearningRate,
             WeightDecay = WeightDecay, MaxSteps = MaxSteps, Epochs = Epochs, WarmupSteps = WarmupSteps, Schedule = Schedule,
             MinLrRatio = MinLrRatio, BatchSize = BatchSize, GradientAccumulation = GradAccum, ClipNorm = Clip, Seed = Seed,
-            EvalEvery = EvalEvery, KeepBest = KeepBest, EarlyStoppingPatience = Patience, CheckpointEvery = CheckpointEvery,
+            EvalEvery = EvalEvery, KeepBest = KeepBest || MaxDegeneralization is not null, MaxDegeneralization = MaxDegeneralization, EarlyStoppingPatience = Patience, CheckpointEvery = CheckpointEvery,
             ContextLength = Context, Packing = Packing == "pad" ? Mft.Data.Packing.Pad : Mft.Data.Packing.Pack,
             LossChunkTokens = LossChunk, OnNonFinite = OnNonFinite,
         },

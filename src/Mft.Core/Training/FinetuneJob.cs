@@ -82,7 +82,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             throw new OperationCanceledException($"stopped at step {state.Step} of {trainer.TotalSteps}; checkpoint saved in {TrainingCheckpoint.PathIn(config.OutputDirectory)}, continue with --resume");
 
         var final = trainer.History.Last();
-        if (t.KeepBest && state.BestStep > 0 && BestWeights.TryRestore(config.OutputDirectory, student))
+        if (t.KeepBest && state.BestStep >= 0 && BestWeights.TryRestore(config.OutputDirectory, student))
             final = trainer.History.Last(p => p.Step == state.BestStep);
 
         Status?.Invoke("saving");

@@ -49,6 +49,9 @@ public sealed record FinetuneJobConfig
         if (GeneralMaxSamples is <= 0) throw new MftException($"--general-max-samples must be positive, got {GeneralMaxSamples}");
         if (EvalBatchSize <= 0) throw new MftException($"--eval-batch-size must be positive, got {EvalBatchSize}");
         Adapter?.Validate();
+        if (Trainer.MaxDegeneralization is not null && GeneralPath is null) throw new MftException("--max-degeneralization needs --general (general-domain text to measure degeneralization on)");
+        if (Trainer.MaxDegeneralization is not null && Trainer.Evaluations == 0 && Trainer.EvalEvery == 0)
+            throw new MftException("--max-degeneralization chooses among evaluated steps: give --eval-every or --evaluations");
         if (ReplayFraction is < 0 or >= 1) throw new MftException($"--replay-fraction must be in [0, 1), got {ReplayFraction}");
         if (ReplayFraction > 0 && string.IsNullOrWhiteSpace(ReplayPath)) throw new MftException("--replay-fraction needs --replay-data (general-domain text)");
         if (ReplayPath is not null && GeneralPath is not null && Path.GetFullPath(ReplayPath) == Path.GetFullPath(GeneralPath))

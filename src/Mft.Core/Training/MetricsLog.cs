@@ -61,10 +61,19 @@ public static class MetricsLog
         {
             var n = JsonNode.Parse(line);
             if (n?["type"]?.GetValue<string>() != "eval") continue;
-            double? gen = n["general_ppl"]?.GetValue<double>(), genBase = n["general_base_ppl"]?.GetValue<double>();
-            yield return new EvaluationPoint(n["step"]!.GetValue<int>(), n["domain_validation_ppl"]!.GetValue<double>(),
-                n["domain_test_ppl"]!.GetValue<double>(), gen,
-                new SpecializationReport(n["domain_base_ppl"]!.GetValue<double>(), n["domain_test_ppl"]!.GetValue<double>(), genBase, gen));
+            double? gen = Number(n["general_ppl"]), genBase = Number(n["general_base_ppl"]);
+            yield return new EvaluationPoint(n["step"]!.GetValue<int>(), Number(n["domain_validation_ppl"]) ?? double.NaN,
+                Number(n["domain_test_ppl"]) ?? double.NaN, gen,
+                new SpecializationReport(Number(n["domain_base_ppl"]) ?? double.NaN, Number(n["domain_test_ppl"]) ?? double.NaN, genBase, gen));
         }
     }
+
+    /// <summary>A number as written with named floating-point literals: NaN and infinities are strings.</summary>
+    private static double? Number(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<double>(out var d) => d,
+        JsonValue v when v.TryGetValue<string>(out var s) => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture),
+        _ => throw new FormatException($"not a number: {node.ToJsonString()}"),
+    };
 }

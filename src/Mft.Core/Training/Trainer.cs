@@ -117,8 +117,18 @@ public sealed class Trainer
         History.Add(point);
         MetricsLog.AppendEvaluation(_outDir, point);
         Evaluated?.Invoke(point);
-        if (point.Step == 0) return;
-        if (point.DomainValidation < state.BestValidationPerplexity)
+        if (point.Step == 0)
+        {
+            // Under a degeneralization budget the base weights are the fallback when no evaluation stays within it.
+            if (_config.KeepBest && _config.MaxDegeneralization is not null)
+            {
+                BestWeights.Save(_outDir, _student);
+                state = state with { BestStep = 0 };
+            }
+            return;
+        }
+        bool withinBudget = _config.MaxDegeneralization is not double max || point.Report.Degeneralization is double d && d <= max;
+        if (withinBudget && point.DomainValidation < state.BestValidationPerplexity)
         {
             state = state with { BestValidationPerplexity = point.DomainValidation, BestStep = point.Step, EvaluationsWithoutImprovement = 0 };
             if (_config.KeepBest) BestWeights.Save(_outDir, _student);

@@ -39,6 +39,11 @@ public sealed record TrainerConfig
     public string EvaluationSpacing { get; init; } = "linear";
     /// <summary>Return the weights of the evaluation with the lowest domain validation perplexity.</summary>
     public bool KeepBest { get; init; }
+    /// <summary>
+    /// With <see cref="KeepBest"/>: only evaluations whose degeneralization is at most this (0.02: general perplexity
+    /// rose at most 2%) may be kept; if none qualifies, the base weights are returned.
+    /// </summary>
+    public double? MaxDegeneralization { get; init; }
     /// <summary>Stop after this many evaluations without improvement; 0 never stops early.</summary>
     public int EarlyStoppingPatience { get; init; }
     /// <summary>Write a resumable checkpoint every N steps; 0 only when stopping.</summary>
@@ -75,6 +80,7 @@ public sealed record TrainerConfig
         Require(EvalEvery >= 0 && CheckpointEvery >= 0 && EarlyStoppingPatience >= 0, "--eval-every, --checkpoint-every and --patience must be >= 0");
         Require(ContextLength >= 2, $"--context must be at least 2, got {ContextLength}");
         Require(LossChunkTokens > 0, $"--loss-chunk must be positive, got {LossChunkTokens}");
+        Require(MaxDegeneralization is null or > 0, $"--max-degeneralization must be positive, got {MaxDegeneralization}");
         Require(OnNonFinite is "stop" or "skip", $"--on-nonfinite must be stop or skip, got '{OnNonFinite}'");
     }
 }

@@ -1,0 +1,37 @@
+namespace Mft.Sweep;
+
+/// <summary>One evaluation step of a method, averaged over seeds: mean and sample standard deviation of S and D.</summary>
+public sealed record MeanPoint(int Step, double S, double SStd, double D, double DStd, double DomainPpl, double GeneralPpl)
+{
+    /// <summary>S/D of the means; null when D ≤ 0 (no degeneralization).</summary>
+    public double? Ratio => D > 0 ? S / D : null;
+}
+
+/// <summary>A method's trajectory on one domain and budget, averaged over the seeds that ran.</summary>
+public sealed record MeanTrajectory(string Domain, int Budget, string Method, int Seeds, IReadOnlyList<MeanPoint> Points, double Seconds, int TrainSamples, long TrainableParameters)
+{
+    public MeanPoint Final => Points[^1];
+
+    public static IReadOnlyList<MeanTrajectory> Of(IReadOnlyList<SweepRun> runs) =>
+        runs.GroupBy(r => (r.Domain, r.Budget, r.Method)).Select(g =>
+        {
+            var list = g.ToList();
+            var steps = list.Select(r => r.Trajectory.Select(p => p.Step)).Aggregate((a, b) => a.Intersect(b)).Order().ToList();
+            var points = steps.Select(step =>
+            {
+                var at = list.Select(r => r.Trajectory.First(p => p.Step == step)).ToList();
+                var s = at.Select(p => p.Report.Specialization).ToList();
+                var d = at.Select(p => p.Report.Degeneralization ?? 0).ToList();
+                return new MeanPoint(step, s.Average(), Std(s), d.Average(), Std(d), at.Average(p => p.DomainTest), at.Average(p => p.General ?? double.NaN));
+            }).ToList();
+            return new MeanTrajectory(g.Key.Domain, g.Key.Budget, g.Key.Method, list.Count, points, list.Average(r => r.Seconds),
+                (int)list.Average(r => r.TrainSamples), list[0].TrainableParameters);
+        }).ToList();
+
+    private static double Std(IReadOnlyList<double> xs)
+    {
+        if (xs.Count < 2) return 0;
+        double mean = xs.Average();
+        return Math.Sqrt(xs.Sum(x => (x - mean) * (x - mean)) / (xs.Count - 1));
+    }
+}

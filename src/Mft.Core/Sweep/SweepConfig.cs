@@ -1,0 +1,70 @@
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Mft.Sweep;
+
+/// <summary>
+/// A method-comparison grid: methods x data budgets x seeds on one or more domains, read from YAML (snake_case
+/// keys, e.g. <c>budgets: [500, 2000]</c>; see sweeps/embedded.yaml). Every run trains for the same number of
+/// steps, is evaluated at the same quadratically spaced steps, and is measured on the same held-out sets.
+/// </summary>
+public sealed record SweepConfig
+{
+    public string Model { get; init; } = "models/base";
+    /// <summary>Folder with general/{train,test}.txt and domains/NAME/{train,test}.txt.</summary>
+    public string Data { get; init; } = "data";
+    public List<string> Domains { get; init; } = ["bible", "jargon"];
+    public List<int> Budgets { get; init; } = [500, 2000];
+    public List<int> Seeds { get; init; } = [0, 1, 2];
+    public List<SweepMethod> Methods { get; init; } = [];
+    public int Steps { get; init; } = 60;
+    public int Evaluations { get; init; } = 3;
+    public int BatchSize { get; init; } = 8;
+    public int Context { get; init; } = 128;
+    public double Lr { get; init; } = 1e-3;
+    public int WarmupSteps { get; init; } = 5;
+    public int DomainTestSamples { get; init; } = 100;
+    public int GeneralTestSamples { get; init; } = 100;
+    /// <summary>Degeneralization budgets for choosing tau and step (0.02: general perplexity may rise 2%).</summary>
+    public List<double> MaxDegeneralization { get; init; } = [0.02, 0.05, 0.10];
+
+    public static SweepConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new MftException($"{path}: sweep config not found");
+        var yaml = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        SweepConfig config;
+        try { config = yaml.Deserialize<SweepConfig>(File.ReadAllText(path)) ?? throw new MftException($"{path}: empty sweep config"); }
+        catch (YamlException e)
+        {
+            throw new MftException($"{path}: line {e.Start.Line}: {(e.InnerException ?? e).Message}");
+        }
+        config.Validate(path);
+        return config;
+    }
+
+    public void Validate(string source = "sweep config")
+    {
+        void Require(bool ok, string what) { if (!ok) throw new MftException($"{source}: {what}"); }
+        Require(Domains.Count > 0 && Budgets.Count > 0 && Seeds.Count > 0 && Methods.Count > 0, "give at least one domain, budget, seed and method");
+        Require(Budgets.All(b => b > 0), "budgets must be positive sample counts");
+        Require(Steps > 0 && Evaluations > 0 && BatchSize > 0 && Context >= 2, "steps, evaluations and batch_size must be positive, context >= 2");
+        Require(MaxDegeneralization.All(d => d > 0), "max_degeneralization values must be positive");
+        var duplicate = Methods.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
+        Require(duplicate is null, $"method name '{duplicate?.Key}' is used twice");
+        foreach (var m in Methods)
+        {
+            Require(!string.IsNullOrWhiteSpace(m.Name) && m.Name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ' ']) < 0, $"method name '{m.Name}' must be a plain file name");
+            Require(m.Method is "ft" or "mft" or "kd", $"method {m.Name}: method must be ft, mft or kd, got '{m.Method}'");
+            Require(!m.IsMft || m.Tau is >= 0 and <= 1, $"method {m.Name}: mft needs a tau in [0, 1]");
+            Require(m.Replay is >= 0 and < 1, $"method {m.Name}: replay must be in [0, 1)");
+            try { m.AdapterConfig()?.Validate(); }
+            catch (MftException e) { throw new MftException($"{source}: method {m.Name}: {e.Message}"); }
+        }
+        foreach (var d in Domains)
+            foreach (var f in new[] { "train.txt", "test.txt" })
+                Require(File.Exists(Path.Combine(Data, "domains", d, f)), $"{Path.Combine(Data, "domains", d, f)} not found");
+        foreach (var f in new[] { "train.txt", "test.txt" })
+            Require(File.Exists(Path.Combine(Data, "general", f)), $"{Path.Combine(Data, "general", f)} not found (general train.txt is the replay source, test.txt the degeneralization set)");
+    }
+}

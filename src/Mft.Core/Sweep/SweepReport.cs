@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+using Mft.Checkpoints;
+
+namespace Mft.Sweep;
+
+/// <summary>
+/// Writes a sweep's results: results.csv (one row per run), trajectories.csv (every evaluation), summary.csv and
+/// report.md (mean and spread over seeds per domain, budget and method; the best S within each degeneralization
+/// budget; the tau and step chosen for each budget), and the plots.
+/// </summary>
+public static class SweepReport
+{
+    private static string F(double? x, string format = "F2") => x is double v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+    private static string P(double x, int digits = 1) => (100 * x).ToString($"F{digits}", CultureInfo.InvariantCulture);
+
+    public static void Write(SweepConfig config, IReadOnlyList<SweepRun> runs, string dir, TimeSpan elapsed)
+    {
+        var means = MeanTrajectory.Of(runs);
+        foreach (var domain in config.Domains)
+        {
+            foreach (var budget in config.Budgets)
+            {
+                var group = means.Where(m => m.Domain == domain && m.Budget == budget).ToList();
+                if (group.Count > 0) SweepPlots.SdFronts($"{domain}, {budget} samples: S-D per method (Pareto front as line)", group, Path.Combine(dir, $"sd-{domain}-n{budget}"));
+            }
+            var byDomain = means.Where(m => m.Domain == domain).ToList();
+            if (byDomain.Count > 0) SweepPlots.RatioByBudget($"{domain}: S/D against data budget", byDomain, Path.Combine(dir, $"ratio-{domain}"));
+        }
+        AtomicFile.WriteAllText(Path.Combine(dir, "results.csv"), ResultsCsv(runs));
+        AtomicFile.WriteAllText(Path.Combine(dir, "trajectories.csv"), TrajectoriesCsv(runs));
+        AtomicFile.WriteAllText(Path.Combine(dir, "summary.csv"), SummaryCsv(means));
+        AtomicFile.WriteAllText(Path.Combine(dir, "report.md"), Markdown(config, runs, means, elapsed));
+    }
+
+    private static string ResultsCsv(IReadOnlyList<SweepRun> runs)
+    {
+        var sb = new StringBuilder("domain,budget,seed,method,train_samples,trainable_parameters,steps,domain_ppl_base,domain_ppl,general_ppl_base,general_ppl,specialization,degeneralization,ratio,seconds\n");
+        foreach (var r in runs)
+        {
+            var f = r.Final.Report;
+            sb.AppendLine(string.Join(',', r.Domain, r.Budget, r.Seed, r.Method, r.TrainSamples, r.TrainableParameters, r.Final.Step,
+                F(f.DomainBase, "F4"), F(f.Domain, "F4"), F(f.GeneralBase, "F4"), F(f.General, "F4"), F(f.Specialization, "F5"), F(f.Degeneralization, "F5"), F(f.Ratio, "F4"), F(r.Seconds, "F1")));
+        }
+        return sb.ToString();
+    }
+
+    private static string TrajectoriesCsv(IReadOnlyList<SweepRun> runs)
+    {
+        var sb = new StringBuilder("domain,budget,seed,method,step,domain_ppl,general_ppl,specialization,degeneralization\n");
+        foreach (var r in runs)
+            foreach (var p in r.Trajectory)
+                sb.AppendLine(string.Join(',', r.Domain, r.Budget, r.Seed, r.Method, p.Step, F(p.DomainTest, "F4"), F(p.General, "F4"),
+                    F(p.Report.Specialization, "F5"), F(p.Report.Degeneralization, "F5")));
+        return sb.ToString();
+    }
+
+    private static string SummaryCsv(IReadOnlyList<MeanTrajectory> means)
+    {
+        var sb = new StringBuilder("domain,budget,method,seeds,train_samples,trainable_parameters,domain_ppl,general_ppl,s_mean,s_std,d_mean,d_std,ratio_of_means,seconds_per_run\n");
+        foreach (var m in means)
+        {
+            var f = m.Final;
+            sb.AppendLine(string.Join(',', m.Domain, m.Budget, m.Method, m.Seeds, m.TrainSamples, m.TrainableParameters, F(f.DomainPpl, "F4"), F(f.GeneralPpl, "F4"),
+                F(f.S, "F5"), F(f.SStd, "F5"), F(f.D, "F5"), F(f.DStd, "F5"), F(f.Ratio, "F4"), F(m.Seconds, "F1")));
+        }
+        return sb.ToString();
+    }
+
+    public static string Markdown(SweepConfig config, IReadOnlyList<SweepRun> runs, IReadOnlyList<MeanTrajectory> means, TimeSpan elapsed)
+    {
+        var sb = new StringBuilder();
+        var methods = config.Methods;
+        sb.AppendLine("# Method sweep: finetuning, MFT, PEFT adapters and replay");
+        sb.AppendLine();
+        sb.AppendLine($"Base model `{config.Model}`; domains {string.Join(", ", config.Domains)}; data budgets {string.Join(", ", config.Budgets)} samples; " +
+                      $"seeds {string.Join(", ", config.Seeds)}. Every run: {config.Steps} steps of {config.BatchSize} x {config.Context} tokens, cosine schedule, " +
+                      $"evaluated at quadratically spaced steps on {config.DomainTestSamples} held-out domain samples and {config.GeneralTestSamples} held-out general documents " +
+                      $"(the same for every method of a seed). {runs.Count} runs, {elapsed.TotalMinutes:F1} min of which {runs.Sum(r => r.Seconds) / 60:F1} min training and evaluation, " +
+                      $"{Environment.ProcessorCount} cores.");
+        sb.AppendLine();
+        sb.AppendLine("| method | objective | adapter | replay | lr |");
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var m in methods)
+            sb.AppendLine($"| {m.Name} | {m.Method}{(m.IsMft ? $" τ={m.Tau}" : "")} | {(m.Adapter is null ? "-" : $"{m.Adapter}{(m.Adapter == "ia3" ? "" : $" r={m.LoraRank} α={m.LoraAlpha}")}")} | {(m.Replay > 0 ? P(m.Replay, 0) + "%" : "-")} | {F(m.Lr ?? config.Lr, "G3")} |");
+        sb.AppendLine();
+        sb.AppendLine("S = specialization (domain perplexity decrease), D = degeneralization (general perplexity increase), both relative to the base model, " +
+                      "mean ± standard deviation over seeds at the last step; S/D is the ratio of the means (\"-\" when D ≤ 0). " +
+                      $"\"best S at D ≤ x\" is the highest seed-mean S among a method's evaluated steps whose seed-mean D is at most x (\"-\": none).");
+        sb.AppendLine();
+        foreach (var domain in config.Domains)
+            foreach (var budget in config.Budgets)
+            {
+                var group = methods.Select(m => means.FirstOrDefault(t => t.Domain == domain && t.Budget == budget && t.Method == m.Name)).OfType<MeanTrajectory>().ToList();
+                if (group.Count == 0) continue;
+                sb.AppendLine($"## {domain}, {budget} samples ({group[0].TrainSamples} used, {group.Max(g => g.Seeds)} seeds)");
+                sb.AppendLine();
+                sb.Append("| method | trainable params | domain ppl | general ppl | S % | D % | S/D |");
+                foreach (var d in config.MaxDegeneralization) sb.Append($" best S at D ≤ {P(d, 0)}% |");
+                sb.AppendLine(" s/run |");
+                sb.Append("|---|---|---|---|---|---|---|");
+                foreach (var _ in config.MaxDegeneralization) sb.Append("---|");
+                sb.AppendLine("---|");
+                var basePoint = group[0].Points[0];
+                sb.Append($"| base | - | {F(basePoint.DomainPpl)} | {F(basePoint.GeneralPpl)} | 0 | 0 | - |");
+                foreach (var _ in config.MaxDegeneralization) sb.Append(" - |");
+                sb.AppendLine(" - |");
+                foreach (var m in group)
+                {
+                    var f = m.Final;
+                    sb.Append($"| {m.Method} | {m.TrainableParameters:N0} | {F(f.DomainPpl)} | {F(f.GeneralPpl)} | {P(f.S)} ± {P(f.SStd)} | {P(f.D)} ± {P(f.DStd)} | {F(f.Ratio)} |");
+                    foreach (var d in config.MaxDegeneralization)
+                        sb.Append(DegeneralizationBudget.Best([m], d) is { } c ? $" {P(c.Point.S)} (step {c.Point.Step}) |" : " - |");
+                    sb.AppendLine($" {F(m.Seconds, "F0")} |");
+                }
+                sb.AppendLine();
+                var mft = group.Where(g => methods.First(m => m.Name == g.Method).IsMft).ToList();
+                foreach (var d in config.MaxDegeneralization)
+                {
+                    var any = DegeneralizationBudget.Best(group, d);
+                    var tau = DegeneralizationBudget.Best(mft, d);
+                    sb.AppendLine($"- D ≤ {P(d, 0)}%: " +
+                        (tau is null ? "no MFT setting stays within it" : $"choose **{tau.Method}** stopped at step {tau.Point.Step} (S {P(tau.Point.S)}%, D {P(tau.Point.D)}%)") +
+                        (any is null ? "; no method stays within it." : $"; best of all methods: {any.Method} at step {any.Point.Step} (S {P(any.Point.S)}%, D {P(any.Point.D)}%)."));
+                }
+                sb.AppendLine();
+                sb.AppendLine($"![S-D, {domain}, {budget} samples](sd-{domain}-n{budget}.png)");
+                sb.AppendLine();
+            }
+        foreach (var domain in config.Domains)
+            if (means.Any(m => m.Domain == domain)) sb.AppendLine($"![S/D against budget, {domain}](ratio-{domain}.png)");
+        sb.AppendLine();
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,10 @@
+using Mft.Evaluation;
+
+namespace Mft.Sweep;
+
+/// <summary>One cell of the grid: a method trained on one domain at one data budget with one seed.</summary>
+public sealed record SweepRun(string Domain, int Budget, int Seed, string Method, int TrainSamples, long TrainableParameters,
+    IReadOnlyList<EvaluationPoint> Trajectory, double Seconds)
+{
+    public EvaluationPoint Final => Trajectory[^1];
+}
