@@ -74,4 +74,54 @@ public sealed class FinetuneJobTests
         Assert.Contains("--overwrite", e.Message);
         Assert.Equal("precious", File.ReadAllText(Path.Combine(outDir, "keep.txt")));
     }
+
+    [Fact]
+    public void Should_train_an_mft_lora_adapter_with_the_base_as_teacher_and_save_it_in_peft_format()
+    {
+        // Given
+        var model = TinyCorpus.ModelDirectory();
+        var outDir = Path.Combine(TempDir.Create("job-lora"), "out");
+        var config = Config(model, TinyCorpus.DomainFile(), TinyCorpus.GeneralFile(), outDir, "mft", 10) with
+        {
+            Adapter = new Mft.Adapters.AdapterConfig { Kind = Mft.Adapters.AdapterKind.Lora, Rank = 4, Alpha = 8 },
+        };
+        // When
+        var result = new FinetuneJob(config).Run();
+        // Then only the adapter is written, no teacher copy was held, and the adapter merges into a working model
+        Assert.Equal(Path.Combine(outDir, "adapter"), result.ModelDirectory);
+        Assert.True(File.Exists(Path.Combine(outDir, "adapter", "adapter_model.safetensors")));
+        Assert.False(Directory.Exists(Path.Combine(outDir, "model")));
+        Assert.Equal(0, result.TeacherCopyBytes);
+        Assert.True(result.Final.Report.Specialization > 0.01, $"domain ppl {result.Final.Report.DomainBase} -> {result.Final.Report.Domain}");
+        var merged = Path.Combine(TempDir.Create("job-lora-merged"), "merged");
+        Mft.Adapters.AdapterMerge.Run(model, result.ModelDirectory, merged, overwrite: false);
+        Assert.True(File.Exists(Path.Combine(merged, "model.safetensors")));
+    }
+
+    [Fact]
+    public void Should_keep_only_steps_within_the_degeneralization_budget()
+    {
+        var model = TinyCorpus.ModelDirectory();
+        var data = TinyCorpus.DomainFile();
+        // General text that shares nothing with the domain text, so that domain training raises its perplexity
+        var general = Path.Combine(TempDir.Create("digits"), "digits.txt");
+        File.WriteAllText(general, string.Join("\n\n", Enumerable.Range(0, 12).Select(i => $"{i * 7919 % 1000} {i * 104729 % 977} 55 {i}")));
+        FinetuneJobConfig Budgeted(string name, double max, double lr) => Config(model, data, general, Path.Combine(TempDir.Create(name), "out"), "ft", 15) with
+        {
+            Trainer = Config(model, data, general, "x", "ft", 15).Trainer with { KeepBest = true, MaxDegeneralization = max, LearningRate = lr },
+        };
+        // A budget nothing meets (a learning rate that wrecks the model) returns the base weights
+        var none = new FinetuneJob(Budgeted("budget-none", 0.01, 0.3)).Run();
+        Assert.True(none.Trajectory.Where(p => p.Step > 0).All(p => p.Report.Degeneralization > 0.01), "the test needs every step to degeneralize");
+        Assert.Equal(0, none.Final.Step);
+        using (var tuned = new SafetensorsReader(Path.Combine(none.ModelDirectory, "model.safetensors")))
+        using (var original = new SafetensorsReader(Path.Combine(model, "model.safetensors")))
+            foreach (var name in original.Tensors.Keys)
+                Assert.True(tuned.Load(name).bytes.SequenceEqual(original.Load(name).bytes), $"{name} differs from the base");
+        // A generous budget keeps the best evaluated step, and that step respects it
+        var loose = new FinetuneJob(Budgeted("budget-loose", 0.5, 1e-2)).Run();
+        Assert.True(loose.Final.Step > 0);
+        Assert.True(loose.Final.Report.Degeneralization <= 0.5);
+        Assert.Equal(loose.Trajectory.Where(p => p.Step > 0 && p.Report.Degeneralization <= 0.5).Min(p => p.DomainValidation), loose.Final.DomainValidation);
+    }
 }
