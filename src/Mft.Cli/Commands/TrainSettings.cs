@@ -45,6 +45,11 @@ public sealed class TrainSettings : ComputeSettings
     [CommandOption("--max-degeneralization <D>")] [Description("keep the evaluated step with the lowest domain validation perplexity whose general perplexity rose at most D (0.02 = 2%); needs --general and evaluations")]
     public double? MaxDegeneralization { get; init; }
 
+    [CommandOption("--teacher-cache-topk <K>")] [Description("mft/kd: compute the teacher once and keep its top-K probabilities per token (0: run it every step)")] [DefaultValue(0)]
+    public int TeacherCacheTopK { get; init; }
+    [CommandOption("--teacher-cache <FILE>")] [Description("where to keep the teacher cache (default: in --out); reused when it matches model, tokenizer and data, refused otherwise")]
+    public string? TeacherCache { get; init; }
+
     [CommandOption("--max-samples <N>")] [Description("data budget: training samples to use")]
     public int? MaxSamples { get; init; }
     [CommandOption("--lines")] [Description("one document per line in text files")]
@@ -94,7 +99,7 @@ public sealed class TrainSettings : ComputeSettings
             Kind = Mft.Adapters.AdapterConfig.ParseKind(Adapter), Rank = LoraRank, Alpha = LoraAlpha, Dropout = LoraDropout,
             TargetModules = TargetModules?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         },
-        ReplayPath = ReplayData, ReplayFraction = ReplayFraction,
+        ReplayPath = ReplayData, ReplayFraction = ReplayFraction, TeacherCachePath = TeacherCache,
         GeneralMaxSamples = GeneralMaxSamples, TextSplit = Lines ? TextSplit.Lines : TextSplit.BlankLines, EvalBatchSize = EvalBatchSize,
         Trainer = new TrainerConfig
         {
@@ -103,7 +108,7 @@ public sealed class TrainSettings : ComputeSettings
             MinLrRatio = MinLrRatio, BatchSize = BatchSize, GradientAccumulation = GradAccum, ClipNorm = Clip, Seed = Seed,
             EvalEvery = EvalEvery, KeepBest = KeepBest || MaxDegeneralization is not null, MaxDegeneralization = MaxDegeneralization, EarlyStoppingPatience = Patience, CheckpointEvery = CheckpointEvery,
             ContextLength = Context, Packing = Packing == "pad" ? Mft.Data.Packing.Pad : Mft.Data.Packing.Pack,
-            LossChunkTokens = LossChunk, OnNonFinite = OnNonFinite,
+            LossChunkTokens = LossChunk, OnNonFinite = OnNonFinite, TeacherCacheTopK = TeacherCacheTopK,
         },
     };
 }

@@ -28,6 +28,35 @@ public static class CorrectedDistillationLoss
         return temperature == 1 ? kl : kl * (temperature * temperature);
     }
 
+    /// <summary>
+    /// The same loss summed over unmasked tokens, and its gradient with respect to the student's logits in closed
+    /// form: T (softmax(z / T) - q) per token, times mask and <paramref name="scale"/>. Works in place on its own
+    /// temporaries: besides the inputs it holds two (N, V) tensors (student log-probs turned into the gradient,
+    /// and teacher probabilities). Call without gradient tracking.
+    /// </summary>
+    public static Tensor SumAndGradient(Tensor studentLogits, Tensor teacherLogProbs, Tensor labels, Tensor mix, Tensor mask,
+        double temperature, double scale, out Tensor gradient, out Tensor labelNll)
+    {
+        long n = studentLogits.shape[0];
+        var logS = nn.functional.log_softmax(temperature == 1 ? studentLogits : studentLogits / temperature, -1);  // (N, V)
+        var p = teacherLogProbs.exp();                                                                            // (N, V)
+        var crossEntropy = -RowDot(p, logS, n);                                                                   // (N,)
+        var y = labels.unsqueeze(-1);
+        var nll = -logS.gather(-1, y).squeeze(-1);                                                                // (N,)
+        var entropy = CorrectedEntropy(p, teacherLogProbs, labels, mix);                                          // (N,)
+        var kl = (1.0 - mix) * crossEntropy + mix * nll - entropy;
+        labelNll = nll;
+        var lossSum = (kl * mask).sum() * (temperature * temperature);
+        gradient = logS.exp_();                                                                                   // s
+        gradient.sub_(p.mul_((1.0 - mix).unsqueeze(-1)));                                                         // s - (1 - m) p
+        gradient.scatter_add_(-1, y, (-mix).unsqueeze(-1).to_type(gradient.dtype));                               // s - q
+        gradient.mul_((mask * (scale * temperature)).unsqueeze(-1));
+        return lossSum;
+    }
+
+    /// <summary>Σ_v a[i, v] b[i, v] per row, as a batched dot product (no (N, V) temporary).</summary>
+    private static Tensor RowDot(Tensor a, Tensor b, long n) => a.unsqueeze(1).bmm(b.unsqueeze(2)).view(n);
+
     /// <summary>log softmax(teacher / T) without gradient.</summary>
     public static Tensor TeacherLogProbs(Tensor teacherLogits, double temperature)
     {
@@ -39,7 +68,7 @@ public static class CorrectedDistillationLoss
     private static Tensor CorrectedEntropy(Tensor p, Tensor logP, Tensor labels, Tensor mix)
     {
         using var _ = no_grad();
-        var pLogP = (p * logP).sum(-1);                                                                           // (N,) = -H(p)
+        var pLogP = RowDot(p, logP, p.shape[0]);                                                                  // (N,) = -H(p)
         var logPy = logP.gather(-1, labels.unsqueeze(-1)).squeeze(-1);
         var py = logPy.exp();
         var keep = 1.0 - mix;                                                                                     // (N,)

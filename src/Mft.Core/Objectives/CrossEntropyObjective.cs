@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Mft.Objectives;
 
 /// <summary><c>ft</c>: standard finetuning, next-token cross-entropy against the data.</summary>
-public sealed class CrossEntropyObjective : ITrainingObjective
+public sealed class CrossEntropyObjective : ITrainingObjective, IClosedFormGradient
 {
     public string Name => "ft";
     public bool NeedsTeacher => false;
@@ -13,6 +13,20 @@ public sealed class CrossEntropyObjective : ITrainingObjective
         var nll = nn.functional.cross_entropy(studentLogits, labels, reduction: nn.Reduction.None);   // (N,)
         statistics?.AddTokens(mask);
         statistics?.AddLabelNll(nll, mask);
+        return (nll * mask).sum();
+    }
+
+    /// <summary>NLL = logsumexp(z) - z[y]; gradient softmax(z) - onehot(y), built in place in one (N, V) tensor.</summary>
+    public Tensor LossSumAndGradient(Tensor studentLogits, Tensor? teacherLogits, Tensor labels, Tensor mask, double scale,
+        TokenStatistics? statistics, out Tensor gradient)
+    {
+        var y = labels.unsqueeze(-1);
+        var nll = studentLogits.logsumexp(-1) - studentLogits.gather(-1, y).squeeze(-1);   // (N,)
+        statistics?.AddTokens(mask);
+        statistics?.AddLabelNll(nll, mask);
+        gradient = nn.functional.softmax(studentLogits, -1);                                  // (N, V)
+        gradient.scatter_add_(-1, y, full(y.shape, -1.0, gradient.dtype, gradient.device));
+        gradient.mul_((mask * scale).unsqueeze(-1));
         return (nll * mask).sum();
     }
 }

@@ -1,4 +1,5 @@
 using Mft.Adapters;
+using Mft.Data;
 using Mft.Models;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ namespace Mft.Training;
 /// </summary>
 public sealed class AdaptersOffTeacher(CausalLM model) : ITeacher
 {
-    public ITeacherBatch Run(Tensor inputs)
+    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows)
     {
         using var _ = inference_mode();
         using var off = ModelAdapters.Disabled(model);

@@ -12,9 +12,10 @@ namespace Mft.Training;
 /// </summary>
 public static class ChunkedLoss
 {
-    /// <summary>Returns the masked loss sum; gradients of (sum / <paramref name="normalizer"/>) are accumulated.</summary>
+
+    /// <summary>Returns the masked loss sum (with <paramref name="autograd"/>, differentiates the loss by autograd even where a closed form exists); gradients of (sum / <paramref name="normalizer"/>) are accumulated.</summary>
     public static double ForwardBackward(CausalLM student, ITrainingObjective objective, ITeacherBatch? teacher,
-        Tensor hidden, Tensor labels, Tensor mask, double normalizer, int chunkTokens, TokenStatistics? statistics)
+        Tensor hidden, Tensor labels, Tensor mask, double normalizer, int chunkTokens, TokenStatistics? statistics, bool autograd = false)
     {
         long c = hidden.shape[^1];
         var flatHidden = hidden.reshape(-1, c);                                          // (N, C)
@@ -31,9 +32,21 @@ public static class ChunkedLoss
             if (chunkMask.sum().item<float>() == 0) continue;
             var logits = student.Logits(detached.narrow(0, start, len));                 // (n, V)
             var teacherLogits = teacher?.Logits(start, len);                             // (n, V)
-            var lossSum = objective.LossSum(logits, teacherLogits, flatLabels.narrow(0, start, len), chunkMask, statistics);
-            (lossSum / normalizer).backward();
-            total += lossSum.item<float>();
+            var chunkLabels = flatLabels.narrow(0, start, len);
+            if (objective is IClosedFormGradient closedForm && !autograd)
+            {
+                // The loss's own (N, V) work runs without autograd; only the projection is back-propagated.
+                Tensor lossSum, gradient;
+                using (no_grad()) lossSum = closedForm.LossSumAndGradient(logits.detach(), teacherLogits, chunkLabels, chunkMask, 1.0 / normalizer, statistics, out gradient);
+                logits.backward([gradient]);
+                total += lossSum.item<float>();
+            }
+            else
+            {
+                var lossSum = objective.LossSum(logits, teacherLogits, chunkLabels, chunkMask, statistics);
+                (lossSum / normalizer).backward();
+                total += lossSum.item<float>();
+            }
         }
         if (detached.grad is { } g) flatHidden.backward([g]);
         return total;

@@ -56,7 +56,17 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         // Every input has been read and checked: only now is the output folder touched.
         OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, config.Resume);
         var fingerprint = Fingerprint(rows, t, adapter);
-        using var teacher = CreateTeacher(t, student, adapter is not null);
+        var online = CreateTeacher(t, student, adapter is not null);
+        long teacherCopyBytes = online is FrozenModelTeacher ? student.ParameterCount() * 4 : 0;
+        if (online is not null && t.TeacherCacheTopK > 0)
+        {
+            Status?.Invoke("caching the teacher's top-k outputs");
+            var cached = CachedTeacher(online, student, tok, rows);
+            online.Dispose();   // the frozen copy is no longer needed: the cache replaces it
+            online = cached;
+            teacherCopyBytes = cached.Bytes;
+        }
+        using var teacher = online;
         Status?.Invoke("measuring the base model");
         var baseFile = Path.Combine(config.OutputDirectory, "base_perplexity.json");
         if (config.BasePerplexities is { Length: 3 } known && known[0] is double kv && known[1] is double kt)
@@ -93,7 +103,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         {
             ReplaySamples = replay.Count,
             TrainableParameters = student.parameters().Where(p => p.requires_grad).Sum(p => p.NumberOfElements),
-            TeacherCopyBytes = teacher is FrozenModelTeacher ? student.ParameterCount() * 4 : 0,
+            TeacherCopyBytes = teacherCopyBytes,
         };
         RunReport.Write(config, result);
         var checkpoint = TrainingCheckpoint.PathIn(config.OutputDirectory);
@@ -109,6 +119,29 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     {
         if (!t.CreateObjective().NeedsTeacher) return null;
         return adapters ? new AdaptersOffTeacher(student) : FrozenModelTeacher.CopyOf(student);
+    }
+
+    private TeacherCache CachedTeacher(ITeacher online, CausalLM student, ITextTokenizer tok, IReadOnlyList<TrainingSequence> rows)
+    {
+        var t = config.Trainer;
+        var path = config.TeacherCachePath ?? Path.Combine(config.OutputDirectory, TeacherCache.FileName);
+        var fingerprint = TeacherCache.ComputeFingerprint(student, TokenizerIdentity(config.ModelDirectory), rows, t.TeacherCacheTopK);
+        var device = student.OutputWeight.device;
+        if (File.Exists(path)) return TeacherCache.Load(path, rows, fingerprint, device);
+        var cache = TeacherCache.Build(online, rows, student.Config.VocabSize, t.TeacherCacheTopK, t.BatchSize, fingerprint, device);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        cache.Save(path);
+        return cache;
+    }
+
+    /// <summary>The tokenizer files' contents, hashed: a cache made with another tokenizer must not be reused.</summary>
+    private static string TokenizerIdentity(string modelDirectory)
+    {
+        using var sha = SHA256.Create();
+        var bytes = ModelFactory.TokenizerFiles.Select(f => Path.Combine(modelDirectory, f)).Where(File.Exists)
+            .SelectMany(f => Encoding.UTF8.GetBytes(Path.GetFileName(f)).Concat(File.ReadAllBytes(f))).ToArray();
+        return Convert.ToHexString(sha.ComputeHash(bytes));
     }
 
     private IReadOnlyList<TextSample> ReplaySamples(int domainSamples)

@@ -38,6 +38,8 @@ public sealed record FinetuneJobConfig
     public string? ReplayPath { get; init; }
     /// <summary>Share of training samples drawn from <see cref="ReplayPath"/>: r / (domain + r).</summary>
     public double ReplayFraction { get; init; }
+    /// <summary>With <see cref="TrainerConfig.TeacherCacheTopK"/>: where the cache is kept (default: teacher_cache.safetensors in the output folder); an existing cache for other data is refused.</summary>
+    public string? TeacherCachePath { get; init; }
 
     public void Validate()
     {

@@ -9,6 +9,6 @@ public sealed record FinetuneResult(string ModelDirectory, EvaluationPoint Final
     /// <summary>General-domain samples mixed in (replay).</summary>
     public int ReplaySamples { get; init; }
     public long TrainableParameters { get; init; }
-    /// <summary>Memory held by a separate teacher copy: the model's fp32 size, or 0 when the teacher is the base with adapters off.</summary>
+    /// <summary>Memory held for the teacher beyond the student: a frozen copy (the model's fp32 size), the top-k cache's size, or 0 when the teacher is the base with adapters off.</summary>
     public long TeacherCopyBytes { get; init; }
 }

@@ -1,3 +1,4 @@
+using Mft.Data;
 using Mft.Models;
 using static TorchSharp.torch;
 
@@ -30,7 +31,7 @@ public sealed class FrozenModelTeacher : ITeacher, IDisposable
         return new FrozenModelTeacher(copy);
     }
 
-    public ITeacherBatch Run(Tensor inputs)
+    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows)
     {
         using var _ = inference_mode();
         var hidden = _model.ForwardHidden(inputs);                                  // (B, T, C)

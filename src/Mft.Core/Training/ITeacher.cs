@@ -1,3 +1,4 @@
+using Mft.Data;
 using static TorchSharp.torch;
 
 namespace Mft.Training;
@@ -6,11 +7,14 @@ namespace Mft.Training;
 /// The source of teacher logits for distillation objectives. <see cref="Run"/> is called once per batch; the
 /// returned handle gives logits for ranges of the flattened (B * T) positions, so that they can be produced
 /// chunk by chunk. Implementations: a frozen copy of the base model (<see cref="FrozenModelTeacher"/>); the
-/// same weights with adapters switched off; cached outputs.
+/// same weights with adapters switched off (<see cref="AdaptersOffTeacher"/>); cached top-k outputs
+/// (<see cref="TeacherCache"/>), which look the rows up instead of running a model.
 /// </summary>
 public interface ITeacher : IDisposable
 {
-    ITeacherBatch Run(Tensor inputs);
+    /// <param name="inputs">(B, T) token ids of the collated batch.</param>
+    /// <param name="rows">the training rows the batch was collated from, in order.</param>
+    ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows);
 }
 
 /// <summary>Teacher outputs for one batch. Tensors belong to the caller's dispose scope.</summary>

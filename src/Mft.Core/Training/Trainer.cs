@@ -158,10 +158,10 @@ public sealed class Trainer
             using var microScope = NewDisposeScope();
             var batch = Batch.Collate(rows, _device);
             tokens += batch.Inputs.NumberOfElements;
-            var teacherBatch = _teacher?.Run(batch.Inputs);
+            var teacherBatch = _teacher?.Run(batch.Inputs, rows);
             var hidden = _student.ForwardHidden(batch.Inputs);                                  // (B, T, C)
             lossSum += ChunkedLoss.ForwardBackward(_student, _objective, teacherBatch, hidden, batch.Labels, batch.LossMask,
-                Math.Max(1, targets), _config.LossChunkTokens, statistics);
+                Math.Max(1, targets), _config.LossChunkTokens, statistics, _config.AutogradLoss);
         }
         double loss = lossSum / Math.Max(1, targets);
         double norm = _config.ClipNorm > 0

@@ -53,6 +53,13 @@ public sealed record TrainerConfig
     public Packing Packing { get; init; } = Packing.Pack;
     /// <summary>Positions projected to the vocabulary at once in the loss.</summary>
     public int LossChunkTokens { get; init; } = 1024;
+    /// <summary>
+    /// Distillation objectives: compute the teacher once per dataset and keep its top-k probabilities per token
+    /// (plus the label's and the tail's), instead of running it every step; 0 runs the teacher online.
+    /// </summary>
+    public int TeacherCacheTopK { get; init; }
+    /// <summary>Differentiate the loss by autograd instead of its closed-form logit gradient (slower; for comparison).</summary>
+    public bool AutogradLoss { get; init; }
     /// <summary>What a NaN or infinite loss or gradient does: stop (default) or skip the step.</summary>
     public string OnNonFinite { get; init; } = "stop";
 
@@ -81,6 +88,8 @@ public sealed record TrainerConfig
         Require(ContextLength >= 2, $"--context must be at least 2, got {ContextLength}");
         Require(LossChunkTokens > 0, $"--loss-chunk must be positive, got {LossChunkTokens}");
         Require(MaxDegeneralization is null or > 0, $"--max-degeneralization must be positive, got {MaxDegeneralization}");
+        Require(TeacherCacheTopK >= 0, $"--teacher-cache-topk must be >= 0, got {TeacherCacheTopK}");
+        Require(TeacherCacheTopK == 0 || Temperature == 1, "--teacher-cache-topk needs --temperature 1 (softening needs the teacher's full logits)");
         Require(OnNonFinite is "stop" or "skip", $"--on-nonfinite must be stop or skip, got '{OnNonFinite}'");
     }
 }

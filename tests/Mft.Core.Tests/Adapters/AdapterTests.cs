@@ -166,7 +166,7 @@ public sealed class AdapterTests
         // When
         using var scope = NewDisposeScope();
         using var teacher = new AdaptersOffTeacher(student);
-        var logits = teacher.Run(Ids()).Logits(0, 14);
+        var logits = teacher.Run(Ids(), []).Logits(0, 14);
         // Then the teacher is the base model, and the student's adapters are back on afterwards
         Assert.True(logits.equal(expected).all().item<bool>(), $"max diff {(logits - expected).abs().max().item<float>()}");
         student.eval();

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Mft.Adapters;
+using Mft.Checkpoints;
+using Mft.Data;
+using Mft.Models;
+using static TorchSharp.torch;
+
+namespace Mft.Training;
+
+/// <summary>
+/// The teacher's output at every training position, computed once per dataset and reused every epoch: the
+/// top-k token ids with their log-probabilities, the label's id and log-probability, and the tail (all other
+/// tokens). The tail's mass is spread evenly over the tokens outside top-k ∪ {label}, so the reconstructed
+/// distribution sums to one and the MFT correction, which reads only p[argmax] and p[label], is exact; only how
+/// the tail's mass is shared among the tail tokens differs from the full teacher. Temperature 1 only (softening
+/// needs the full logits). Saved as safetensors with a fingerprint of the teacher's weights, the tokenizer, the
+/// rows and k; a cache with another fingerprint is refused.
+/// </summary>
+public sealed class TeacherCache : ITeacher
+{
+    public const string FileName = "teacher_cache.safetensors";
+
+    private readonly Dictionary<TrainingSequence, long> _offsets = new(ReferenceEqualityComparer.Instance);
+    private readonly Tensor _topIds, _topLogP, _labelIds, _labelLogP, _tailLogP;   // (P + 1, k), (P + 1, k), (P + 1) x 3; row P is uniform
+    private readonly long _positions;
+
+    public int TopK { get; }
+    public int Vocab { get; }
+    public string Fingerprint { get; }
+
+    private TeacherCache(IReadOnlyList<TrainingSequence> rows, int topK, int vocab, string fingerprint,
+        Tensor topIds, Tensor topLogP, Tensor labelIds, Tensor labelLogP, Tensor tailLogP)
+    {
+        long offset = 0;
+        foreach (var r in rows) { _offsets[r] = offset; offset += r.Ids.Length - 1; }
+        _positions = offset;
+        (TopK, Vocab, Fingerprint) = (topK, vocab, fingerprint);
+        (_topIds, _topLogP, _labelIds, _labelLogP, _tailLogP) = (topIds, topLogP, labelIds, labelLogP, tailLogP);
+    }
+
+    /// <summary>SHA-256 over the teacher's base weights (adapters excluded), the tokenizer's identity, the rows and k.</summary>
+    public static string ComputeFingerprint(CausalLM teacherWeights, string tokenizerIdentity, IReadOnlyList<TrainingSequence> rows, int topK)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (name, p) in teacherWeights.named_parameters().Where(p => !ModelAdapters.IsAdapterParameter(p.name)))
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
+            using var cpu = p.detach().to(ScalarType.Float32, CPU).contiguous();
+            sha.AppendData(cpu.bytes);
+        }
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes(tokenizerIdentity));
+        foreach (var r in rows)
+        {
+            sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(r.Ids.AsSpan()));
+            sha.AppendData(BitConverter.GetBytes(-1));
+        }
+        sha.AppendData(BitConverter.GetBytes(topK));
+        return Convert.ToHexString(sha.GetHashAndReset())[..32];
+    }
+
+    /// <summary>Runs <paramref name="teacher"/> over every row once and keeps its top-k summary.</summary>
+    public static TeacherCache Build(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, int vocab, int topK, int batchSize, string fingerprint, Device device)
+    {
+        if (topK <= 0 || topK > vocab) throw new MftException($"--teacher-cache-topk must be in [1, {vocab}], got {topK}");
+        long positions = rows.Sum(r => (long)r.Ids.Length - 1);
+        var topIds = empty(positions + 1, topK, ScalarType.Int64);
+        var topLogP = empty(positions + 1, topK);
+        var labelIds = empty(positions + 1, ScalarType.Int64);
+        var labelLogP = empty(positions + 1);
+        var tailLogP = empty(positions + 1);
+        long offset = 0;
+        for (int start = 0; start < rows.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = inference_mode();
+            var group = rows.Skip(start).Take(batchSize).ToList();
+            var batch = Batch.Collate(group, device);
+            var outputs = teacher.Run(batch.Inputs, group);
+            long t = batch.Inputs.shape[1];
+            for (int b = 0; b < group.Count; b++)
+            {
+                long n = group[b].Ids.Length - 1;
+                var logP = nn.functional.log_softmax(outputs.Logits(b * t, n), -1);                   // (n, V)
+                var (values, ids) = logP.topk(topK, -1);                                                // (n, k)
+                var labels = batch.Labels[b].narrow(0, 0, n);
+                var labelLog = logP.gather(-1, labels.unsqueeze(-1)).squeeze(-1);                        // (n,)
+                var labelInTop = ids.eq(labels.unsqueeze(-1)).any(-1);
+                var kept = values.exp().sum(-1) + where(labelInTop, zeros_like(labelLog), labelLog.exp());
+                var tailCount = (vocab - topK - labelInTop.logical_not().to_type(ScalarType.Float32)).clamp_min(1);
+                var tail = ((1 - kept).clamp_min(1e-30) / tailCount).log();                             // per tail token
+                topIds.narrow(0, offset, n).copy_(ids.cpu());
+                topLogP.narrow(0, offset, n).copy_(values.cpu());
+                labelIds.narrow(0, offset, n).copy_(labels.cpu());
+                labelLogP.narrow(0, offset, n).copy_(labelLog.cpu());
+                tailLogP.narrow(0, offset, n).copy_(tail.cpu());
+                offset += n;
+            }
+        }
+        double uniform = -Math.Log(vocab);
+        topIds[positions] = arange(topK, ScalarType.Int64);
+        topLogP[positions] = full(topK, uniform);
+        labelIds[positions] = 0;
+        labelLogP[positions] = uniform;
+        tailLogP[positions] = uniform;
+        return new TeacherCache(rows, topK, vocab, fingerprint, topIds.to(device), topLogP.to(device), labelIds.to(device), labelLogP.to(device), tailLogP.to(device));
+    }
+
+    public void Save(string path) =>
+        SafetensorsWriter.Write(path, [("top_ids", _topIds.cpu()), ("top_logp", _topLogP.cpu()), ("label_ids", _labelIds.cpu()), ("label_logp", _labelLogP.cpu()), ("tail_logp", _tailLogP.cpu())],
+            new Dictionary<string, string>
+            {
+                ["fingerprint"] = Fingerprint, ["top_k"] = TopK.ToString(CultureInfo.InvariantCulture), ["vocab"] = Vocab.ToString(CultureInfo.InvariantCulture),
+                ["format"] = "mft-teacher-cache-1",
+            });
+
+    /// <summary>Loads a saved cache, refusing one built for another model, tokenizer, data or k.</summary>
+    public static TeacherCache Load(string path, IReadOnlyList<TrainingSequence> rows, string fingerprint, Device device)
+    {
+        using var reader = new SafetensorsReader(path);
+        if (!reader.Metadata.TryGetValue("fingerprint", out var stored) || reader.Metadata.GetValueOrDefault("format") != "mft-teacher-cache-1")
+            throw new MftException($"{path}: not an Mft teacher cache");
+        if (stored != fingerprint)
+            throw new MftException($"{path}: stale teacher cache: it was built for another model, tokenizer, data or top-k (fingerprint {stored}, this run needs {fingerprint}); delete it to rebuild");
+        int topK = int.Parse(reader.Metadata["top_k"], CultureInfo.InvariantCulture), vocab = int.Parse(reader.Metadata["vocab"], CultureInfo.InvariantCulture);
+        Tensor Read(string name) => reader.Load(name).clone().to(device);
+        var cache = new TeacherCache(rows, topK, vocab, fingerprint, Read("top_ids"), Read("top_logp"), Read("label_ids"), Read("label_logp"), Read("tail_logp"));
+        if (cache._tailLogP.shape[0] != cache._positions + 1) throw new MftException($"{path}: holds {cache._tailLogP.shape[0] - 1} positions, the data has {cache._positions}");
+        return cache;
+    }
+
+    /// <summary>Bytes held in memory: (8 + 4) k + 16 per position.</summary>
+    public long Bytes => (_positions + 1) * (12L * TopK + 16);
+
+    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows)
+    {
+        long t = inputs.shape[1];
+        var index = new long[rows.Count * t];
+        for (int b = 0; b < rows.Count; b++)
+        {
+            if (!_offsets.TryGetValue(rows[b], out var offset)) throw new InvalidOperationException("a training row is not in the teacher cache");
+            long n = rows[b].Ids.Length - 1;
+            for (long i = 0; i < t; i++) index[b * t + i] = i < n ? offset + i : _positions;   // padding reads the uniform row
+        }
+        return new CachedBatch(this, tensor(index, device: _tailLogP.device));
+    }
+
+    private sealed class CachedBatch(TeacherCache cache, Tensor index) : ITeacherBatch
+    {
+        /// <summary>Log-probabilities of the reconstructed distribution (normalised logits), (n, V).</summary>
+        public Tensor Logits(long start, long length)
+        {
+            var at = index.narrow(0, start, length);
+            var logits = cache._tailLogP.index_select(0, at).unsqueeze(1).expand(length, cache.Vocab).contiguous();
+            logits.scatter_(1, cache._topIds.index_select(0, at), cache._topLogP.index_select(0, at));
+            logits.scatter_(1, cache._labelIds.index_select(0, at).unsqueeze(1), cache._labelLogP.index_select(0, at).unsqueeze(1));
+            return logits;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in new[] { _topIds, _topLogP, _labelIds, _labelLogP, _tailLogP }) t.Dispose();
+    }
+}
