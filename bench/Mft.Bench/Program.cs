@@ -1,3 +1,3 @@
 using Mft.Bench;
 
-return TrainingThroughput.Run(args);
+return BenchCommand.Run(args);

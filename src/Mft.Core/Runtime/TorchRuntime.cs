@@ -33,6 +33,7 @@ public static class TorchRuntime
             if (OperatingSystem.IsLinux() && !SystemHasSymbolVersion(UnusedSymbol, UnusedGlibcxxVersion))
                 InstallPatchedLibrary();
             torch.InitializeDeviceType(DeviceType.CPU);
+            NativeAllocator.Tune();
             _initialized = true;
         }
     }

@@ -26,7 +26,9 @@ public sealed class Gpt2Block : nn.Module
 
     public Tensor Forward(Tensor x, Tensor? mask, KvCache? cache)
     {
+        // An inner scope frees this block's temporaries as soon as it returns; autograd keeps what backward needs.
+        using var scope = NewDisposeScope();
         var h = x + _attn.Forward(_ln1.forward(x), mask, cache, _index);                 // (B, T, C)
-        return h + _mlp.forward(_ln2.forward(h));                                         // (B, T, C)
+        return (h + _mlp.forward(_ln2.forward(h))).MoveToOuterDisposeScope();             // (B, T, C)
     }
 }

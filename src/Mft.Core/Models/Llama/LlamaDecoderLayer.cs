@@ -26,7 +26,9 @@ public sealed class LlamaDecoderLayer : nn.Module
 
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)
     {
+        // An inner scope frees this block's temporaries as soon as it returns; autograd keeps what backward needs.
+        using var scope = NewDisposeScope();
         var h = x + _selfAttn.Forward(_inputLayernorm.forward(x), cos, sin, mask, cache, _index);  // (B, T, C)
-        return h + _mlp.forward(_postAttentionLayernorm.forward(h));                                // (B, T, C)
+        return (h + _mlp.forward(_postAttentionLayernorm.forward(h))).MoveToOuterDisposeScope();     // (B, T, C)
     }
 }

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using Mft.Models;
+
+namespace Mft.Bench;
+
+/// <summary>The performance issue's fixed Llama configurations (the same as ../shared/peers/pytorch_bench.py).</summary>
+public sealed record BenchPreset(string Name, int Vocab, int D, int Layers, int Heads, int KvHeads, int Ffn, int T, int B)
+{
+    public static readonly IReadOnlyDictionary<string, BenchPreset> All = new Dictionary<string, BenchPreset>
+    {
+        ["bench-small"] = new("bench-small", 8192, 256, 6, 8, 4, 688, 256, 8),
+        ["bench-medium"] = new("bench-medium", 8192, 512, 8, 8, 8, 1376, 256, 4),
+    };
+
+    public ModelConfig ModelConfig() => Mft.Models.ModelConfig.Parse(new JsonObject
+    {
+        ["model_type"] = "llama", ["vocab_size"] = Vocab, ["hidden_size"] = D, ["num_hidden_layers"] = Layers,
+        ["num_attention_heads"] = Heads, ["num_key_value_heads"] = KvHeads, ["intermediate_size"] = Ffn,
+        ["max_position_embeddings"] = T, ["rms_norm_eps"] = 1e-5, ["rope_theta"] = 10000.0, ["tie_word_embeddings"] = true,
+    }, Name);
+
+    /// <summary>
+    /// FLOPs per token, the peer's model: N = parameters (tied embedding once), attention scores counted in full
+    /// (no causal discount). Forward 2N + 4 L T d_attn; a training step three times that; mft adds the teacher's forward.
+    /// </summary>
+    public double FlopsPerToken(string mode, long n)
+    {
+        double forward = 2.0 * n + 4.0 * Layers * T * D;
+        return mode switch
+        {
+            "fwd" => forward,
+            "mft" or "mft-lora-copy" or "mft-lora" => 4 * forward,
+            _ => 3 * forward,   // ft, mft-cached (the teacher ran once, before the timed steps)
+        };
+    }
+}

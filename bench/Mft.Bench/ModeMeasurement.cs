@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Mft.Adapters;
+using Mft.Data;
+using Mft.Models;
+using Mft.Runtime;
+using Mft.Training;
+using static TorchSharp.torch;
+
+namespace Mft.Bench;
+
+/// <summary>
+/// One mode measured in its own process, so that its peak resident memory is its own: random tokens, AdamW
+/// lr 3e-4, weight decay 0.1, clip 1.0, tau 0.2, 3 warm-up steps, then the median of the timed steps.
+/// Modes: ft, mft (frozen-copy teacher run every step), mft-cached (teacher top-k cache built before timing),
+/// fwd (forward and loss, no gradient), mft-lora (LoRA student, teacher = base with adapters off) and
+/// mft-lora-copy (LoRA student, frozen-copy teacher) to measure what sharing the base weights saves.
+/// </summary>
+public static class ModeMeasurement
+{
+    public const int Warmup = 3;
+    public const int CacheTopK = 32;
+
+    public static JsonObject Run(BenchPreset preset, string mode, int steps, int threads, bool autogradLoss)
+    {
+        TorchRuntime.SetThreads(threads);
+        var config = preset.ModelConfig();
+        manual_seed(0);
+        using var student = ModelFactory.Create(config);
+        long n = student.ParameterCount();
+        var rng = new Random(0);
+        var rows = Enumerable.Range(0, preset.B * 4).Select(_ => new TrainingSequence(
+            Enumerable.Range(0, preset.T + 1).Select(_ => rng.Next(config.VocabSize)).ToArray(), [0, .. Enumerable.Repeat(1, preset.T)])).ToList();
+        double rssAfterSetup;
+        var times = new List<double>();
+        if (mode == "fwd")
+        {
+            student.eval();
+            rssAfterSetup = Memory.CurrentRssMb();
+            using var _ = inference_mode();
+            for (int i = 0; i < Warmup + steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                var batch = Batch.Collate(rows.Skip(i % 4 * preset.B).Take(preset.B).ToList(), CPU);
+                var w = Stopwatch.StartNew();
+                nn.functional.cross_entropy(student.Forward(batch.Inputs).flatten(0, 1), batch.Labels.flatten()).item<float>();
+                if (i >= Warmup) times.Add(w.Elapsed.TotalSeconds);
+            }
+        }
+        else
+        {
+            bool lora = mode.StartsWith("mft-lora", StringComparison.Ordinal);
+            ITeacher? teacher = mode switch
+            {
+                "ft" => null,
+                "mft-lora" => null,   // set after the adapters are attached
+                _ => FrozenModelTeacher.CopyOf(student),
+            };
+            if (lora) ModelAdapters.Attach(student, new AdapterConfig { Kind = AdapterKind.Lora, Rank = 8, Alpha = 16 });
+            if (mode == "mft-lora") teacher = new AdaptersOffTeacher(student);
+            if (mode == "mft-cached")
+            {
+                var online = teacher!;
+                teacher = TeacherCache.Build(online, rows, config.VocabSize, CacheTopK, preset.B, "bench", CPU);
+                online.Dispose();
+            }
+            rssAfterSetup = Memory.CurrentRssMb();
+            var trainerConfig = new TrainerConfig
+            {
+                Method = mode == "ft" ? "ft" : "mft", Tau = 0.2, MaxSteps = Warmup + steps, BatchSize = preset.B, ContextLength = preset.T,
+                LearningRate = 3e-4, WeightDecay = 0.1, ClipNorm = 1.0, WarmupSteps = 0, Schedule = "constant", LossChunkTokens = 1024,
+                AutogradLoss = autogradLoss,
+            };
+            var outDir = Path.Combine(Path.GetTempPath(), $"mft-bench-{Environment.ProcessId}");
+            var trainer = new Trainer(trainerConfig, student, teacher, rows, null, outDir, "bench");
+            var w = Stopwatch.StartNew();
+            trainer.StepCompleted += m => { if (m.Step > Warmup) times.Add(w.Elapsed.TotalSeconds); w.Restart(); };
+            trainer.Run();
+            teacher?.Dispose();
+            Directory.Delete(outDir, recursive: true);
+        }
+        times.Sort();
+        double median = times[times.Count / 2];
+        double tokS = preset.B * preset.T / median;
+        return new JsonObject
+        {
+            ["mode"] = mode, ["n_params"] = n, ["median_step_s"] = median, ["min_step_s"] = times[0], ["max_step_s"] = times[^1],
+            ["tokens_per_s"] = tokS, ["gflops"] = tokS * preset.FlopsPerToken(mode, n) / 1e9,
+            ["peak_rss_mb"] = Memory.PeakRssMb(), ["rss_after_setup_mb"] = rssAfterSetup, ["steps"] = times.Count,
+        };
+    }
+
+    public static double MatmulGflops(int n, int reps, int threads)
+    {
+        TorchRuntime.SetThreads(threads);
+        using var a = randn(n, n);
+        using var c = randn(n, n);
+        for (int i = 0; i < 3; i++) a.matmul(c).Dispose();
+        var times = new List<double>();
+        for (int i = 0; i < reps; i++)
+        {
+            var w = Stopwatch.StartNew();
+            a.matmul(c).Dispose();
+            times.Add(w.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        return 2.0 * n * n * n / times[reps / 2] / 1e9;
+    }
+
+    private static class Memory
+    {
+        public static double PeakRssMb() => Field("VmHWM:");
+        public static double CurrentRssMb() => Field("VmRSS:");
+
+        private static double Field(string name)
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith(name, StringComparison.Ordinal))
+                    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+            return double.NaN;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Training throughput of Mft and the PyTorch reference (../shared/peers/pytorch_bench.py), one after the other in
+# one run, on bench-small and bench-medium; writes bench/results/<date>.md and the raw JSON beside it.
+# Usage: bash bench/side-by-side.sh [steps]     (takes ~10 minutes on 2 cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+steps="${1:-10}"
+peer="${PEER:-../shared/peers/pytorch_bench.py}"
+[ -f "$peer" ] || { echo "PyTorch reference not found at $peer (set PEER=...)" >&2; exit 2; }
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  # Debian's PyTorch, with OpenBLAS's OpenMP build (without it torch runs on the reference BLAS, ~24x slower).
+  if [ "$(id -u)" = 0 ]; then apt-get install -y python3-torch libopenblas0-openmp >/dev/null; else
+    echo "install the peer first: sudo apt-get install -y python3-torch libopenblas0-openmp" >&2; exit 2; fi
+fi
+dotnet build bench/Mft.Bench -c Release -v quiet -nologo >/dev/null
+bench="dotnet bench/Mft.Bench/bin/Release/net10.0/Mft.Bench.dll"
+day="$(date -u +%Y-%m-%d)"
+out="bench/results/$day"
+mkdir -p "$out"
+for preset in bench-small bench-medium; do
+  /usr/bin/python3 "$peer" --preset "$preset" --steps "$steps" --modes ft,mft,fwd --json "$out/pytorch-$preset.json"
+  $bench "$preset" --steps "$steps" --modes ft,mft,mft-cached,fwd --json "$out/mft-$preset.json"
+done
+$bench report --out "bench/results/$day.md" "$out"/pytorch-bench-small.json "$out"/mft-bench-small.json \
+  "$out"/pytorch-bench-medium.json "$out"/mft-bench-medium.json
