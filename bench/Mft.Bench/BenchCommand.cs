@@ -11,12 +11,14 @@ namespace Mft.Bench;
 /// Usage:
 ///   Mft.Bench [bench-small|bench-medium] [--steps 10] [--threads 2] [--modes ft,mft,mft-cached,fwd] [--json FILE] [--autograd-loss]
 ///   Mft.Bench report --out FILE.md FILE.json ...   (markdown table from Mft and PyTorch result files)
+///   Mft.Bench cache-fidelity [--steps 60] [--k 8,32,128]   (teacher cache against the exact teacher, embedded model)
 /// </summary>
 public static class BenchCommand
 {
     public static int Run(string[] args)
     {
         if (args.Length > 0 && args[0] == "report") return SideBySideReport.Write(args[1..]);
+        if (args.Length > 0 && args[0] == "cache-fidelity") return CacheFidelity.Run(args[1..]);
         var preset = BenchPreset.All.GetValueOrDefault(args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "bench-small");
         if (preset is null) { Console.Error.WriteLine($"unknown preset; expected {string.Join(" or ", BenchPreset.All.Keys)}"); return 2; }
         string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
