@@ -36,4 +36,17 @@ public static class TinyCorpus
         File.WriteAllText(path, string.Join("\n\n", Enumerable.Range(0, 12).Select(i => $"General text number {i}: numbers, letters and words {i * 7}.")));
         return path;
     }
+
+    /// <summary>A corpora folder laid out like data/: one domain "cats", general test text and general replay text.</summary>
+    public static string DataFolder()
+    {
+        var data = TempDir.Create("corpora");
+        Directory.CreateDirectory(Path.Combine(data, "domains", "cats"));
+        Directory.CreateDirectory(Path.Combine(data, "general"));
+        File.Copy(DomainFile(80), Path.Combine(data, "domains", "cats", "train.txt"));
+        File.Copy(DomainFile(20), Path.Combine(data, "domains", "cats", "test.txt"));
+        File.Copy(GeneralFile(), Path.Combine(data, "general", "test.txt"));
+        File.WriteAllText(Path.Combine(data, "general", "train.txt"), string.Join("\n\n", Enumerable.Range(0, 40).Select(i => $"Replay text {i}: plain general words.")));
+        return data;
+    }
 }

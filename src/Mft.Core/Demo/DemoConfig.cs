@@ -33,11 +33,6 @@ public sealed record DemoConfig
         if (Domains.Count == 0) throw new MftException("--domains: give at least one domain");
         if (Taus.Any(t => t is < 0 or > 1)) throw new MftException("--taus: each tau must be in [0, 1]");
         if (Samples <= 0 || Steps < 0 || Epochs <= 0 || Evaluations <= 0) throw new MftException("--samples, --epochs and --evaluations must be positive");
-        foreach (var d in Domains)
-            foreach (var f in new[] { "train.txt", "test.txt" })
-                if (!File.Exists(Path.Combine(DataDirectory, "domains", d, f)))
-                    throw new MftException($"{Path.Combine(DataDirectory, "domains", d, f)}: not found (domains are folders of {DataDirectory}/domains)");
-        if (!File.Exists(Path.Combine(DataDirectory, "general", "test.txt")))
-            throw new MftException($"{Path.Combine(DataDirectory, "general", "test.txt")}: not found");
+        Mft.Data.CorpusLayout.Check(DataDirectory, Domains, needGeneralTrain: false);
     }
 }

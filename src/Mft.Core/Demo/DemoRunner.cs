@@ -45,10 +45,10 @@ public sealed class DemoRunner(DemoConfig config)
     private FinetuneJobConfig JobConfig(string domain, string method, double tau, string outDir, double?[]? basePpl) => new()
     {
         ModelDirectory = config.ModelDirectory,
-        DataPath = Path.Combine(config.DataDirectory, "domains", domain, "train.txt"),
-        DomainTestPath = Path.Combine(config.DataDirectory, "domains", domain, "test.txt"),
+        DataPath = CorpusLayout.DomainTrain(config.DataDirectory, domain),
+        DomainTestPath = CorpusLayout.DomainTest(config.DataDirectory, domain),
         DomainTestMaxSamples = config.DomainTestSamples,
-        GeneralPath = Path.Combine(config.DataDirectory, "general", "test.txt"),
+        GeneralPath = CorpusLayout.GeneralTest(config.DataDirectory),
         GeneralMaxSamples = config.GeneralTestSamples,
         OutputDirectory = outDir,
         Threads = config.Threads,

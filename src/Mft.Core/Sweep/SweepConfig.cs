@@ -61,10 +61,6 @@ public sealed record SweepConfig
             try { m.AdapterConfig()?.Validate(); }
             catch (MftException e) { throw new MftException($"{source}: method {m.Name}: {e.Message}"); }
         }
-        foreach (var d in Domains)
-            foreach (var f in new[] { "train.txt", "test.txt" })
-                Require(File.Exists(Path.Combine(Data, "domains", d, f)), $"{Path.Combine(Data, "domains", d, f)} not found");
-        foreach (var f in new[] { "train.txt", "test.txt" })
-            Require(File.Exists(Path.Combine(Data, "general", f)), $"{Path.Combine(Data, "general", f)} not found (general train.txt is the replay source, test.txt the degeneralization set)");
+        Mft.Data.CorpusLayout.Check(Data, Domains, needGeneralTrain: Methods.Any(m => m.Replay > 0));
     }
 }

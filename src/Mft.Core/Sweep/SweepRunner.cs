@@ -70,12 +70,12 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         var job = new FinetuneJob(new FinetuneJobConfig
         {
             ModelDirectory = config.Model,
-            DataPath = Path.Combine(config.Data, "domains", domain, "train.txt"),
-            DomainTestPath = Path.Combine(config.Data, "domains", domain, "test.txt"),
+            DataPath = CorpusLayout.DomainTrain(config.Data, domain),
+            DomainTestPath = CorpusLayout.DomainTest(config.Data, domain),
             DomainTestMaxSamples = config.DomainTestSamples,
-            GeneralPath = Path.Combine(config.Data, "general", "test.txt"),
+            GeneralPath = CorpusLayout.GeneralTest(config.Data),
             GeneralMaxSamples = config.GeneralTestSamples,
-            ReplayPath = method.Replay > 0 ? Path.Combine(config.Data, "general", "train.txt") : null,
+            ReplayPath = method.Replay > 0 ? CorpusLayout.GeneralTrain(config.Data) : null,
             ReplayFraction = method.Replay,
             Adapter = method.AdapterConfig(),
             OutputDirectory = dir,

@@ -8,12 +8,7 @@ public sealed class DemoRunnerTests
     public void Should_run_ft_and_mft_per_domain_and_write_report_csv_and_plots()
     {
         // Given a data folder laid out like data/ with one small domain
-        var data = TempDir.Create("demo-data");
-        Directory.CreateDirectory(Path.Combine(data, "domains", "cats"));
-        Directory.CreateDirectory(Path.Combine(data, "general"));
-        File.Copy(TinyCorpus.DomainFile(80), Path.Combine(data, "domains", "cats", "train.txt"));
-        File.Copy(TinyCorpus.DomainFile(20), Path.Combine(data, "domains", "cats", "test.txt"));
-        File.Copy(TinyCorpus.GeneralFile(), Path.Combine(data, "general", "test.txt"));
+        var data = TinyCorpus.DataFolder();
         var outDir = Path.Combine(TempDir.Create("demo-out"), "demo");
         var config = new DemoConfig
         {

@@ -5,18 +5,6 @@ namespace Mft.Tests.Sweep;
 
 public sealed class SweepTests
 {
-    private static string DataFolder()
-    {
-        var data = TempDir.Create("sweep-data");
-        Directory.CreateDirectory(Path.Combine(data, "domains", "cats"));
-        Directory.CreateDirectory(Path.Combine(data, "general"));
-        File.Copy(TinyCorpus.DomainFile(80), Path.Combine(data, "domains", "cats", "train.txt"));
-        File.Copy(TinyCorpus.DomainFile(20), Path.Combine(data, "domains", "cats", "test.txt"));
-        File.Copy(TinyCorpus.GeneralFile(), Path.Combine(data, "general", "test.txt"));
-        File.WriteAllText(Path.Combine(data, "general", "train.txt"), string.Join("\n\n", Enumerable.Range(0, 40).Select(i => $"Replay text {i}: plain general words.")));
-        return data;
-    }
-
     private static SweepConfig Config(string data) => new()
     {
         Model = TinyCorpus.ModelDirectory(), Data = data, Domains = ["cats"], Budgets = [20, 40], Seeds = [0, 1], Steps = 4, Evaluations = 2,
@@ -33,7 +21,7 @@ public sealed class SweepTests
     public void Should_run_the_grid_write_tables_and_plots_and_resume_without_retraining()
     {
         // Given
-        var config = Config(DataFolder());
+        var config = Config(TinyCorpus.DataFolder());
         var outDir = Path.Combine(TempDir.Create("sweep-out"), "sweep");
         // When
         var runs = new SweepRunner(config, outDir, overwrite: false).Run();
@@ -76,7 +64,7 @@ public sealed class SweepTests
         File.WriteAllText(path, "domains: [cats]\nstepz: 3\n");
         var e = Assert.Throws<MftException>(() => SweepConfig.Load(path));
         Assert.Contains(path, e.Message);
-        File.WriteAllText(path, $"data: {DataFolder()}\ndomains: [cats]\nmethods:\n  - {{name: a, method: mft}}\n");
+        File.WriteAllText(path, $"data: {TinyCorpus.DataFolder()}\ndomains: [cats]\nmethods:\n  - {{name: a, method: mft}}\n");
         e = Assert.Throws<MftException>(() => SweepConfig.Load(path));
         Assert.Contains("tau", e.Message);
     }
