@@ -33,7 +33,6 @@ public static class TorchRuntime
             if (OperatingSystem.IsLinux() && !SystemHasSymbolVersion(UnusedSymbol, UnusedGlibcxxVersion))
                 InstallPatchedLibrary();
             torch.InitializeDeviceType(DeviceType.CPU);
-            NativeAllocator.Tune();
             _initialized = true;
         }
     }

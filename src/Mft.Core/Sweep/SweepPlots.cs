@@ -3,17 +3,20 @@ namespace Mft.Sweep;
 /// <summary>The sweep's figures: per domain and budget, S against D with each method's Pareto front; per domain, S/D against data budget.</summary>
 public static class SweepPlots
 {
+    /// <summary>One colour per method, the same in every figure (ten before they repeat).</summary>
+    private static readonly ScottPlot.IPalette Palette = new ScottPlot.Palettes.Category10();
+
     public static void SdFronts(string title, IReadOnlyList<MeanTrajectory> methods, string pathWithoutExtension)
     {
         var plot = new ScottPlot.Plot();
-        foreach (var m in methods)
+        foreach (var (m, i) in methods.Select((m, i) => (m, i)))
         {
+            var color = Palette.GetColor(i);
             var points = m.Points.Where(p => p.Step > 0).ToList();
-            var dots = plot.Add.ScatterPoints(points.Select(p => 100 * p.D).ToArray(), points.Select(p => 100 * p.S).ToArray());
+            var dots = plot.Add.ScatterPoints(points.Select(p => 100 * p.D).ToArray(), points.Select(p => 100 * p.S).ToArray(), color);
             dots.MarkerSize = 6;
             var front = ParetoFront.Of(m.Points);
-            var line = plot.Add.ScatterLine(front.Select(p => 100 * p.D).ToArray(), front.Select(p => 100 * p.S).ToArray());
-            line.Color = dots.Color;
+            var line = plot.Add.ScatterLine(front.Select(p => 100 * p.D).ToArray(), front.Select(p => 100 * p.S).ToArray(), color);
             line.LegendText = m.Method;
         }
         plot.Title(title);
@@ -26,13 +29,14 @@ public static class SweepPlots
     public static void RatioByBudget(string title, IReadOnlyList<MeanTrajectory> methods, string pathWithoutExtension)
     {
         var plot = new ScottPlot.Plot();
-        foreach (var group in methods.GroupBy(m => m.Method))
+        foreach (var (group, i) in methods.GroupBy(m => m.Method).Select((g, i) => (g, i)))
         {
             var finals = group.OrderBy(m => m.Budget).Where(m => m.Final.Ratio is not null).ToList();
             if (finals.Count == 0) continue;
-            var line = plot.Add.Scatter(finals.Select(m => (double)m.Budget).ToArray(), finals.Select(m => m.Final.Ratio!.Value).ToArray());
+            var line = plot.Add.Scatter(finals.Select(m => (double)m.Budget).ToArray(), finals.Select(m => m.Final.Ratio!.Value).ToArray(), Palette.GetColor(i));
             line.LegendText = group.Key;
         }
+        plot.Axes.SetLimitsY(0, methods.Max(m => m.Final.Ratio ?? 0) * 1.1);
         plot.Title(title);
         plot.XLabel("data budget (training samples)");
         plot.YLabel("S/D at the end of training (means over seeds)");

@@ -31,7 +31,7 @@ public static class ChunkedLoss
             var chunkMask = flatMask.narrow(0, start, len);
             if (chunkMask.sum().item<float>() == 0) continue;
             var logits = student.Logits(detached.narrow(0, start, len));                 // (n, V)
-            var teacherLogits = teacher?.Logits(start, len);                             // (n, V)
+            var teacherLogits = teacher?.Logits(start, len, logits.detach());                             // (n, V)
             var chunkLabels = flatLabels.narrow(0, start, len);
             if (objective is IClosedFormGradient closedForm && !autograd)
             {

@@ -20,6 +20,10 @@ public interface ITeacher : IDisposable
 /// <summary>Teacher outputs for one batch. Tensors belong to the caller's dispose scope.</summary>
 public interface ITeacherBatch
 {
-    /// <summary>Teacher logits (length, V) for flattened positions [start, start + length), without gradient.</summary>
-    Tensor Logits(long start, long length);
+    /// <summary>
+    /// Teacher logits (length, V) for flattened positions [start, start + length), without gradient. A cached
+    /// teacher that kept only its top-k shapes the rest of its distribution like the student's
+    /// (<paramref name="studentLogits"/>, the same positions, detached); full teachers ignore it.
+    /// </summary>
+    Tensor Logits(long start, long length, Tensor? studentLogits = null);
 }

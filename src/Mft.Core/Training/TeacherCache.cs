@@ -10,11 +10,13 @@ namespace Mft.Training;
 
 /// <summary>
 /// The teacher's output at every training position, computed once per dataset and reused every epoch: the
-/// top-k token ids with their log-probabilities, the label's id and log-probability, and the tail (all other
-/// tokens). The tail's mass is spread evenly over the tokens outside top-k ∪ {label}, so the reconstructed
-/// distribution sums to one and the MFT correction, which reads only p[argmax] and p[label], is exact; only how
-/// the tail's mass is shared among the tail tokens differs from the full teacher. Temperature 1 only (softening
-/// needs the full logits). Saved as safetensors with a fingerprint of the teacher's weights, the tokenizer, the
+/// top-k token ids with their log-probabilities, the label's id and log-probability, and the tail mass (all
+/// other tokens together). The tail's mass is shared among the tail tokens in proportion to the student's own
+/// probabilities for them, so the loss matches the teacher's tail as one bucket without imposing a shape on it:
+/// KL over {top-k tokens, label, tail} (a uniform tail, tried first, pulled the student toward flat
+/// distributions and wrecked general text; docs/performance.md). The reconstructed distribution sums to one and
+/// the MFT correction, which reads only p[argmax] and p[label], is exact. Temperature 1 only (softening needs
+/// the full logits). Saved as safetensors with a fingerprint of the teacher's weights, the tokenizer, the
 /// rows and k; a cache with another fingerprint is refused.
 /// </summary>
 public sealed class TeacherCache : ITeacher
@@ -87,8 +89,7 @@ public sealed class TeacherCache : ITeacher
                 var labelLog = logP.gather(-1, labels.unsqueeze(-1)).squeeze(-1);                        // (n,)
                 var labelInTop = ids.eq(labels.unsqueeze(-1)).any(-1);
                 var kept = values.exp().sum(-1) + where(labelInTop, zeros_like(labelLog), labelLog.exp());
-                var tailCount = (vocab - topK - labelInTop.logical_not().to_type(ScalarType.Float32)).clamp_min(1);
-                var tail = ((1 - kept).clamp_min(1e-30) / tailCount).log();                             // per tail token
+                var tail = (1 - kept).clamp_min(1e-30).log();                                           // the tail's total mass
                 topIds.narrow(0, offset, n).copy_(ids.cpu());
                 topLogP.narrow(0, offset, n).copy_(values.cpu());
                 labelIds.narrow(0, offset, n).copy_(labels.cpu());
@@ -102,7 +103,7 @@ public sealed class TeacherCache : ITeacher
         topLogP[positions] = full(topK, uniform);
         labelIds[positions] = 0;
         labelLogP[positions] = uniform;
-        tailLogP[positions] = uniform;
+        tailLogP[positions] = Math.Log(1 - topK / (double)vocab);
         return new TeacherCache(rows, topK, vocab, fingerprint, topIds.to(device), topLogP.to(device), labelIds.to(device), labelLogP.to(device), tailLogP.to(device));
     }
 
@@ -147,13 +148,23 @@ public sealed class TeacherCache : ITeacher
 
     private sealed class CachedBatch(TeacherCache cache, Tensor index) : ITeacherBatch
     {
-        /// <summary>Log-probabilities of the reconstructed distribution (normalised logits), (n, V).</summary>
-        public Tensor Logits(long start, long length)
+        /// <summary>
+        /// Log-probabilities of the reconstructed distribution (normalised logits), (n, V): the cached top-k and
+        /// label entries, and the tail's mass shared like the student's probabilities (evenly without a student).
+        /// </summary>
+        public Tensor Logits(long start, long length, Tensor? studentLogits = null)
         {
             var at = index.narrow(0, start, length);
-            var logits = cache._tailLogP.index_select(0, at).unsqueeze(1).expand(length, cache.Vocab).contiguous();
-            logits.scatter_(1, cache._topIds.index_select(0, at), cache._topLogP.index_select(0, at));
-            logits.scatter_(1, cache._labelIds.index_select(0, at).unsqueeze(1), cache._labelLogP.index_select(0, at).unsqueeze(1));
+            var topIds = cache._topIds.index_select(0, at);                                            // (n, k)
+            var labelIds = cache._labelIds.index_select(0, at).unsqueeze(1);                           // (n, 1)
+            var kept = zeros(length, cache.Vocab, ScalarType.Bool, at.device);
+            kept.scatter_(1, topIds, ones(topIds.shape, ScalarType.Bool, at.device)).scatter_(1, labelIds, ones(labelIds.shape, ScalarType.Bool, at.device));
+            var shape = studentLogits is null ? zeros(length, cache.Vocab, device: at.device) : nn.functional.log_softmax(studentLogits, -1);
+            var tailShape = shape.masked_fill(kept, double.NegativeInfinity);
+            tailShape = tailShape - tailShape.logsumexp(-1, keepdim: true);                              // log of the shares within the tail
+            var logits = tailShape.add_(cache._tailLogP.index_select(0, at).unsqueeze(1));
+            logits.scatter_(1, topIds, cache._topLogP.index_select(0, at));
+            logits.scatter_(1, labelIds, cache._labelLogP.index_select(0, at).unsqueeze(1));
             return logits;
         }
     }

@@ -84,4 +84,30 @@ public sealed class TeacherCacheTests
         var batch = Batch.Collate(rows, CPU);
         Assert.True(reloaded.Run(batch.Inputs, rows).Logits(0, 20).equal(built.Run(batch.Inputs, rows).Logits(0, 20)).all().item<bool>());
     }
+
+    [Fact]
+    public void Should_share_the_tail_mass_like_the_students_probabilities()
+    {
+        using var model = TinyModels.Random(Json);
+        using var online = FrozenModelTeacher.CopyOf(model);
+        var rows = Rows(3, 10);
+        using var cache = TeacherCache.Build(online, rows, 61, 5, 2, "fp", CPU);
+        var batch = Batch.Collate(rows, CPU);
+        manual_seed(3);
+        var student = randn(9, 61);
+        var exact = nn.functional.log_softmax(online.Run(batch.Inputs, rows).Logits(0, 9), -1);
+        var cached = cache.Run(batch.Inputs, rows).Logits(0, 9, student);
+        // Top-5 and label entries are the teacher's, the total still sums to one, and in the tail q / s is one constant per row
+        Assert.True((cached.exp().sum(-1) - 1).abs().max().item<float>() < 1e-5);
+        var top = exact.topk(5, -1).indexes;
+        Assert.True((cached.gather(-1, top) - exact.gather(-1, top)).abs().max().item<float>() < 1e-5);
+        var labels = batch.Labels.reshape(-1).narrow(0, 0, 9).unsqueeze(1);
+        var tail = ones(9, 61, ScalarType.Bool).scatter_(1, top, zeros(top.shape, ScalarType.Bool)).scatter_(1, labels, zeros(labels.shape, ScalarType.Bool));
+        var ratio = (cached - nn.functional.log_softmax(student, -1)).masked_fill(tail.logical_not(), double.NaN);
+        var spread = (ratio.nan_to_num(-1e9).max(-1).values - ratio.nan_to_num(1e9).min(-1).values).max().item<float>();
+        Assert.True(spread < 1e-4, $"log(q / s) varies by {spread} across the tail");
+        var tailMass = cached.exp().masked_fill(tail.logical_not(), 0).sum(-1);
+        var exactTail = exact.exp().masked_fill(tail.logical_not(), 0).sum(-1);
+        Assert.True((tailMass - exactTail).abs().max().item<float>() < 1e-5, "the tail keeps the teacher's mass");
+    }
 }
