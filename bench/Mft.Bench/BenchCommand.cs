@@ -21,7 +21,7 @@ public static class BenchCommand
         if (args.Length > 0 && args[0] == "cache-fidelity") return CacheFidelity.Run(args[1..]);
         var preset = BenchPreset.All.GetValueOrDefault(args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "bench-small");
         if (preset is null) { Console.Error.WriteLine($"unknown preset; expected {string.Join(" or ", BenchPreset.All.Keys)}"); return 2; }
-        string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        string? Option(string name) => BenchArgs.Option(args, name);
         int steps = int.Parse(Option("--steps") ?? "10", CultureInfo.InvariantCulture);
         int threads = int.Parse(Option("--threads") ?? "2", CultureInfo.InvariantCulture);
         bool autograd = args.Contains("--autograd-loss");

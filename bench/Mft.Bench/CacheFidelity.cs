@@ -17,25 +17,19 @@ public static class CacheFidelity
 {
     public static int Run(string[] args)
     {
-        string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        string? Option(string name) => BenchArgs.Option(args, name);
         var model = Option("--model") ?? "models/base";
         var data = Option("--data") ?? "data";
         var domain = Option("--domain") ?? "bible";
         int steps = int.Parse(Option("--steps") ?? "60", CultureInfo.InvariantCulture);
         var ks = (Option("--k") ?? "8,32,128").Split(',').Select(k => int.Parse(k, CultureInfo.InvariantCulture)).ToList();
         var root = Path.Combine(Path.GetTempPath(), $"mft-cache-fidelity-{Environment.ProcessId}");
-        FinetuneResult Train(int k) => new FinetuneJob(new FinetuneJobConfig
-        {
-            ModelDirectory = model, DataPath = Path.Combine(data, "domains", domain, "train.txt"),
-            DomainTestPath = Path.Combine(data, "domains", domain, "test.txt"), DomainTestMaxSamples = 100,
-            GeneralPath = Path.Combine(data, "general", "test.txt"), GeneralMaxSamples = 100,
-            OutputDirectory = Path.Combine(root, $"k{k}"), MaxSamples = 500, ValidationFraction = 0, Threads = 2, EvalBatchSize = 16,
-            Trainer = new TrainerConfig
+        FinetuneResult Train(int k) => new FinetuneJob(FinetuneJobConfig.OnCorpusDomain(model, data, domain, 100, 100, Path.Combine(root, $"k{k}"),
+            new TrainerConfig
             {
                 Method = "mft", Tau = 0.1, MaxSteps = steps, LearningRate = 1e-3, BatchSize = 8, ContextLength = 128, Packing = Packing.Pack,
                 WarmupSteps = 5, Schedule = "cosine", TeacherCacheTopK = k,
-            },
-        }).Run();
+            }) with { MaxSamples = 500, Threads = 2 }).Run();
         double FirstLoss(FinetuneResult r) => File.ReadLines(Path.Combine(Path.GetDirectoryName(r.ModelDirectory)!, MetricsLog.FileName))
             .Select(l => JsonNode.Parse(l)!).First(n => n["type"]?.GetValue<string>() == "step")["loss"]!.GetValue<double>();
         var exact = Train(0);

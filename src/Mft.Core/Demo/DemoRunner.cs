@@ -42,25 +42,15 @@ public sealed class DemoRunner(DemoConfig config)
         return runs;
     }
 
-    private FinetuneJobConfig JobConfig(string domain, string method, double tau, string outDir, double?[]? basePpl) => new()
+    private FinetuneJobConfig JobConfig(string domain, string method, double tau, string outDir, double?[]? basePpl)
     {
-        ModelDirectory = config.ModelDirectory,
-        DataPath = CorpusLayout.DomainTrain(config.DataDirectory, domain),
-        DomainTestPath = CorpusLayout.DomainTest(config.DataDirectory, domain),
-        DomainTestMaxSamples = config.DomainTestSamples,
-        GeneralPath = CorpusLayout.GeneralTest(config.DataDirectory),
-        GeneralMaxSamples = config.GeneralTestSamples,
-        OutputDirectory = outDir,
-        Threads = config.Threads,
-        MaxSamples = config.Samples,
-        ValidationFraction = 0,   // the demo selects no checkpoints, so it needs no validation set
-        BasePerplexities = basePpl,
-        EvalBatchSize = 16,
-        Trainer = new TrainerConfig
+        var trainer = new TrainerConfig
         {
             Method = method, Tau = tau, MaxSteps = config.Steps, Epochs = config.Epochs, LearningRate = config.LearningRate, BatchSize = config.BatchSize,
             ContextLength = config.ContextLength, Packing = Packing.Pack, WarmupSteps = 5, Seed = config.Seed,
             Evaluations = config.Evaluations, EvaluationSpacing = "quadratic", Schedule = "cosine",
-        },
-    };
+        };
+        return FinetuneJobConfig.OnCorpusDomain(config.ModelDirectory, config.DataDirectory, domain, config.DomainTestSamples, config.GeneralTestSamples, outDir, trainer)
+            with { Threads = config.Threads, MaxSamples = config.Samples, BasePerplexities = basePpl };
+    }
 }

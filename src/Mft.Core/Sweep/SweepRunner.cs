@@ -67,30 +67,21 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
 
     private SweepRun Train(string dir, string domain, int budget, int seed, SweepMethod method, double?[]? basePpl, CancellationToken cancel)
     {
-        var job = new FinetuneJob(new FinetuneJobConfig
+        var trainer = new TrainerConfig
         {
-            ModelDirectory = config.Model,
-            DataPath = CorpusLayout.DomainTrain(config.Data, domain),
-            DomainTestPath = CorpusLayout.DomainTest(config.Data, domain),
-            DomainTestMaxSamples = config.DomainTestSamples,
-            GeneralPath = CorpusLayout.GeneralTest(config.Data),
-            GeneralMaxSamples = config.GeneralTestSamples,
+            Method = method.Method, Tau = method.Tau ?? 0, MaxSteps = config.Steps, LearningRate = method.Lr ?? config.Lr,
+            BatchSize = config.BatchSize, ContextLength = config.Context, Packing = Packing.Pack, WarmupSteps = config.WarmupSteps,
+            Seed = seed, Evaluations = config.Evaluations, EvaluationSpacing = "quadratic", Schedule = "cosine",
+        };
+        var job = new FinetuneJob(FinetuneJobConfig.OnCorpusDomain(config.Model, config.Data, domain, config.DomainTestSamples, config.GeneralTestSamples, dir, trainer) with
+        {
             ReplayPath = method.Replay > 0 ? CorpusLayout.GeneralTrain(config.Data) : null,
             ReplayFraction = method.Replay,
             Adapter = method.AdapterConfig(),
-            OutputDirectory = dir,
             Overwrite = true,   // no report.json: a run that was interrupted starts again
             Threads = threads,
             MaxSamples = budget,
-            ValidationFraction = 0,
             BasePerplexities = basePpl,
-            EvalBatchSize = 16,
-            Trainer = new TrainerConfig
-            {
-                Method = method.Method, Tau = method.Tau ?? 0, MaxSteps = config.Steps, LearningRate = method.Lr ?? config.Lr,
-                BatchSize = config.BatchSize, ContextLength = config.Context, Packing = Packing.Pack, WarmupSteps = config.WarmupSteps,
-                Seed = seed, Evaluations = config.Evaluations, EvaluationSpacing = "quadratic", Schedule = "cosine",
-            },
         });
         var label = $"{domain} n{budget} seed{seed} {method.Name}";
         job.StepCompleted += (m, total) => StepCompleted?.Invoke(label, m, total);

@@ -41,6 +41,26 @@ public sealed record FinetuneJobConfig
     /// <summary>With <see cref="TrainerConfig.TeacherCacheTopK"/>: where the cache is kept (default: teacher_cache.safetensors in the output folder); an existing cache for other data is refused.</summary>
     public string? TeacherCachePath { get; init; }
 
+    /// <summary>
+    /// A run on one domain of a corpora folder laid out like data/ (<see cref="CorpusLayout"/>), as the demo and
+    /// the sweep make them: train on the domain's train.txt, measure on its test.txt and on general/test.txt, no
+    /// validation set (comparisons select no checkpoints).
+    /// </summary>
+    public static FinetuneJobConfig OnCorpusDomain(string model, string corpora, string domain, int domainTestSamples, int generalTestSamples,
+        string outputDirectory, TrainerConfig trainer) => new()
+    {
+        ModelDirectory = model,
+        DataPath = CorpusLayout.DomainTrain(corpora, domain),
+        DomainTestPath = CorpusLayout.DomainTest(corpora, domain),
+        DomainTestMaxSamples = domainTestSamples,
+        GeneralPath = CorpusLayout.GeneralTest(corpora),
+        GeneralMaxSamples = generalTestSamples,
+        OutputDirectory = outputDirectory,
+        ValidationFraction = 0,
+        EvalBatchSize = 16,
+        Trainer = trainer,
+    };
+
     public void Validate()
     {
         Trainer.Validate();
