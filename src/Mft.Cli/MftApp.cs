@@ -21,6 +21,7 @@ public static class MftApp
         app.Configure(config =>
         {
             config.SetApplicationName("mft");
+            config.UseStrictParsing();   // a misspelt or unknown option is an error naming it, on every command
             config.AddCommand<DemoCommand>("demo").WithDescription("FT vs MFT on the embedded base model and domains: report and S-D plots.");
             config.AddCommand<GenerateCommand>("generate").WithDescription("Continue a prompt with a model.");
             config.AddCommand<PerplexityCommand>("perplexity").WithDescription("Token-level perplexity of a model over a file.");

@@ -87,6 +87,8 @@ public sealed class BadInputTests
         new("non-positive learning rate", _ => { }, s => s.Train("--lr", "-1"), "--lr must be positive"),
         new("non-positive batch size", _ => { }, s => s.Train("--batch-size", "0"), "--batch-size must be positive"),
         new("context beyond the model's positions", _ => { }, s => s.Train("--context", "4096"), "exceeds the model's max_position_embeddings"),
+        new("unknown option on train", _ => { }, s => s.Train("--no-such-flag"), "Unknown option 'no-such-flag'"),
+        new("unknown option with a value on perplexity", _ => { }, s => [.. s.Perplexity(s.Data), "--strides", "8"], "Unknown option 'strides'"),
         new("existing output folder", s => { Directory.CreateDirectory(s.Out); File.WriteAllText(Path.Combine(s.Out, "x"), "keep"); },
             s => s.Train(), "pass --overwrite"),
     };
