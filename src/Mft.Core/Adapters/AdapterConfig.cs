@@ -23,7 +23,11 @@ public sealed record AdapterConfig
     /// <summary>Recorded as base_model_name_or_path.</summary>
     public string? BaseModel { get; init; }
 
-    /// <summary>Attention and MLP projections for LoRA and DoRA; keys, values and the MLP's down projection for IA3 (PEFT's Llama defaults).</summary>
+    /// <summary>
+    /// LoRA and DoRA: all seven attention and MLP projections (Mft's choice, as QLoRA does; PEFT's own Llama default is
+    /// q_proj and v_proj only: pass those as target modules to match it). IA3: keys, values and the MLP's down
+    /// projection (PEFT's Llama default).
+    /// </summary>
     public IReadOnlyList<string> Targets => TargetModules ?? (Kind == AdapterKind.Ia3
         ? ["k_proj", "v_proj", "down_proj"]
         : ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]);

@@ -82,6 +82,11 @@ public sealed class PretrainJob(PretrainJobConfig config)
         ["torch_dtype"] = "float32",
     };
 
+    /// <summary>Names the embedded corpus only when that is what was trained on.</summary>
+    private string DataSource() =>
+        Path.GetFullPath(config.DataPath).EndsWith(Path.Combine("data", "general", "train.txt"), StringComparison.Ordinal)
+            ? ": the embedded Brown corpus + nlp-corpus, see data/SOURCES.md" : "";
+
     private string ModelCard(long parameters, long tokens, int steps, double hours, double testPpl, TrainerConfig t) => $"""
         # Mft embedded base model
 
@@ -93,9 +98,9 @@ public sealed class PretrainJob(PretrainJobConfig config)
         | architecture | LlamaForCausalLM, {config.Layers} layers, hidden {config.HiddenSize}, {config.Heads} heads ({config.KvHeads} key/value heads), MLP {config.IntermediateSize}, tied embeddings |
         | parameters | {parameters:N0} |
         | tokenizer | byte-level BPE, {t.ContextLength} context for training, vocabulary from `tokenizer.json` |
-        | data | `{Path.GetFileName(Path.GetDirectoryName(config.DataPath))}/{Path.GetFileName(config.DataPath)}` ({tokens:N0} tokens per epoch): Brown corpus + nlp-corpus, see data/SOURCES.md |
+        | data | `{Path.GetFileName(Path.GetDirectoryName(config.DataPath))}/{Path.GetFileName(config.DataPath)}` ({tokens:N0} tokens per epoch){DataSource()} |
         | training | {steps} steps of batch {t.BatchSize} x {t.ContextLength}, AdamW lr {t.LearningRate}, {t.Schedule} schedule, warm-up {t.WarmupSteps}, seed {t.Seed} |
-        | time | {hours:F2} h on 2 CPU cores |
+        | time | {hours:F2} h on {Environment.ProcessorCount} CPU cores{(config.Threads > 0 ? $", {config.Threads} libtorch threads" : "")} |
         | general test perplexity | {testPpl.ToString("F2", CultureInfo.InvariantCulture)} on the first {config.EvalDocuments} documents of `{Path.GetFileName(config.TestPath)}` (context {t.ContextLength}, stride {t.ContextLength / 2}) |
 
         Reproduce the perplexity with:
