@@ -36,7 +36,7 @@ public static class ModelAdapters
         if (chosen.Any(l => l.Layer.Adapter is not null)) throw new MftException("the model already has adapters");
         foreach (var p in model.parameters()) p.requires_grad = false;
         var feedforward = config.Feedforward.ToHashSet();
-        var device = model.OutputWeight.device;
+        var device = model.Device;
         foreach (var (name, layer) in chosen)
         {
             LinearAdapter adapter = config.Kind switch

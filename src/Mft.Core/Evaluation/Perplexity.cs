@@ -24,9 +24,18 @@ public static class Perplexity
         .Select(s => SampleEncoder.Encode(tokenizer, s))
         .SelectMany(e => Windows(e.Ids, context, stride <= 0 ? context / 2 : stride, e.ScoreMask)).ToList();
 
-    public static PerplexityResult Evaluate(CausalLM model, IReadOnlyList<Window> windows, int batchSize)
+    /// <summary>Positions scored together: the (positions, V) log-probabilities are never larger than this many rows.</summary>
+    public const int DefaultChunkTokens = 1024;
+
+    /// <summary>
+    /// Sums the negative log-likelihood of every scored token. The vocabulary projection runs a chunk of
+    /// <paramref name="chunkTokens"/> scored positions at a time, so no (B·T, V) tensor is built: at a 152k
+    /// vocabulary one 512-token window's full logits would be 311 MB, and log-softmax doubles that.
+    /// </summary>
+    public static PerplexityResult Evaluate(CausalLM model, IReadOnlyList<Window> windows, int batchSize, int chunkTokens = DefaultChunkTokens)
     {
-        var device = model.OutputWeight.device;
+        if (chunkTokens < 1) throw new ArgumentOutOfRangeException(nameof(chunkTokens), "chunk must hold at least one position");
+        var device = model.Device;
         bool wasTraining = model.training;
         model.eval();
         double total = 0;
@@ -37,22 +46,20 @@ public static class Perplexity
             foreach (var batch in windows.Chunk(Math.Max(1, batchSize)))
             {
                 using var scope = NewDisposeScope();
-                int len = batch.Max(w => w.Ids.Length);
-                var ids = new long[batch.Length * len];
-                var mask = new float[batch.Length * len];
-                for (int b = 0; b < batch.Length; b++)
-                    for (int t = 0; t < batch[b].Ids.Length; t++)
-                    {
-                        ids[b * len + t] = batch[b].Ids[t];
-                        mask[b * len + t] = batch[b].ScoreMask[t];
-                    }
-                var input = tensor(ids, [batch.Length, len], device: device);                          // (B, T)
-                var scored = tensor(mask, [batch.Length, len], device: device)[.., 1..];                 // (B, T-1) target mask
-                var logits = model.Forward(input)[.., ..^1].to_type(ScalarType.Float32);                  // (B, T-1, V)
-                var logp = nn.functional.log_softmax(logits, -1);
-                var targetLogp = logp.gather(-1, input[.., 1..].unsqueeze(-1)).squeeze(-1);               // (B, T-1)
-                total += -(targetLogp * scored).sum().item<float>();
-                count += (long)scored.sum().item<float>();
+                var (input, targets, scored) = Collate(batch, device);
+                var hidden = model.ForwardHidden(input);                                                // (B, T, C)
+                var positions = scored.nonzero().squeeze(-1);                                           // (S,) flat scored positions
+                var flatHidden = hidden[.., ..^1].reshape(-1, hidden.shape[^1]);                        // (B·(T-1), C)
+                for (long start = 0; start < positions.shape[0]; start += chunkTokens)
+                {
+                    using var chunkScope = NewDisposeScope();
+                    var at = positions.narrow(0, start, Math.Min(chunkTokens, positions.shape[0] - start)); // (n,)
+                    var logits = model.Logits(flatHidden.index_select(0, at)).to_type(ScalarType.Float32); // (n, V)
+                    var logp = nn.functional.log_softmax(logits, -1);                                   // (n, V)
+                    var targetLogp = logp.gather(-1, targets.index_select(0, at).unsqueeze(-1));       // (n, 1)
+                    total -= targetLogp.sum().item<float>();
+                }
+                count += positions.shape[0];
             }
         }
         finally
@@ -60,6 +67,24 @@ public static class Perplexity
             if (wasTraining) model.train();
         }
         return new PerplexityResult(total, count);
+    }
+
+    /// <summary>Right-pads a batch of windows: inputs (B, T), flat next-token targets (B·(T-1),) and the flat score mask.</summary>
+    private static (Tensor Input, Tensor Targets, Tensor Scored) Collate(Window[] batch, Device device)
+    {
+        int len = batch.Max(w => w.Ids.Length);
+        var ids = new long[batch.Length * len];
+        var mask = new bool[batch.Length * len];
+        for (int b = 0; b < batch.Length; b++)
+            for (int t = 0; t < batch[b].Ids.Length; t++)
+            {
+                ids[b * len + t] = batch[b].Ids[t];
+                mask[b * len + t] = batch[b].ScoreMask[t] != 0;
+            }
+        var input = tensor(ids, [batch.Length, len], device: device);                                   // (B, T)
+        var targets = input[.., 1..].reshape(-1);                                                        // (B·(T-1),)
+        var scored = tensor(mask, [batch.Length, len], device: device)[.., 1..].reshape(-1);            // (B·(T-1),)
+        return (input, targets, scored);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ public static class TextGenerator
     {
         options.Validate();
         if (prompt.Count == 0) throw new MftException("generation needs at least one prompt token (an empty prompt and no bos token)");
-        var device = model.OutputWeight.device;
+        var device = model.Device;
         var generator = new Generator((ulong)options.Seed, device);
         var tokens = new List<int>(prompt);
         var produced = new List<int>();

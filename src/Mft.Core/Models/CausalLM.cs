@@ -21,6 +21,19 @@ public abstract class CausalLM : nn.Module
     /// <summary>The output projection's weight, (V, C): logits = hidden @ W^T.</summary>
     public abstract Tensor OutputWeight { get; }
 
+    /// <summary>
+    /// The device the weights live on. Reading <see cref="OutputWeight"/> makes a new tensor handle each time, so this
+    /// reads it inside its own dispose scope: a handle made per call outside any scope would stay live.
+    /// </summary>
+    public Device Device
+    {
+        get
+        {
+            using var _ = NewDisposeScope();
+            return OutputWeight.device;
+        }
+    }
+
     /// <summary>Projects hidden states (…, C) to logits (…, V).</summary>
     public Tensor Logits(Tensor hidden) => nn.functional.linear(hidden, OutputWeight);
 

@@ -126,7 +126,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var t = config.Trainer;
         var path = config.TeacherCachePath ?? Path.Combine(config.OutputDirectory, TeacherCache.FileName);
         var fingerprint = TeacherCache.ComputeFingerprint(student, TokenizerIdentity(config.ModelDirectory), rows, t.TeacherCacheTopK);
-        var device = student.OutputWeight.device;
+        var device = student.Device;
         if (File.Exists(path)) return TeacherCache.Load(path, rows, fingerprint, device);
         var cache = TeacherCache.Build(online, rows, student.Config.VocabSize, t.TeacherCacheTopK, t.BatchSize, fingerprint, device);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;

@@ -22,7 +22,7 @@ public sealed class FrozenModelTeacher : ITeacher, IDisposable
     /// <summary>Copies the student's current weights into a new frozen model.</summary>
     public static FrozenModelTeacher CopyOf(CausalLM student)
     {
-        var copy = ModelFactory.Create(student.Config, student.OutputWeight.device);
+        var copy = ModelFactory.Create(student.Config, student.Device);
         using (no_grad())
         {
             var source = student.named_parameters().ToDictionary(p => p.name, p => p.parameter);

@@ -50,7 +50,7 @@ public sealed class Trainer
         _evaluator = evaluator;
         _outDir = outDir;
         _fingerprint = fingerprint;
-        _device = student.OutputWeight.device;
+        _device = student.Device;
         int batchesPerEpoch = (rows.Count + config.BatchSize - 1) / config.BatchSize;
         TotalSteps = config.MaxSteps > 0 ? config.MaxSteps
             : Math.Max(1, (int)Math.Ceiling(config.Epochs * batchesPerEpoch / config.GradientAccumulation));
