@@ -36,7 +36,7 @@ public sealed class AllocatorTuningTests
         TorchRuntime.EnsureInitialized();
         // Then (CI leaves MALLOC_MMAP_THRESHOLD_ and MFT_MMAP_THRESHOLD unset)
         Assert.Equal(AllocatorTuning.DefaultMmapThreshold, AllocatorTuning.AppliedThreshold);
-        Assert.Contains("fixed at 4194304", AllocatorTuning.State);
+        Assert.Contains("fixed at 2097152", AllocatorTuning.State);
     }
 
     [Fact]
