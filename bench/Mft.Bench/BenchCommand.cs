@@ -9,7 +9,7 @@ namespace Mft.Bench;
 /// Training throughput on the fixed configurations, one child process per mode (as the PyTorch peer does), with a
 /// 1024³ fp32 matmul measured in the same run as the reference for achieved GFLOP/s.
 /// Usage:
-///   Mft.Bench [bench-small|bench-medium] [--steps 10] [--threads 2] [--modes ft,mft,mft-cached,fwd] [--json FILE] [--autograd-loss]
+///   Mft.Bench [bench-small|bench-medium|bench-0.5b] [--steps 10] [--threads 2] [--modes ft,mft,mft-cached,fwd] [--json FILE] [--autograd-loss]
 ///   Mft.Bench report --out FILE.md FILE.json ...   (markdown table from Mft and PyTorch result files)
 ///   Mft.Bench cache-fidelity [--steps 60] [--k 8,32,128]   (teacher cache against the exact teacher, embedded model)
 /// </summary>
@@ -47,7 +47,7 @@ public static class BenchCommand
             double gflops = r["gflops"]!.GetValue<double>();
             Console.WriteLine($"[{mode,-13}] median step {r["median_step_s"]!.GetValue<double>() * 1e3,8:F1} ms  {r["tokens_per_s"]!.GetValue<double>(),9:F1} tok/s  " +
                               $"{gflops,6:F1} GFLOP/s ({100 * gflops / matmul:F0}% of matmul)  peak RSS {r["peak_rss_mb"]!.GetValue<double>():F0} MB " +
-                              $"(after setup {r["rss_after_setup_mb"]!.GetValue<double>():F0})");
+                              $"(after setup {r["rss_after_setup_mb"]!.GetValue<double>():F0}){RssTrend(r)}");
         }
         double Step(string m) => results[m]!["median_step_s"]!.GetValue<double>();
         if (results.ContainsKey("ft"))
@@ -65,6 +65,16 @@ public static class BenchCommand
             File.WriteAllText(path, output.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
         return 0;
+    }
+
+    /// <summary>Resident memory after step 3 and after the last step, and the live-tensor counts there (flat = no growth).</summary>
+    private static string RssTrend(JsonObject r)
+    {
+        if (r["rss_per_step_mb"] is not JsonArray rss || rss.Count < 4) return "";
+        var live = (JsonArray)r["live_tensors_per_step"]!;
+        return $"  RSS step 3 -> {rss.Count}: {rss[2]!.GetValue<double>():F0} -> {rss[^1]!.GetValue<double>():F0} MB " +
+               $"(max after step 3: {rss.Skip(2).Max(x => x!.GetValue<double>()):F0}), live tensors {live[2]} -> {live[^1]}" +
+               (r["minor_faults_per_step"] is JsonArray f ? $", minor faults/step median {f.Select(x => x!.GetValue<long>()).Order().ElementAt(f.Count / 2)}" : "");
     }
 
     private static JsonObject Spawn(BenchPreset preset, string mode, int steps, int threads, bool autograd)

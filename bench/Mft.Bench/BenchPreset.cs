@@ -10,6 +10,8 @@ public sealed record BenchPreset(string Name, int Vocab, int D, int Layers, int 
     {
         ["bench-small"] = new("bench-small", 8192, 256, 6, 8, 4, 688, 256, 8),
         ["bench-medium"] = new("bench-medium", 8192, 512, 8, 8, 8, 1376, 256, 4),
+        // the shape of Qwen2.5-0.5B (494M parameters, tied embeddings, GQA 14/2), without biases, as in the peer
+        ["bench-0.5b"] = new("bench-0.5b", 151936, 896, 24, 14, 2, 4864, 512, 1),
     };
 
     public ModelConfig ModelConfig() => Mft.Models.ModelConfig.Parse(new JsonObject

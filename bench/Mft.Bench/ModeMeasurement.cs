@@ -34,6 +34,10 @@ public static class ModeMeasurement
             Enumerable.Range(0, preset.T + 1).Select(_ => rng.Next(config.VocabSize)).ToArray(), [0, .. Enumerable.Repeat(1, preset.T)])).ToList();
         double rssAfterSetup;
         var times = new List<double>();
+        var rssPerStep = new JsonArray();    // resident MB after each training step (warm-up included)
+        var livePerStep = new JsonArray();   // live TorchSharp tensors after each training step
+        var faultsPerStep = new JsonArray(); // minor page faults during each training step (fresh pages the kernel zeroed)
+        long lastFaults = 0;
         if (mode == "fwd")
         {
             student.eval();
@@ -66,6 +70,7 @@ public static class ModeMeasurement
                 online.Dispose();
             }
             rssAfterSetup = Memory.CurrentRssMb();
+            lastFaults = Memory.MinorFaults();
             var trainerConfig = new TrainerConfig
             {
                 Method = mode == "ft" ? "ft" : "mft", Tau = 0.2, MaxSteps = Warmup + steps, BatchSize = preset.B, ContextLength = preset.T,
@@ -75,7 +80,16 @@ public static class ModeMeasurement
             var outDir = Path.Combine(Path.GetTempPath(), $"mft-bench-{Environment.ProcessId}");
             var trainer = new Trainer(trainerConfig, student, teacher, rows, null, outDir, "bench");
             var w = Stopwatch.StartNew();
-            trainer.StepCompleted += m => { if (m.Step > Warmup) times.Add(w.Elapsed.TotalSeconds); w.Restart(); };
+            trainer.StepCompleted += m =>
+            {
+                if (m.Step > Warmup) times.Add(w.Elapsed.TotalSeconds);
+                rssPerStep.Add(Memory.CurrentRssMb());
+                livePerStep.Add(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+                long faults = Memory.MinorFaults();
+                faultsPerStep.Add(faults - lastFaults);
+                lastFaults = faults;
+                w.Restart();
+            };
             trainer.Run();
             teacher?.Dispose();
             Directory.Delete(outDir, recursive: true);
@@ -88,6 +102,7 @@ public static class ModeMeasurement
             ["mode"] = mode, ["n_params"] = n, ["median_step_s"] = median, ["min_step_s"] = times[0], ["max_step_s"] = times[^1],
             ["tokens_per_s"] = tokS, ["gflops"] = tokS * preset.FlopsPerToken(mode, n) / 1e9,
             ["peak_rss_mb"] = Memory.PeakRssMb(), ["rss_after_setup_mb"] = rssAfterSetup, ["steps"] = times.Count,
+            ["rss_per_step_mb"] = rssPerStep, ["live_tensors_per_step"] = livePerStep, ["minor_faults_per_step"] = faultsPerStep, ["malloc"] = AllocatorTuning.State,
         };
     }
 
@@ -113,11 +128,19 @@ public static class ModeMeasurement
         public static double PeakRssMb() => Field("VmHWM:");
         public static double CurrentRssMb() => Field("VmRSS:");
 
+        /// <summary>Minor page faults of this process so far (field 10 of /proc/self/stat).</summary>
+        public static long MinorFaults()
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');   // fields from 3 (state) on
+            return long.Parse(fields[10 - 3], CultureInfo.InvariantCulture);
+        }
+
         private static double Field(string name)
         {
             foreach (var line in File.ReadLines("/proc/self/status"))
                 if (line.StartsWith(name, StringComparison.Ordinal))
-                    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+                    return double.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
             return double.NaN;
         }
     }
