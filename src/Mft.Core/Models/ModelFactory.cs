@@ -16,6 +16,7 @@ public static class ModelFactory
     private static CausalLM Create(ModelConfig config, Device? device, bool initialize)
     {
         TorchRuntime.EnsureInitialized();
+        AllocatorTuning.ApplyFor(config.EstimatedParameters);   // before the model's first tensor: see docs/memory.md
         CausalLM model = config switch
         {
             LlamaConfig l => new LlamaForCausalLM(l),

@@ -26,9 +26,13 @@ namespace Mft.Runtime;
 /// library's <c>setenv</c> before libtorch starts; only where the kernel offers transparent huge pages.
 /// </para>
 /// <para>
-/// Applied once by <see cref="TorchRuntime.EnsureInitialized"/>. A user's own <c>MALLOC_MMAP_THRESHOLD_</c> or
-/// <c>THP_MEM_ALLOC_ENABLE</c> wins; <c>MFT_MMAP_THRESHOLD=0</c> leaves glibc's dynamic threshold (for measuring),
-/// another value sets it in bytes.
+/// Applied by <see cref="Models.ModelFactory"/> before it allocates a model of at least
+/// <see cref="LargeModelParameters"/> (about 12·L·H² + V·H): on small models (the embedded one, bench-small and
+/// bench-medium) glibc's default is kept, because there the fixed threshold made steps 40-80% slower (their
+/// activations are exactly 2 MiB, too small for a huge page, so each is faulted in 4 KiB pages every step) and
+/// the growth does not occur. A user's own <c>MALLOC_MMAP_THRESHOLD_</c> or <c>THP_MEM_ALLOC_ENABLE</c> wins;
+/// <c>MFT_MMAP_THRESHOLD=0</c> leaves glibc's dynamic threshold whatever the size (for measuring), another value
+/// sets it in bytes whatever the size.
 /// </para>
 /// </summary>
 public static class AllocatorTuning
@@ -45,6 +49,9 @@ public static class AllocatorTuning
     /// <summary>libtorch's switch for huge-page advice on tensors of 2 MiB or more (c10's CPU allocator).</summary>
     public const string LibtorchHugePagesVariable = "THP_MEM_ALLOC_ENABLE";
 
+    /// <summary>Models from this size on (estimated parameters) get the fixed threshold and huge pages.</summary>
+    public const long LargeModelParameters = 100_000_000;
+
     private const int MMmapThreshold = -3;   // M_MMAP_THRESHOLD in glibc's malloc.h
     private const string ThpModeFile = "/sys/kernel/mm/transparent_hugepage/enabled";
 
@@ -57,16 +64,36 @@ public static class AllocatorTuning
     /// <summary>What was done, for logs and benchmark records.</summary>
     public static string State { get; private set; } = "not applied";
 
-    /// <summary>Sets both once, before libtorch allocates; a no-op off Linux/glibc or where the user chose otherwise.</summary>
-    internal static void Apply()
+    private static readonly object Gate = new();
+    private static bool _applied;
+
+    /// <summary>
+    /// Called before a model of about <paramref name="estimatedParameters"/> is allocated: sets both for a large model
+    /// (once per process), keeps glibc's default for a small one; a no-op off Linux/glibc.
+    /// </summary>
+    public static void ApplyFor(long estimatedParameters)
     {
-        if (!OperatingSystem.IsLinux() || !IsGlibc())
+        lock (Gate)
         {
-            State = "not glibc: allocator left as it is";
-            return;
+            if (_applied) return;
+            if (!OperatingSystem.IsLinux() || !IsGlibc())
+            {
+                State = "not glibc: allocator left as it is";
+                return;
+            }
+            bool forced = Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 };
+            if (!forced && !IsLarge(estimatedParameters))
+            {
+                State = $"glibc's default kept for a model of about {estimatedParameters:N0} parameters (the fix is for {LargeModelParameters:N0} and more)";
+                return;
+            }
+            State = $"{ApplyThreshold()}; {ApplyHugePages()}";
+            _applied = true;
         }
-        State = $"{ApplyThreshold()}; {ApplyHugePages()}";
     }
+
+    /// <summary>Whether a model of this many parameters gets the fixed threshold and huge pages.</summary>
+    public static bool IsLarge(long estimatedParameters) => estimatedParameters >= LargeModelParameters;
 
     private static string ApplyThreshold()
     {
@@ -86,6 +113,8 @@ public static class AllocatorTuning
 
     private static string ApplyHugePages()
     {
+        if (AppliedThreshold is null && Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not { Length: > 0 })
+            return "no huge-page advice without a fixed threshold";
         if (Environment.GetEnvironmentVariable(LibtorchHugePagesVariable) is { Length: > 0 } own)
             return $"{LibtorchHugePagesVariable}={own} set by the user";
         var mode = KernelHugePageMode();

@@ -10,8 +10,7 @@ namespace Mft.Runtime;
 /// TorchSharp-cpu 0.107.0 declares but never calls (<c>GLIBCXX_3.4.32</c>, GCC 13). Where the
 /// system's libstdc++ lacks it (Debian 12 ships up to 3.4.30), a copy of <c>libLibTorchSharp.so</c>
 /// with that version-need marked weak is written to a cache folder and loaded instead. Systems whose
-/// libstdc++ has the version load the original, untouched. See docs/runtime.md. Before that it sets how tensor
-/// memory comes from the system (<see cref="AllocatorTuning"/>), so that memory stays flat at a real model's size.
+/// libstdc++ has the version load the original, untouched. See docs/runtime.md.
 /// </summary>
 public static class TorchRuntime
 {
@@ -31,7 +30,6 @@ public static class TorchRuntime
         lock (Gate)
         {
             if (_initialized) return;
-            AllocatorTuning.Apply();
             if (OperatingSystem.IsLinux() && !SystemHasSymbolVersion(UnusedSymbol, UnusedGlibcxxVersion))
                 InstallPatchedLibrary();
             torch.InitializeDeviceType(DeviceType.CPU);

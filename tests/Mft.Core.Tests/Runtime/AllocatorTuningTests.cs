@@ -30,13 +30,28 @@ public sealed class AllocatorTuningTests
         .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024).Single();
 
     [Fact]
-    public void Should_fix_the_mmap_threshold_at_start_up()
+    public void Should_fix_the_mmap_threshold_for_a_large_model()
     {
-        // Given / When
-        TorchRuntime.EnsureInitialized();
+        // Given / When (AllocatorSetUp applied the large-model settings when the tests loaded)
+        AllocatorTuning.ApplyFor(AllocatorTuning.LargeModelParameters);
         // Then (CI leaves MALLOC_MMAP_THRESHOLD_ and MFT_MMAP_THRESHOLD unset)
         Assert.Equal(AllocatorTuning.DefaultMmapThreshold, AllocatorTuning.AppliedThreshold);
         Assert.Contains("fixed at 2097152", AllocatorTuning.State);
+    }
+
+    [Fact]
+    public void Should_count_the_05b_shape_as_large_and_the_embedded_and_bench_models_as_small()
+    {
+        // Given the configs' shapes; the reference counts are the ones the models print (494M, 29.5M, 6.45M, 5.4M)
+        var q05 = TinyModels.Config(TinyModels.LlamaJson(vocab: 151_936, hidden: 896, layers: 24, heads: 14, kvHeads: 2));
+        var medium = TinyModels.Config(TinyModels.LlamaJson(vocab: 8192, hidden: 512, layers: 8));
+        var small = TinyModels.Config(TinyModels.LlamaJson(vocab: 8192, hidden: 256, layers: 6));
+        var embedded = TinyModels.Config(TinyModels.LlamaJson(vocab: 4096, hidden: 256, layers: 6));   // models/base/config.json
+        // Then
+        Assert.True(AllocatorTuning.IsLarge(q05.EstimatedParameters), $"{q05.EstimatedParameters}");
+        Assert.False(AllocatorTuning.IsLarge(medium.EstimatedParameters), $"{medium.EstimatedParameters}");
+        Assert.False(AllocatorTuning.IsLarge(small.EstimatedParameters));
+        Assert.False(AllocatorTuning.IsLarge(embedded.EstimatedParameters));
     }
 
     [Fact]
