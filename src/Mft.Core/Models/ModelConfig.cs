@@ -16,14 +16,14 @@ public abstract record ModelConfig
     public required int NumLayers { get; init; }
     public required int MaxPositions { get; init; }
     public required bool TieWordEmbeddings { get; init; }
-
-    /// <summary>The usual estimate of the parameter count, 12·L·H² + V·H, for decisions that only need the order of magnitude.</summary>
-    public long EstimatedParameters => 12L * NumLayers * HiddenSize * HiddenSize + (long)VocabSize * HiddenSize;
     public int? BosTokenId { get; init; }
     public IReadOnlyList<int> EosTokenIds { get; init; } = [];
     public int? PadTokenId { get; init; }
     public JsonObject Raw { get; init; } = new();
     public string SourcePath { get; init; } = "config.json";
+
+    /// <summary>The usual estimate of the parameter count, 12·L·H² + V·H, for decisions that only need the order of magnitude.</summary>
+    public long EstimatedParameters => 12L * NumLayers * HiddenSize * HiddenSize + (long)VocabSize * HiddenSize;
 
     /// <summary>Architecture name written to <c>architectures</c>.</summary>
     public abstract string Architecture { get; }
