@@ -10,6 +10,9 @@ namespace Mft.Tokenization;
 public sealed record TokenizerConfig(string? BosToken, string? EosToken, string? PadToken, bool? AddBos, bool? AddEos,
     int? BosIdFromModelConfig, int? EosIdFromModelConfig, int? PadIdFromModelConfig)
 {
+    /// <summary>Tokens from <c>added_tokens_decoder</c> (content to id), matched whole in text.</summary>
+    public IReadOnlyDictionary<string, int> AddedTokens { get; init; } = new Dictionary<string, int>();
+
     public static TokenizerConfig Load(string directory)
     {
         var tc = ReadObject(Path.Combine(directory, "tokenizer_config.json"));
@@ -17,7 +20,24 @@ public sealed record TokenizerConfig(string? BosToken, string? EosToken, string?
         return new TokenizerConfig(
             TokenString(tc?["bos_token"]), TokenString(tc?["eos_token"]), TokenString(tc?["pad_token"]),
             Bool(tc?["add_bos_token"]), Bool(tc?["add_eos_token"]),
-            FirstInt(mc?["bos_token_id"]), FirstInt(mc?["eos_token_id"]), FirstInt(mc?["pad_token_id"]));
+            FirstInt(mc?["bos_token_id"]), FirstInt(mc?["eos_token_id"]), FirstInt(mc?["pad_token_id"]))
+        {
+            AddedTokens = ReadAddedTokens(tc?["added_tokens_decoder"], Path.Combine(directory, "tokenizer_config.json")),
+        };
+    }
+
+    private static Dictionary<string, int> ReadAddedTokens(JsonNode? node, string path)
+    {
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (node is not JsonObject decoder) return result;
+        foreach (var (key, value) in decoder)
+        {
+            if (!int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+                throw new MftException($"{path}: added_tokens_decoder key '{key}' is not a token id");
+            var content = TokenString(value) ?? throw new MftException($"{path}: added_tokens_decoder.{key} has no content");
+            result[content] = id;
+        }
+        return result;
     }
 
     private static JsonObject? ReadObject(string path)

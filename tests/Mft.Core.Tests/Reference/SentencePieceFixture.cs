@@ -5,7 +5,7 @@ namespace Mft.Tests.Reference;
 
 /// <summary>
 /// One small Llama-2-style SentencePiece BPE tokenizer (▁ for spaces, byte fallback), written twice: as a
-/// SentencePiece <c>tokenizer.model</c> protobuf (read by Microsoft.ML.Tokenizers) and as the equivalent
+/// SentencePiece <c>tokenizer.model</c> protobuf (read by Mft's own SentencePiece) and as the equivalent
 /// Hugging Face <c>tokenizer.json</c> (read by Hugging Face's tokenizers), so the two libraries can be checked
 /// against each other. The merges are learned here from a few sentences by plain BPE counting.
 /// </summary>

@@ -15,7 +15,7 @@ public sealed class SentencePieceTokenizerTests
     [Fact]
     public void Should_agree_between_tokenizer_model_and_tokenizer_json()
     {
-        // Given the same SentencePiece BPE as tokenizer.model (Microsoft.ML.Tokenizers) and tokenizer.json (HF)
+        // Given the same SentencePiece BPE as tokenizer.model (Mft's SentencePiece) and tokenizer.json (HF)
         var dir = Directory();
         using var spm = SentencePieceModelTokenizer.Load(dir);
         using var hf = HfTokenizer.Load(dir);
