@@ -1,0 +1,264 @@
+using System.Text;
+
+namespace Mft.Chat.Jinja;
+
+/// <summary>Evaluates a parsed template against a scope and returns the rendered text.</summary>
+internal sealed class Interpreter
+{
+    private sealed class BreakSignal : Exception;
+    private sealed class ContinueSignal : Exception;
+
+    public string Run(IReadOnlyList<Node> program, Scope scope)
+    {
+        var sb = new StringBuilder();
+        ExecuteBlock(program, scope, sb);
+        return sb.ToString();
+    }
+
+    private void ExecuteBlock(IReadOnlyList<Node> nodes, Scope scope, StringBuilder output)
+    {
+        foreach (var node in nodes) Execute(node, scope, output);
+    }
+
+    private void Execute(Node node, Scope scope, StringBuilder output)
+    {
+        try
+        {
+            switch (node)
+            {
+                case TextNode t: output.Append(t.Text); break;
+                case OutputNode o: output.Append(Value.Render(Evaluate(o.Value, scope))); break;
+                case IfNode i: ExecuteBlock(Value.Truthy(Evaluate(i.Test, scope)) ? i.Body : i.Else, scope, output); break;
+                case ForNode f: ExecuteFor(f, scope, output); break;
+                case SetNode s: ExecuteSet(s, scope); break;
+                case MacroNode m: scope.Set(m.Name, MakeMacro(m)); break;
+                case LoopControlNode l: throw l.IsBreak ? new BreakSignal() : new ContinueSignal();
+                default: throw new TemplateError($"cannot execute a {node.GetType().Name}", node.Line);
+            }
+        }
+        catch (TemplateError e) when (e.Line == 0) { e.Line = node.Line; throw; }
+    }
+
+    private void ExecuteFor(ForNode f, Scope scope, StringBuilder output)
+    {
+        var loopScope = new Scope(scope);
+        var iterable = Evaluate(f.Iterable, loopScope);
+        List<object?> source = iterable switch
+        {
+            List<object?> list => list,
+            Dict dict => dict.Keys.Cast<object?>().ToList(),
+            _ => throw new TemplateError($"cannot loop over a {Value.TypeName(iterable)}", f.Line),
+        };
+        var items = new List<object?>();
+        foreach (var item in source)
+        {
+            if (f.Filter is not null)
+            {
+                var testScope = new Scope(loopScope);
+                Bind(f, item, testScope);
+                if (!Value.Truthy(Evaluate(f.Filter, testScope))) continue;
+            }
+            items.Add(item);
+        }
+        bool iterated = false;
+        for (int i = 0; i < items.Count; i++)
+        {
+            loopScope.Set("loop", new Dict
+            {
+                ["index"] = (long)(i + 1), ["index0"] = (long)i,
+                ["revindex"] = (long)(items.Count - i), ["revindex0"] = (long)(items.Count - i - 1),
+                ["first"] = i == 0, ["last"] = i == items.Count - 1, ["length"] = (long)items.Count,
+                ["previtem"] = i > 0 ? items[i - 1] : Undefined.Instance,
+                ["nextitem"] = i < items.Count - 1 ? items[i + 1] : Undefined.Instance,
+            });
+            Bind(f, items[i], loopScope);
+            try { ExecuteBlock(f.Body, loopScope, output); }
+            catch (ContinueSignal) { continue; }
+            catch (BreakSignal) { break; }
+            iterated = true;
+        }
+        if (!iterated) ExecuteBlock(f.Else, loopScope, output);
+    }
+
+    private static void Bind(ForNode f, object? item, Scope scope)
+    {
+        if (f.Targets.Count == 1) { scope.Set(f.Targets[0], item); return; }
+        if (item is not List<object?> parts) throw new TemplateError($"cannot unpack a {Value.TypeName(item)} into {f.Targets.Count} loop variables", f.Line);
+        if (parts.Count != f.Targets.Count) throw new TemplateError($"cannot unpack {parts.Count} values into {f.Targets.Count} loop variables", f.Line);
+        for (int i = 0; i < parts.Count; i++) scope.Set(f.Targets[i], parts[i]);
+    }
+
+    private void ExecuteSet(SetNode s, Scope scope)
+    {
+        object? value;
+        if (s.Value is not null) value = Evaluate(s.Value, scope);
+        else
+        {
+            var sb = new StringBuilder();
+            ExecuteBlock(s.Body, scope, sb);
+            value = sb.ToString();
+        }
+        switch (s.Target)
+        {
+            case NameExpr n: scope.Set(n.Name, value); break;
+            case ListExpr { IsTuple: true } tuple:
+                if (value is not List<object?> parts || parts.Count != tuple.Items.Count)
+                    throw new TemplateError($"cannot unpack a {Value.TypeName(value)} into {tuple.Items.Count} names", s.Line);
+                for (int i = 0; i < parts.Count; i++)
+                    scope.Set(tuple.Items[i] is NameExpr n ? n.Name : throw new TemplateError("can unpack only into names", s.Line), parts[i]);
+                break;
+            case MemberExpr { Key: LiteralExpr { Value: string attr } } m:
+                if (Evaluate(m.Object, scope) is not Namespace ns) throw new TemplateError($"cannot set attribute '{attr}': only a namespace() object accepts attribute assignment", s.Line);
+                ns.Attributes[attr] = value;
+                break;
+        }
+    }
+
+    private Callable MakeMacro(MacroNode m) => new(m.Name, (args, caller) =>
+    {
+        var scope = new Scope(caller);
+        if (args.Positional.Count > m.Parameters.Count) throw new TemplateError($"macro '{m.Name}' takes at most {m.Parameters.Count} argument(s)", m.Line);
+        var pending = new List<(string, Expr)>();
+        for (int i = 0; i < m.Parameters.Count; i++)
+        {
+            var (name, def) = m.Parameters[i];
+            object? v = i < args.Positional.Count ? args.Positional[i] : args.Keyword.TryGetValue(name, out var kw) ? kw : Undefined.Instance;
+            if (v is Undefined && def is not null && !(i < args.Positional.Count)) pending.Add((name, def));
+            scope.Set(name, v);
+        }
+        foreach (var key in args.Keyword.Keys)
+            if (!m.Parameters.Any(p => p.Name == key)) throw new TemplateError($"macro '{m.Name}' takes no keyword argument '{key}'", m.Line);
+        foreach (var (name, def) in pending) scope.Set(name, Evaluate(def, scope));
+        var sb = new StringBuilder();
+        ExecuteBlock(m.Body, scope, sb);
+        return sb.ToString();
+    });
+
+    // ---- Expressions ----
+
+    public object? Evaluate(Expr expr, Scope scope)
+    {
+        try { return EvaluateCore(expr, scope); }
+        catch (TemplateError e) when (e.Line == 0) { e.Line = expr.Line; throw; }
+    }
+
+    private object? EvaluateCore(Expr expr, Scope scope)
+    {
+        switch (expr)
+        {
+            case LiteralExpr l: return l.Value;
+            case NameExpr n:
+                return n.Name switch
+                {
+                    "true" or "True" => true,
+                    "false" or "False" => false,
+                    "none" or "None" => null,
+                    _ => scope.Lookup(n.Name),
+                };
+            case ListExpr l: return l.Items.Select(i => Evaluate(i, scope)).ToList();
+            case DictExpr d:
+                var dict = new Dict();
+                foreach (var (k, v) in d.Items)
+                {
+                    var key = Evaluate(k, scope);
+                    dict[key as string ?? throw new TemplateError($"a dict key must be a string, not a {Value.TypeName(key)}")] = Evaluate(v, scope);
+                }
+                return dict;
+            case MemberExpr m: return Builtins.GetMember(Evaluate(m.Object, scope), Evaluate(m.Key, scope));
+            case SliceExpr s: return Slice(Evaluate(s.Object, scope), EvalIndex(s.Start, scope), EvalIndex(s.Stop, scope), EvalIndex(s.Step, scope));
+            case CallExpr c:
+                var args = EvaluateArgs(c.Args, scope);
+                var callee = Evaluate(c.Callee, scope);
+                if (callee is not Callable fn) throw new TemplateError($"cannot call {Describe(c.Callee)}: it is {Article(callee)}");
+                return fn.Invoke(args, scope);
+            case FilterExpr f: return Builtins.ApplyFilter(f.Name, Evaluate(f.Operand, scope), EvaluateArgs(f.Args, scope));
+            case TestExpr t:
+                bool result = Builtins.ApplyTest(t.Name, Evaluate(t.Operand, scope), EvaluateArgs(t.Args, scope));
+                return t.Negated ? !result : result;
+            case UnaryExpr u:
+                var operand = Evaluate(u.Operand, scope);
+                if (u.Op == "not") return !Value.Truthy(operand);
+                return operand switch
+                {
+                    long l => u.Op == "-" ? -l : l,
+                    double d => u.Op == "-" ? -d : d,
+                    bool b => u.Op == "-" ? -(b ? 1L : 0L) : b ? 1L : 0L,
+                    _ => throw new TemplateError($"unary '{u.Op}' needs a number, not {Article(operand)}"),
+                };
+            case TernaryExpr t:
+                if (Value.Truthy(Evaluate(t.Condition, scope))) return Evaluate(t.Then, scope);
+                return t.Else is null ? Undefined.Instance : Evaluate(t.Else, scope);
+            case BinaryExpr b:
+                var left = Evaluate(b.Left, scope);
+                if (b.Op == "and") return Value.Truthy(left) ? Evaluate(b.Right, scope) : left;
+                if (b.Op == "or") return Value.Truthy(left) ? left : Evaluate(b.Right, scope);
+                return Operators.Binary(b.Op, left, Evaluate(b.Right, scope));
+            default:
+                throw new TemplateError($"cannot evaluate a {expr.GetType().Name}");
+        }
+    }
+
+    private long? EvalIndex(Expr? e, Scope scope)
+    {
+        if (e is null) return null;
+        var v = Evaluate(e, scope);
+        return v switch
+        {
+            Undefined => null,
+            long l => l,
+            _ => throw new TemplateError($"a slice bound must be an integer, not {Article(v)}"),
+        };
+    }
+
+    private CallArgs EvaluateArgs(Arguments args, Scope scope)
+    {
+        if (args.Positional.Count == 0 && args.Keyword.Count == 0) return new CallArgs([], new Dict());
+        var positional = args.Positional.Select(a => Evaluate(a, scope)).ToList();
+        var keyword = new Dict();
+        foreach (var (name, value) in args.Keyword)
+            if (!keyword.TryAdd(name, Evaluate(value, scope))) throw new TemplateError($"keyword argument '{name}' given twice");
+        return new CallArgs(positional, keyword);
+    }
+
+    /// <summary>Python's slice rules on a list or a string.</summary>
+    public static object Slice(object? target, long? start, long? stop, long? step)
+    {
+        long s = step ?? 1;
+        if (s == 0) throw new TemplateError("slice step cannot be zero");
+        List<object?> items = target switch
+        {
+            List<object?> l => l,
+            string str => str.EnumerateRunes().Select(r => (object?)r.ToString()).ToList(),
+            _ => throw new TemplateError($"cannot slice {Article(target)}"),
+        };
+        long n = items.Count;
+        long lo, hi;
+        if (s > 0)
+        {
+            lo = start is null ? 0 : start < 0 ? Math.Max(n + start.Value, 0) : Math.Min(start.Value, n);
+            hi = stop is null ? n : stop < 0 ? Math.Max(n + stop.Value, 0) : Math.Min(stop.Value, n);
+        }
+        else
+        {
+            lo = start is null ? n - 1 : start < 0 ? Math.Max(n + start.Value, -1) : Math.Min(start.Value, n - 1);
+            hi = stop is null ? -1 : stop < 0 ? Math.Max(n + stop.Value, -1) : Math.Min(stop.Value, n - 1);
+        }
+        var result = new List<object?>();
+        for (long i = lo; s > 0 ? i < hi : i > hi; i += s) result.Add(items[(int)i]);
+        return target is string ? string.Concat(result.Cast<string>()) : result;
+    }
+
+    internal static string Article(object? v) => v switch
+    {
+        null => "none",
+        Undefined => "undefined",
+        _ => (Value.TypeName(v) is var t && "aeiou".Contains(t[0]) ? "an " : "a ") + Value.TypeName(v),
+    };
+
+    private static string Describe(Expr e) => e switch
+    {
+        NameExpr n => $"'{n.Name}'",
+        MemberExpr { Key: LiteralExpr { Value: string k } } => $"'.{k}'",
+        _ => "this expression",
+    };
+}
