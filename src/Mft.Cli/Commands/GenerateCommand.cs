@@ -1,3 +1,4 @@
+using Mft.Chat;
 using Mft.Generation;
 using Mft.Models;
 using Mft.Runtime;
@@ -17,11 +18,12 @@ public sealed class GenerateCommand : Command<GenerateSettings>
         };
         options.Validate();
         TorchRuntime.SetThreads(s.Threads);
-        using var pretrained = PretrainedModel.Open(s.Model, s.Device);
-        var prompt = pretrained.Tokenizer.EncodeForModel(s.Prompt, addEos: false);
+        using var pretrained = PretrainedModel.Open(s.Model, s.Device, s.ChatTemplate);
+        var prompt = s.Chat ? ChatPrompt.Encode(pretrained, s.Prompt, s.System) : pretrained.Tokenizer.EncodeForModel(s.Prompt, addEos: false);
         var produced = TextGenerator.Generate(pretrained.Model, prompt, options, pretrained.EosIds);
-        // Decode prompt and continuation together: SentencePiece decoders drop a leading space at the start of a decode.
-        Console.WriteLine(pretrained.Tokenizer.Decode([.. prompt, .. produced]));
+        // A chat reply is printed alone. A continuation is decoded with its prompt: SentencePiece decoders drop a
+        // leading space at the start of a decode.
+        Console.WriteLine(s.Chat ? pretrained.Tokenizer.Decode(produced) : pretrained.Tokenizer.Decode([.. prompt, .. produced]));
         if (s.PrintIds)
         {
             Console.WriteLine($"prompt ids: {string.Join(' ', prompt)}");

@@ -34,10 +34,24 @@ public sealed class GenerateSettings : ComputeSettings
     [Description("recompute every position each step instead of using the KV cache")]
     public bool NoCache { get; init; }
 
+    [CommandOption("--chat")]
+    [Description("treat --prompt as one user turn: render it with the model's chat template and its generation prompt")]
+    public bool Chat { get; init; }
+
+    [CommandOption("--system <TEXT>")]
+    [Description("with --chat: a system prompt before the user turn")]
+    public string? System { get; init; }
+
+    [CommandOption("--chat-template <FILE>")]
+    [Description("with --chat: this template (Jinja, or JSON with chat_template) instead of the model's own")]
+    public string? ChatTemplate { get; init; }
+
     [CommandOption("--ids")]
     [Description("also print the prompt and generated token ids")]
     public bool PrintIds { get; init; }
 
     public override ValidationResult Validate() =>
-        string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model is required") : ValidationResult.Success();
+        string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model is required")
+        : !Chat && (System is not null || ChatTemplate is not null) ? ValidationResult.Error("--system and --chat-template need --chat")
+        : ValidationResult.Success();
 }

@@ -15,11 +15,12 @@ public sealed class PerplexityCommand : Command<PerplexitySettings>
         TorchRuntime.SetThreads(s.Threads);
         var samples = SampleReader.Read(s.Data, s.Lines ? TextSplit.Lines : TextSplit.BlankLines);
         if (s.MaxDocuments is int max) samples = samples.Take(max).ToList();
-        using var pretrained = PretrainedModel.Open(s.Model, s.Device);
+        using var pretrained = PretrainedModel.Open(s.Model, s.Device, s.ChatTemplate);
         int ctx = s.Context == 0 ? pretrained.Model.Config.MaxPositions : s.Context;
         if (ctx > pretrained.Model.Config.MaxPositions)
             throw new MftException($"--context {ctx} exceeds the model's max_position_embeddings ({pretrained.Model.Config.MaxPositions})");
-        var result = Perplexity.Evaluate(pretrained.Model, Perplexity.WindowsOf(pretrained.Tokenizer, samples, ctx, s.Stride), s.BatchSize);
+        var result = Perplexity.Evaluate(pretrained.Model, Perplexity.WindowsOf(pretrained.Tokenizer, samples, ctx, s.Stride,
+            samples.Any(x => x.Messages is not null) ? pretrained.Chat : null), s.BatchSize);
         var table = new Table().AddColumns("file", "documents", "tokens scored", "mean NLL (nats)", "perplexity");
         table.AddRow(Markup.Escape(s.Data), samples.Count.ToString(), result.Tokens.ToString(),
             result.MeanNll.ToString("F4"), result.Perplexity.ToString("F3"));

@@ -31,6 +31,10 @@ public sealed class PerplexitySettings : ComputeSettings
     [Description("score only the first N documents")]
     public int? MaxDocuments { get; init; }
 
+    [CommandOption("--chat-template <FILE>")]
+    [Description("chat template for \"messages\" data (Jinja, or JSON with chat_template) instead of the model's own")]
+    public string? ChatTemplate { get; init; }
+
     [CommandOption("--lines")]
     [Description("treat every line of a text file as a document")]
     public bool Lines { get; init; }

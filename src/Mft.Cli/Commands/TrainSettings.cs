@@ -54,6 +54,8 @@ public sealed class TrainSettings : ComputeSettings
     public int? MaxSamples { get; init; }
     [CommandOption("--lines")] [Description("one document per line in text files")]
     public bool Lines { get; init; }
+    [CommandOption("--chat-template <FILE>")] [Description("chat template for \"messages\" data (Jinja, or JSON with chat_template) instead of the model's own")]
+    public string? ChatTemplate { get; init; }
     [CommandOption("--validation-fraction <F>")] [DefaultValue(0.1)] public double ValidationFraction { get; init; } = 0.1;
     [CommandOption("--test-fraction <F>")] [DefaultValue(0.1)] public double TestFraction { get; init; } = 0.1;
     [CommandOption("--general-max-samples <N>")] [DefaultValue(200)] public int GeneralMaxSamples { get; init; } = 200;
@@ -93,6 +95,7 @@ public sealed class TrainSettings : ComputeSettings
     public FinetuneJobConfig ToJobConfig() => new()
     {
         ModelDirectory = Model, DataPath = Data, GeneralPath = General, OutputDirectory = Out, Overwrite = Overwrite, Resume = Resume,
+        ChatTemplatePath = ChatTemplate,
         Device = Device, Threads = Threads, MaxSamples = MaxSamples, ValidationFraction = ValidationFraction, TestFraction = TestFraction,
         Adapter = Adapter is null ? null : new Mft.Adapters.AdapterConfig
         {

@@ -5,11 +5,21 @@ namespace Mft.Data;
 /// <summary>A tokenized sample: ids (bos first where the tokenizer adds it) and which tokens are scored.</summary>
 public sealed record EncodedSample(int[] Ids, int[] ScoreMask);
 
-/// <summary>Tokenizes samples the same way for training and evaluation: prompt tokens are context only.</summary>
+/// <summary>
+/// Tokenizes samples the same way for training and evaluation: prompt tokens are context only; a conversation
+/// is rendered with the chat format and only its assistant turns are scored (see <see cref="Chat.ChatEncoder"/>).
+/// </summary>
 public static class SampleEncoder
 {
-    public static EncodedSample Encode(ITextTokenizer tokenizer, TextSample sample, bool appendEos = false)
+    public static EncodedSample Encode(ITextTokenizer tokenizer, TextSample sample, bool appendEos = false, Chat.ChatFormat? chat = null)
     {
+        if (sample.Messages is { } messages)
+        {
+            if (chat is null)
+                throw new MftException($"{sample.Source}: a conversation needs a chat template: the model has none " +
+                                       "(no chat_template in tokenizer_config.json, no chat_template.jinja); give one with --chat-template FILE");
+            return Chat.ChatEncoder.Encode(tokenizer, chat, messages, sample.Source);
+        }
         var s = tokenizer.Special;
         var prefix = new List<int>();
         if (s.AddBos && s.BosId is int bos) prefix.Add(bos);

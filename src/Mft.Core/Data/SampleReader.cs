@@ -14,7 +14,8 @@ public enum TextSplit
 
 /// <summary>
 /// Reads samples from plain text (documents separated by blank lines, or one per line) or JSONL (each line an
-/// object with "text", or "prompt" and "completion"). Errors name the file and line.
+/// object with "text", "prompt" and "completion", or "messages": a conversation of {"role", "content"} turns with
+/// at least one assistant turn). Errors name the file and line.
 /// </summary>
 public static class SampleReader
 {
@@ -85,15 +86,43 @@ public static class SampleReader
                     if (v.ValueKind != JsonValueKind.String) throw new MftException($"{where}: field '{name}' must be a string");
                     return v.GetString();
                 }
+                if (root.TryGetProperty("messages", out var messages))
+                {
+                    samples.Add(TextSample.Conversation(ReadMessages(messages, where), where));
+                    continue;
+                }
                 var text = Field("text");
                 var prompt = Field("prompt");
                 var completion = Field("completion");
                 if (text is not null) samples.Add(new TextSample("", text, where));
                 else if (prompt is not null && completion is not null) samples.Add(new TextSample(prompt, completion, where));
-                else throw new MftException($"{where}: needs a \"text\" field, or \"prompt\" and \"completion\"");
+                else throw new MftException($"{where}: needs a \"text\" field, \"prompt\" and \"completion\", or \"messages\"");
             }
         }
         return samples;
+    }
+
+    private static readonly string[] Roles = ["system", "user", "assistant", "tool"];
+
+    private static List<Chat.ChatMessage> ReadMessages(JsonElement messages, string where)
+    {
+        if (messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+            throw new MftException($"{where}: \"messages\" must be a non-empty array of {{\"role\", \"content\"}} objects");
+        var result = new List<Chat.ChatMessage>();
+        int n = 0;
+        foreach (var m in messages.EnumerateArray())
+        {
+            n++;
+            if (m.ValueKind != JsonValueKind.Object) throw new MftException($"{where}: messages[{n - 1}] is not an object");
+            if (!m.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String || !Roles.Contains(role.GetString()))
+                throw new MftException($"{where}: messages[{n - 1}].role must be one of {string.Join(", ", Roles)}");
+            if (!m.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+                throw new MftException($"{where}: messages[{n - 1}].content must be a string");
+            result.Add(new Chat.ChatMessage(role.GetString()!, content.GetString()!));
+        }
+        if (!result.Any(m => m.Role == "assistant"))
+            throw new MftException($"{where}: the conversation has no assistant turn: nothing to train on or score");
+        return result;
     }
 
     private static int LineOfInvalidUtf8(string path)

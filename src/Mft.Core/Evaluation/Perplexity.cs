@@ -20,8 +20,9 @@ public static class Perplexity
     /// Tokenizes samples as for training (bos where the tokenizer adds it; prompts are context only) and cuts them
     /// into scoring windows. <paramref name="stride"/> &lt;= 0 means half the context.
     /// </summary>
-    public static List<Window> WindowsOf(ITextTokenizer tokenizer, IEnumerable<TextSample> samples, int context, int stride = 0) => samples
-        .Select(s => SampleEncoder.Encode(tokenizer, s))
+    public static List<Window> WindowsOf(ITextTokenizer tokenizer, IEnumerable<TextSample> samples, int context, int stride = 0,
+        Chat.ChatFormat? chat = null) => samples
+        .Select(s => SampleEncoder.Encode(tokenizer, s, chat: chat))
         .SelectMany(e => Windows(e.Ids, context, stride <= 0 ? context / 2 : stride, e.ScoreMask)).ToList();
 
     /// <summary>Positions scored together: the (positions, V) log-probabilities are never larger than this many rows.</summary>

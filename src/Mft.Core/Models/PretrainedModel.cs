@@ -10,21 +10,30 @@ public sealed class PretrainedModel : IDisposable
     public CausalLM Model { get; }
     public ITextTokenizer Tokenizer { get; }
 
-    private PretrainedModel(string directory, CausalLM model, ITextTokenizer tokenizer)
+    private readonly Lazy<Chat.ChatFormat?> _chat;
+
+    /// <summary>
+    /// The model's chat format (or the template file given to <see cref="Open"/>), read when first asked for, so
+    /// that a template Mft cannot render only matters to conversations. Null when the model has no template.
+    /// </summary>
+    public Chat.ChatFormat? Chat => _chat.Value;
+
+    private PretrainedModel(string directory, CausalLM model, ITextTokenizer tokenizer, string? chatTemplateFile)
     {
         Directory = directory;
         Model = model;
         Tokenizer = tokenizer;
+        _chat = new Lazy<Chat.ChatFormat?>(() => Mft.Chat.ChatFormat.Load(directory, chatTemplateFile));
     }
 
-    public static PretrainedModel Open(string directory, string device = "cpu")
+    public static PretrainedModel Open(string directory, string device = "cpu", string? chatTemplateFile = null)
     {
         var dev = TorchRuntime.ResolveDevice(device);
         var model = ModelFactory.FromPretrained(directory, dev);
         try
         {
             var tokenizer = TokenizerFactory.Load(directory, model.Config.VocabSize);
-            return new PretrainedModel(directory, model, tokenizer);
+            return new PretrainedModel(directory, model, tokenizer, chatTemplateFile);
         }
         catch
         {

@@ -40,7 +40,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var replay = ReplaySamples(split.Train.Count);
 
         Status?.Invoke("loading model");
-        using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device);
+        using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
         var student = pretrained.Model;
         if (t.ContextLength > student.Config.MaxPositions)
             throw new MftException($"--context {t.ContextLength} exceeds the model's max_position_embeddings ({student.Config.MaxPositions})");
@@ -49,8 +49,9 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         if (adapter is not null) ModelAdapters.Attach(student, adapter);
         // End each sample with eos, unless eos is also the bos that starts the next one.
         bool appendEos = tok.Special.EosId != tok.Special.BosId || !tok.Special.AddBos;
-        var rows = SequenceBuilder.Build(split.Train.Concat(replay).Select(s => SampleEncoder.Encode(tok, s, appendEos)), t.ContextLength, t.Packing);
-        List<Perplexity.Window> Windows(IEnumerable<TextSample> samples) => Perplexity.WindowsOf(tok, samples, t.ContextLength);
+        var chat = domain.Concat(split.Test).Any(s => s.Messages is not null) ? pretrained.Chat : null;
+        var rows = SequenceBuilder.Build(split.Train.Concat(replay).Select(s => SampleEncoder.Encode(tok, s, appendEos, chat)), t.ContextLength, t.Packing);
+        List<Perplexity.Window> Windows(IEnumerable<TextSample> samples) => Perplexity.WindowsOf(tok, samples, t.ContextLength, chat: chat);
         var evaluator = new SpecializationEvaluator(Windows(split.Validation), Windows(split.Test), Windows(general), config.EvalBatchSize);
 
         // Every input has been read and checked: only now is the output folder touched.

@@ -30,6 +30,8 @@ public sealed record FinetuneJobConfig
     /// <summary>At most this many general samples are evaluated (chosen by the seed).</summary>
     public int? GeneralMaxSamples { get; init; } = 200;
     public TextSplit TextSplit { get; init; } = TextSplit.BlankLines;
+    /// <summary>A chat template (Jinja, or JSON with "chat_template") for "messages" data instead of the model's own.</summary>
+    public string? ChatTemplatePath { get; init; }
     public int EvalBatchSize { get; init; } = 8;
     public required TrainerConfig Trainer { get; init; }
     /// <summary>Train a PEFT adapter (LoRA, DoRA, IA3) instead of all weights; the MFT teacher is then the base with adapters off.</summary>
