@@ -58,14 +58,21 @@ public static class TinyModels
 
     public static ModelConfig Config(string json) => ModelConfig.Parse((JsonObject)JsonNode.Parse(json)!, "test/config.json");
 
-    /// <summary>A model whose every parameter (norm weights and biases too) is random, so nothing is trivially 0 or 1.</summary>
+    /// <summary>
+    /// A model whose every parameter (norm weights and biases too) is random, so nothing is trivially 0 or 1. Vectors
+    /// are 1 + 0.3 N(0, 1), except Gemma's norm weights, which scale by (1 + w) and so are 0.3 N(0, 1).
+    /// </summary>
     public static CausalLM Random(string json, long seed = 1234)
     {
         var model = ModelFactory.Create(Config(json));
+        bool gemma = model.Config is Mft.Models.Llama.LlamaConfig { Gemma: true };
         manual_seed(seed);
         using (no_grad())
-            foreach (var p in model.parameters())
-                p.copy_(randn_like(p) * (p.dim() == 1 ? 0.3 : 0.2) + (p.dim() == 1 ? 1.0 : 0.0));
+            foreach (var (name, p) in model.named_parameters())
+            {
+                double centre = p.dim() == 1 && !(gemma && name.EndsWith("norm.weight", StringComparison.Ordinal)) ? 1.0 : 0.0;
+                p.copy_(randn_like(p) * (p.dim() == 1 ? 0.3 : 0.2) + centre);
+            }
         model.eval();
         return model;
     }
