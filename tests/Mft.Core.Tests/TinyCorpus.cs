@@ -5,17 +5,21 @@ namespace Mft.Tests;
 /// <summary>A tiny model directory and made-up domain and general text, for end-to-end training tests.</summary>
 public static class TinyCorpus
 {
-    /// <summary>A byte-level tokenizer (256 byte tokens + eos) and a random 2-layer Llama over it.</summary>
-    public static string ModelDirectory(int seed = 1)
+    /// <summary>
+    /// A byte-level tokenizer (256 byte tokens + eos) and a random 2-layer Llama over it, or the model that
+    /// <paramref name="modelJson"/> describes (its vocab_size must be 257); config.json is the given text.
+    /// </summary>
+    public static string ModelDirectory(int seed = 1, string? modelJson = null)
     {
+        modelJson ??= TinyModels.LlamaJson(vocab: 257, hidden: 32, layers: 2);
         var dir = TempDir.Create("tiny-model");
         var tokens = Enumerable.Range(0, 256).Select(b => new[] { (byte)b }).ToList();
         var json = Mft.Tokenization.ByteLevelBpeJson.Build(tokens, [], [("<|endoftext|>", 256)]);
         File.WriteAllText(Path.Combine(dir, "tokenizer.json"), json.ToJsonString());
         File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), """{"eos_token": "<|endoftext|>"}""");
-        using var model = TinyModels.Random(TinyModels.LlamaJson(vocab: 257, hidden: 32, layers: 2), seed);
+        using var model = TinyModels.Random(modelJson, seed);
         ModelFactory.Save(model, dir);
-        File.WriteAllText(Path.Combine(dir, "config.json"), TinyModels.LlamaJson(vocab: 257, hidden: 32, layers: 2));
+        File.WriteAllText(Path.Combine(dir, "config.json"), modelJson);
         return dir;
     }
 

@@ -27,7 +27,7 @@ public static class ModelAdapters
         config.Validate();
         var layers = Layers(model).ToList();
         if (layers.Count == 0)
-            throw new MftException($"{model.Config.SourcePath}: adapters are implemented for Llama-family models (llama, mistral, qwen2), not {model.Config.ModelType}");
+            throw new MftException($"{model.Config.SourcePath}: adapters are implemented for Llama-family models (llama, mistral, qwen2, qwen3, gemma3_text), not {model.Config.ModelType}");
         var targets = config.Targets.ToHashSet();
         var chosen = layers.Where(l => targets.Contains(l.Name.Split('.')[^1])).ToList();
         var missing = targets.Except(chosen.Select(l => l.Name.Split('.')[^1])).ToList();

@@ -48,7 +48,10 @@ public abstract class CausalLM : nn.Module
 
     public KvCache NewCache() => new(Config.NumLayers);
 
-    /// <summary>Initialises weights as Hugging Face does for a fresh model: normal(0, std) matrices, zero biases, unit norms.</summary>
+    /// <summary>
+    /// Initialises weights as Hugging Face does for a fresh model: normal(0, std) matrices, zero biases, norms that
+    /// do not scale (weight 1, or 0 for Gemma's (1 + w) norms).
+    /// </summary>
     public void InitializeWeights(double std = 0.02)
     {
         using var _ = no_grad();
@@ -58,6 +61,7 @@ public abstract class CausalLM : nn.Module
             else if (p.dim() == 1) p.fill_(1.0);
             else p.normal_(0, std);
         }
+        foreach (var norm in modules().OfType<Layers.RmsNorm>()) norm.ResetWeight();
     }
 
     public long ParameterCount() => parameters().Sum(p => p.NumberOfElements);

@@ -5,7 +5,7 @@ namespace Mft.Models;
 
 /// <summary>
 /// What every causal LM config says, read from a Hugging Face <c>config.json</c>. Each family adds its own
-/// fields (<see cref="Llama.LlamaConfig"/>, <see cref="Gpt2.Gpt2Config"/>). The original JSON is kept so that
+/// fields (<see cref="Llama.LlamaConfig"/> for Llama, Mistral, Qwen2, Qwen3 and Gemma 3 text, <see cref="Gpt2.Gpt2Config"/>). The original JSON is kept so that
 /// a saved model's config differs from its source only where Mft changed something.
 /// </summary>
 public abstract record ModelConfig
@@ -52,10 +52,13 @@ public abstract record ModelConfig
         var modelType = reader.String("model_type");
         ModelConfig config = modelType switch
         {
-            "llama" or "mistral" or "qwen2" => Llama.LlamaConfig.Read(reader),
+            "llama" or "mistral" or "qwen2" or "qwen3" or "gemma3_text" => Llama.LlamaConfig.Read(reader),
             "gpt2" => Gpt2.Gpt2Config.Read(reader),
+            "gemma3" => throw new MftException(
+                $"{path}: model_type 'gemma3' is the multimodal Gemma 3 (Gemma3ForConditionalGeneration, text_config plus a vision tower); " +
+                "Mft supports its text model only: use a checkpoint whose config.json has model_type 'gemma3_text' (Gemma3ForCausalLM)"),
             _ => throw new MftException(
-                $"{path}: unknown architecture model_type '{modelType}'. Supported: llama, mistral, qwen2, gpt2"),
+                $"{path}: unknown architecture model_type '{modelType}'. Supported: llama, mistral, qwen2, qwen3, gemma3_text, gpt2"),
         };
         config.Validate();
         return config;

@@ -8,6 +8,10 @@ public sealed class LlamaForCausalLMTests
 {
     private static readonly int[] Ids = [1, 5, 17, 3, 60, 8, 8, 42, 0, 9];
 
+    /// <summary>Qwen2 with use_sliding_window: layers from max_window_layers (1) on slide, as Qwen2Config's layer_types say.</summary>
+    private static readonly string Qwen2Sliding = TinyModels.LlamaJson("qwen2", slidingWindow: 4)
+        .Replace("\"sliding_window\"", "\"use_sliding_window\": true, \"max_window_layers\": 1, \"sliding_window\"");
+
     public static TheoryData<string, string> Variants() => new()
     {
         { "llama GQA untied", TinyModels.LlamaJson("llama", heads: 4, kvHeads: 2) },
@@ -15,6 +19,7 @@ public sealed class LlamaForCausalLMTests
         { "llama attention_bias", TinyModels.LlamaJson("llama", attentionBias: true) },
         { "qwen2 qkv bias, MQA", TinyModels.LlamaJson("qwen2", heads: 4, kvHeads: 1) },
         { "mistral sliding window 4", TinyModels.LlamaJson("mistral", slidingWindow: 4) },
+        { "qwen2 use_sliding_window 4 from layer 1 (max_window_layers)", Qwen2Sliding },
     };
 
     [Theory]
@@ -25,7 +30,7 @@ public sealed class LlamaForCausalLMTests
         using var model = TinyModels.Random(json);
         var c = (LlamaConfig)model.Config;
         var spec = new NaiveTransformer.LlamaSpec(c.NumLayers, c.NumHeads, c.NumKvHeads, c.HeadDim, c.RmsNormEps, c.RopeTheta,
-            c.TieWordEmbeddings, c.SlidingWindow);
+            c.TieWordEmbeddings, c.SlidingWindow, SlidingLayers: Enumerable.Range(0, c.NumLayers).Select(c.IsSliding).ToArray());
         // When
         var expected = NaiveTransformer.Llama(TinyModels.Weights(model), Ids, spec);
         using var _ = no_grad();
@@ -33,6 +38,17 @@ public sealed class LlamaForCausalLMTests
         // Then
         Assert.Equal(expected.GetLength(1), c.VocabSize);
         TensorAssert.Close(expected, actual, 1e-5, name);
+    }
+
+    [Fact]
+    public void Should_slide_only_the_layers_that_each_family_says()
+    {
+        var mistral = (LlamaConfig)TinyModels.Config(TinyModels.LlamaJson("mistral", slidingWindow: 4));
+        Assert.True(mistral.IsSliding(0) && mistral.IsSliding(1));
+        var qwen2 = (LlamaConfig)TinyModels.Config(Qwen2Sliding);
+        Assert.Equal(new[] { false, true }, new[] { qwen2.IsSliding(0), qwen2.IsSliding(1) });
+        var off = (LlamaConfig)TinyModels.Config(TinyModels.LlamaJson("qwen2", slidingWindow: 4));
+        Assert.Null(off.SlidingWindow);
     }
 
     [Fact]

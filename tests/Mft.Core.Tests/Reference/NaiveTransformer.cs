@@ -3,13 +3,15 @@ using static TorchSharp.torch;
 namespace Mft.Tests.Reference;
 
 /// <summary>
-/// Plain-loop reference forward passes of Llama-family and GPT-2 models, in float64, written from the papers and
-/// Hugging Face's documented semantics without any code shared with Mft's modules. Weights are read by their
-/// Hugging Face state-dict names.
+/// Plain-loop reference forward passes of Llama-family (with Qwen3's query/key norms), Gemma 3 and GPT-2 models,
+/// in float64, written from the papers and Hugging Face's documented semantics without any code shared with Mft's
+/// modules. Weights are read by their Hugging Face state-dict names.
 /// </summary>
-public static class NaiveTransformer
+public static partial class NaiveTransformer
 {
-    public sealed record LlamaSpec(int Layers, int Heads, int KvHeads, int HeadDim, double Eps, double Theta, bool Tied, int? Window = null);
+    /// <summary>QkNorm: Qwen3's per-head RMSNorm of q and k before RoPE. SlidingLayers: which layers use Window (null: all).</summary>
+    public sealed record LlamaSpec(int Layers, int Heads, int KvHeads, int HeadDim, double Eps, double Theta, bool Tied, int? Window = null,
+        bool QkNorm = false, bool[]? SlidingLayers = null);
 
     public static double[,] Llama(IReadOnlyDictionary<string, Tensor> w, int[] ids, LlamaSpec s)
     {
@@ -22,9 +24,15 @@ public static class NaiveTransformer
             var q = Linear(h, w, p + "self_attn.q_proj");
             var k = Linear(h, w, p + "self_attn.k_proj");
             var v = Linear(h, w, p + "self_attn.v_proj");
+            if (s.QkNorm)
+            {
+                HeadNorm(q, s.Heads, s.HeadDim, Vec(w[p + "self_attn.q_norm.weight"]), s.Eps, unitOffset: false);
+                HeadNorm(k, s.KvHeads, s.HeadDim, Vec(w[p + "self_attn.k_norm.weight"]), s.Eps, unitOffset: false);
+            }
             Rope(q, s.Heads, s.HeadDim, s.Theta);
             Rope(k, s.KvHeads, s.HeadDim, s.Theta);
-            var att = AttentionLoops(q, k, v, s.Heads, s.KvHeads, s.HeadDim, s.Window);
+            int? window = s.SlidingLayers is null || s.SlidingLayers[l] ? s.Window : null;
+            var att = AttentionLoops(q, k, v, s.Heads, s.KvHeads, s.HeadDim, window);
             x = Add(x, Linear(att, w, p + "self_attn.o_proj"));
             var h2 = RmsNorm(x, Vec(w[p + "post_attention_layernorm.weight"]), s.Eps);
             var gate = Linear(h2, w, p + "mlp.gate_proj");
@@ -67,8 +75,10 @@ public static class NaiveTransformer
         return MatMulT(x, Mat(w["transformer.wte.weight"]));
     }
 
-    private static double[,] AttentionLoops(double[,] q, double[,] k, double[,] v, int heads, int kvHeads, int hd, int? window)
+    /// <summary>Causal softmax attention per head; keys i - j >= window are masked; scores scaled by scale (default 1/sqrt(hd)).</summary>
+    private static double[,] AttentionLoops(double[,] q, double[,] k, double[,] v, int heads, int kvHeads, int hd, int? window, double? scale = null)
     {
+        double factor = scale ?? 1 / Math.Sqrt(hd);
         int t = q.GetLength(0);
         var output = new double[t, heads * hd];
         for (int hh = 0; hh < heads; hh++)
@@ -83,7 +93,7 @@ public static class NaiveTransformer
                     if (window is int wnd && i - j >= wnd) { scores[j] = double.NegativeInfinity; continue; }
                     double dot = 0;
                     for (int d = 0; d < hd; d++) dot += q[i, hh * hd + d] * k[j, kh * hd + d];
-                    scores[j] = dot / Math.Sqrt(hd);
+                    scores[j] = dot * factor;
                     max = Math.Max(max, scores[j]);
                 }
                 double sum = 0;
@@ -96,22 +106,23 @@ public static class NaiveTransformer
         return output;
     }
 
-    /// <summary>Rotates pairs (d, d + hd/2) of each head by position * theta^(-2d/hd).</summary>
-    private static void Rope(double[,] x, int heads, int hd, double theta)
+    /// <summary>Rotates pairs (d, d + hd/2) of each head by position * positionScale * theta^(-2d/hd) (linear scaling: 1/factor).</summary>
+    private static void Rope(double[,] x, int heads, int hd, double theta, double positionScale = 1.0)
     {
         int half = hd / 2;
         for (int pos = 0; pos < x.GetLength(0); pos++)
             for (int h = 0; h < heads; h++)
                 for (int d = 0; d < half; d++)
                 {
-                    double angle = pos * Math.Pow(theta, -2.0 * d / hd);
+                    double angle = pos * positionScale * Math.Pow(theta, -2.0 * d / hd);
                     double a = x[pos, h * hd + d], b = x[pos, h * hd + d + half];
                     x[pos, h * hd + d] = a * Math.Cos(angle) - b * Math.Sin(angle);
                     x[pos, h * hd + d + half] = b * Math.Cos(angle) + a * Math.Sin(angle);
                 }
     }
 
-    private static double[,] RmsNorm(double[,] x, double[] g, double eps)
+    /// <summary>x / rms(x) * g, or * (1 + g) with the unit offset (Gemma).</summary>
+    private static double[,] RmsNorm(double[,] x, double[] g, double eps, bool unitOffset = false)
     {
         int n = x.GetLength(0), c = x.GetLength(1);
         var y = new double[n, c];
@@ -120,9 +131,21 @@ public static class NaiveTransformer
             double ms = 0;
             for (int j = 0; j < c; j++) ms += x[i, j] * x[i, j];
             double r = 1 / Math.Sqrt(ms / c + eps);
-            for (int j = 0; j < c; j++) y[i, j] = x[i, j] * r * g[j];
+            for (int j = 0; j < c; j++) y[i, j] = x[i, j] * r * (unitOffset ? 1 + g[j] : g[j]);
         }
         return y;
+    }
+
+    /// <summary>RMS-normalises each head's hd values of every row in place (Qwen3's and Gemma 3's q_norm and k_norm).</summary>
+    private static void HeadNorm(double[,] x, int heads, int hd, double[] g, double eps, bool unitOffset)
+    {
+        for (int h = 0; h < heads; h++)
+        {
+            var head = Columns(x, h * hd, hd);
+            var normed = RmsNorm(head, g, eps, unitOffset);
+            for (int i = 0; i < x.GetLength(0); i++)
+                for (int d = 0; d < hd; d++) x[i, h * hd + d] = normed[i, d];
+        }
     }
 
     private static double[,] LayerNorm(double[,] x, double[] g, double[] b, double eps)

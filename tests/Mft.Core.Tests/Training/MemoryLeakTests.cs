@@ -43,6 +43,34 @@ public sealed class MemoryLeakTests
         Assert.True(growthMb < 30, $"RSS grew {growthMb:F1} MB between step 40 and 200: {string.Join(", ", rss.Select(r => r / 1048576))}");
     }
 
+    [Theory]
+    [InlineData("qwen3")]
+    [InlineData("gemma3")]
+    public void Should_keep_live_tensors_flat_over_mft_steps_for_qwen3_and_gemma3(string family)
+    {
+        // Given a tiny MFT run whose sliding windows (4) are shorter than the context (32), so every forward builds both masks
+        var json = family == "qwen3" ? TinyModels.Qwen3Json(slidingWindow: 4, maxWindowLayers: 1) : TinyModels.Gemma3Json();
+        using var student = TinyModels.Random(json);
+        student.train();
+        using var teacher = FrozenModelTeacher.CopyOf(student);
+        var rows = RandomRows(16, 32, 61);
+        var config = new TrainerConfig { Method = "mft", MaxSteps = 60, BatchSize = 4, ContextLength = 32, WarmupSteps = 0, LearningRate = 1e-3 };
+        var trainer = new Trainer(config, student, teacher, rows, null, TempDir.Create($"leak-{family}"), "leak");
+        var live = new List<long>();
+        trainer.StepCompleted += m =>
+        {
+            if (m.Step % 10 != 0) return;
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        };
+        // When
+        trainer.Run();
+        // Then the live-tensor count stops changing after warm-up
+        Assert.Equal(6, live.Count);
+        Assert.True(live.Skip(1).Distinct().Count() == 1, $"{family} live tensors: {string.Join(", ", live)}");
+    }
+
     // A real vocabulary (Qwen's 151,936) on a tiny body: one (tokens, vocabulary) tensor of a batch is 39 MB here, so a
     // single one kept per step, or a chunk-sized one per evaluation, shows at once; the run stays fast.
     private const int LargeVocab = 151_936;

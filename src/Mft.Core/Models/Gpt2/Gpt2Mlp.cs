@@ -27,12 +27,8 @@ public sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>
         {
             "relu" => nn.functional.relu(h),
             "gelu" => nn.functional.gelu(h),
-            _ => GeluNew(h),
+            _ => Activations.GeluTanh(h),
         };
         return _cProj.forward(h);                                                         // (B, T, C)
     }
-
-    /// <summary>0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as transformers' NewGELUActivation.</summary>
-    private static Tensor GeluNew(Tensor x) =>
-        0.5 * x * (1.0 + tanh(Math.Sqrt(2.0 / Math.PI) * (x + 0.044715 * x.pow(3.0))));
 }

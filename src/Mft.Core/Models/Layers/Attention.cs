@@ -7,9 +7,10 @@ public static class Attention
 {
     /// <summary>
     /// q (B, H, T, hd), k and v (B, H_kv, T_k, hd); each key/value head serves H / H_kv consecutive query heads,
-    /// as in Hugging Face's repeat_kv. mask: null for plain causal attention, else boolean (T, T_k).
+    /// as in Hugging Face's repeat_kv. mask: null for plain causal attention, else boolean (T, T_k). scale: the
+    /// factor on q·k, 1/sqrt(hd) when null (Gemma sets its own).
     /// </summary>
-    public static Tensor Scaled(Tensor q, Tensor k, Tensor v, Tensor? mask)
+    public static Tensor Scaled(Tensor q, Tensor k, Tensor v, Tensor? mask, double? scale = null)
     {
         long groups = q.shape[1] / k.shape[1];
         if (groups > 1)
@@ -17,6 +18,8 @@ public static class Attention
             k = k.repeat_interleave(groups, 1);                                // (B, H, T_k, hd)
             v = v.repeat_interleave(groups, 1);
         }
+        // TorchSharp's scaled_dot_product_attention has no scale argument: fold the ratio to 1/sqrt(hd) into q.
+        if (scale is double s) q = q * (s * Math.Sqrt(q.shape[^1]));         // (B, H, T, hd)
         bool causal = mask is null && q.shape[2] > 1;
         return nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, causal);  // (B, H, T, hd)
     }

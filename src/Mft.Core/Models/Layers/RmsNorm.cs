@@ -4,23 +4,37 @@ using static TorchSharp.torch;
 
 namespace Mft.Models.Layers;
 
-/// <summary>Root-mean-square layer norm (Zhang and Sennrich 2019), computed in fp32 as Hugging Face's LlamaRMSNorm.</summary>
+/// <summary>
+/// Root-mean-square layer norm (Zhang and Sennrich 2019) over the last dimension, computed in fp32. Llama's form
+/// (LlamaRMSNorm) scales the normalised input by w, cast back first; Gemma's (Gemma3RMSNorm, unitOffset)
+/// scales by (1 + w) in fp32 and casts after, and its weight starts at 0.
+/// </summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly double _eps;
+    private readonly bool _unitOffset;
 
-    public RmsNorm(long dim, double eps) : base(nameof(RmsNorm))
+    public RmsNorm(long dim, double eps, bool unitOffset = false) : base(nameof(RmsNorm))
     {
-        weight = new Parameter(ones(dim));
+        weight = new Parameter(unitOffset ? zeros(dim) : ones(dim));
         _eps = eps;
+        _unitOffset = unitOffset;
         RegisterComponents();
+    }
+
+    /// <summary>Sets the weight to its fresh value, for which the norm applies no scaling (1, or 0 with the unit offset).</summary>
+    public void ResetWeight()
+    {
+        using var _ = no_grad();
+        weight.fill_(_unitOffset ? 0.0 : 1.0);
     }
 
     public override Tensor forward(Tensor x)
     {
-        var xf = x.to_type(ScalarType.Float32);                                // (B, T, C)
-        var rms = rsqrt(xf.pow(2).mean([-1], keepdim: true).add_(_eps));      // (B, T, 1)
-        return weight * (xf * rms).to_type(x.dtype);                          // (B, T, C)
+        var xf = x.to_type(ScalarType.Float32);                                // (…, C)
+        var rms = rsqrt(xf.pow(2).mean([-1], keepdim: true).add_(_eps));      // (…, 1)
+        if (_unitOffset) return (xf * rms * (weight.to_type(ScalarType.Float32) + 1.0)).to_type(x.dtype);  // (…, C)
+        return weight * (xf * rms).to_type(x.dtype);                          // (…, C)
     }
 }

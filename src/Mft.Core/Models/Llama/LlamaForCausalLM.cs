@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace Mft.Models.Llama;
 
 /// <summary>
-/// Llama-architecture causal LM, matching transformers' LlamaForCausalLM (and MistralForCausalLM and
-/// Qwen2ForCausalLM, which differ only in config): "model.*" plus "lm_head.weight" unless embeddings are tied.
+/// Llama-architecture causal LM, matching transformers' LlamaForCausalLM and the models that differ from it only
+/// in options of <see cref="LlamaConfig"/>: MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM and
+/// Gemma3ForCausalLM (the text model of Gemma 3). "model.*" plus "lm_head.weight" unless embeddings are tied.
 /// </summary>
 public sealed class LlamaForCausalLM : CausalLM
 {

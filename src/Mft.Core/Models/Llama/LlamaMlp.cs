@@ -1,26 +1,34 @@
 using Mft.Models.Layers;
 using TorchSharp;
-using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace Mft.Models.Llama;
 
-/// <summary>SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) * up(x)).</summary>
+/// <summary>
+/// Gated feed-forward (Shazeer 2020): down(act(gate(x)) * up(x)), SwiGLU with SiLU (Llama, Qwen) or GeGLU with the
+/// tanh-approximated GELU (Gemma 3's gelu_pytorch_tanh).
+/// </summary>
 public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "gate_proj")] private readonly AdaptableLinear _gateProj;
     [ComponentName(Name = "up_proj")] private readonly AdaptableLinear _upProj;
     [ComponentName(Name = "down_proj")] private readonly AdaptableLinear _downProj;
+    private readonly bool _gelu;
 
     public LlamaMlp(LlamaConfig c) : base(nameof(LlamaMlp))
     {
+        _gelu = c.Gemma;
         _gateProj = new AdaptableLinear(c.HiddenSize, c.IntermediateSize, c.MlpBias);
         _upProj = new AdaptableLinear(c.HiddenSize, c.IntermediateSize, c.MlpBias);
         _downProj = new AdaptableLinear(c.IntermediateSize, c.HiddenSize, c.MlpBias);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) =>
-        _downProj.forward(nn.functional.silu(_gateProj.forward(x)) * _upProj.forward(x));   // (B, T, C)
+    public override Tensor forward(Tensor x)
+    {
+        var gate = _gateProj.forward(x);                                                    // (B, T, I)
+        var activated = _gelu ? Activations.GeluTanh(gate) : nn.functional.silu(gate);      // (B, T, I)
+        return _downProj.forward(activated * _upProj.forward(x));                           // (B, T, C)
+    }
 }

@@ -6,22 +6,31 @@ using static TorchSharp.torch;
 
 namespace Mft.Models.Llama;
 
-/// <summary>The decoder stack under "model.": token embeddings, layers and the final norm.</summary>
+/// <summary>
+/// The decoder stack under "model.": token embeddings, layers and the final norm. Sliding-window layers get the
+/// windowed mask and, where the config gives one (Gemma 3), their own RoPE base; the others attend to every
+/// earlier position with the global RoPE.
+/// </summary>
 public sealed class LlamaModel : nn.Module
 {
     [ComponentName(Name = "embed_tokens")] private readonly Embedding _embedTokens;
     [ComponentName(Name = "layers")] private readonly ModuleList<LlamaDecoderLayer> _layers;
     [ComponentName(Name = "norm")] private readonly RmsNorm _norm;
     private readonly RotaryEmbedding _rope;
+    private readonly RotaryEmbedding? _localRope;
     private readonly LlamaConfig _config;
+    private readonly float? _embedScale;
 
     public LlamaModel(LlamaConfig c) : base(nameof(LlamaModel))
     {
         _config = c;
         _embedTokens = nn.Embedding(c.VocabSize, c.HiddenSize);
         _layers = new ModuleList<LlamaDecoderLayer>(Enumerable.Range(0, c.NumLayers).Select(i => new LlamaDecoderLayer(c, i)).ToArray());
-        _norm = new RmsNorm(c.HiddenSize, c.RmsNormEps);
+        _norm = new RmsNorm(c.HiddenSize, c.RmsNormEps, c.Gemma);
         _rope = new RotaryEmbedding(c.HeadDim, c.RopeTheta, c.RopeScaling);
+        if (c.LocalRopeTheta is double local) _localRope = new RotaryEmbedding(c.HeadDim, local, null);
+        // Gemma scales embeddings by sqrt(hidden_size) rounded to the embedding's dtype (fp32 here), as transformers does.
+        if (c.Gemma) _embedScale = (float)Math.Sqrt(c.HiddenSize);
         RegisterComponents();
     }
 
@@ -30,10 +39,20 @@ public sealed class LlamaModel : nn.Module
     public Tensor Forward(Tensor inputIds, KvCache? cache)
     {
         long past = cache?.Length ?? 0, t = inputIds.shape[1];
-        var (cos, sin) = _rope.CosSin(past, t, inputIds.device);                 // (T, hd) each
-        var mask = CausalMask.Build(past, t, inputIds.device, _config.SlidingWindow);
-        var x = _embedTokens.forward(inputIds);                                   // (B, T, C)
-        foreach (var layer in _layers) x = layer.Forward(x, cos, sin, mask, cache);
-        return _norm.forward(x);                                                  // (B, T, C)
+        var device = inputIds.device;
+        var (cos, sin) = _rope.CosSin(past, t, device);                                  // (T, hd) each
+        var (localCos, localSin) = _localRope?.CosSin(past, t, device) ?? (cos, sin);    // (T, hd) each
+        var mask = CausalMask.Build(past, t, device);                                    // (T, T_k) or null
+        var slidingMask = _config.SlidingWindow is null ? null : CausalMask.Build(past, t, device, _config.SlidingWindow);
+        var x = _embedTokens.forward(inputIds);                                          // (B, T, C)
+        if (_embedScale is float scale) x = x * scale;                                   // (B, T, C)
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            bool sliding = _config.IsSliding(i);
+            x = sliding
+                ? _layers[i].Forward(x, localCos, localSin, slidingMask, cache)
+                : _layers[i].Forward(x, cos, sin, mask, cache);                          // (B, T, C)
+        }
+        return _norm.forward(x);                                                         // (B, T, C)
     }
 }
