@@ -180,7 +180,7 @@ internal sealed class Interpreter
                 if (u.Op == "not") return !Value.Truthy(operand);
                 return operand switch
                 {
-                    long l => u.Op == "-" ? -l : l,
+                    long l => (object)(u.Op == "-" ? -l : l),
                     double d => u.Op == "-" ? -d : d,
                     bool b => u.Op == "-" ? -(b ? 1L : 0L) : b ? 1L : 0L,
                     _ => throw new TemplateError($"unary '{u.Op}' needs a number, not {Article(operand)}"),
