@@ -43,6 +43,7 @@ public sealed class ChatTemplateTests(ChatTemplateReferenceTests.Reference refer
         { "logic and comparisons", "{{ 1 < 2 and 2 <= 2 }} {{ not true or false }} {{ 'b' in 'abc' }} {{ 3 not in [1,2] }} {{ 'ab' == 'ab' }} {{ 1 == 1.0 }} {{ 1 != 2 }} {{ none == none }} {{ nothing == none }} {{ [] or 'empty' }} {{ 'x' and 'y' }} {{ not (1 > 2) }}" },
         { "literals and concatenation", "{{ 'a' ~ 1 ~ 2.5 }}|{{ 'a' + 'b' }}|{{ 'x' if false else 'y' }}|[{{ 'x' if false }}]|{{ (1, 2) | length }}|{{ [1, 'x', none, true] }}|{{ {'a': 'b'} }}|{{ true }}{{ True }}{{ False }}[{{ none }}][{{ None }}]|{{ 'a\\tb' 'c' }}|{{ \"q'\" }}|{{ '\\u00e9\\x41' }}" },
         { "tests", "{{ 'x' is string }}{{ 1 is number }}{{ none is none }}{{ {} is mapping }}{{ [] is iterable }}{{ 'x' is iterable }}{{ 2 is even }}{{ 3 is odd }}{{ true is boolean }}{{ false is false }}{{ true is true }}{{ 1 is integer }}{{ 'ab' is lower }}{{ 'AB' is upper }}{{ raise_exception is callable }}" },
+        { "generation block", "{% for m in messages %}{% if m.role == 'assistant' %}{% generation %}\n  {{ m.content }}  {%- endgeneration %}\n{% else %}{{ m.content }}{% endif %}|{% endfor %}" },
         { "macros", "{% macro greet(name, punct='!') %}Hi {{ name }}{{ punct }}{% endmacro %}{{ greet('A') }} {{ greet('B', '?') }} {{ greet(name='C') }}" },
         { "special tokens and flags", "{{ bos_token }}|{{ eos_token }}|{{ add_generation_prompt }}|{{ flag }}|{{ tools is defined }}|{{ number + 1 }}" },
     };

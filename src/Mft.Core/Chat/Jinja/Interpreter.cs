@@ -30,6 +30,7 @@ internal sealed class Interpreter
                 case OutputNode o: output.Append(Value.Render(Evaluate(o.Value, scope))); break;
                 case IfNode i: ExecuteBlock(Value.Truthy(Evaluate(i.Test, scope)) ? i.Body : i.Else, scope, output); break;
                 case ForNode f: ExecuteFor(f, scope, output); break;
+                case BlockNode b: ExecuteBlock(b.Body, scope, output); break;
                 case SetNode s: ExecuteSet(s, scope); break;
                 case MacroNode m: scope.Set(m.Name, MakeMacro(m)); break;
                 case LoopControlNode l: throw l.IsBreak ? new BreakSignal() : new ContinueSignal();
