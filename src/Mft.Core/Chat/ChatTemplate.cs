@@ -29,7 +29,7 @@ public sealed class ChatTemplate
     public ChatTemplateTokens Tokens { get; }
 
     /// <summary>The clock <c>strftime_now</c> reads (local time by default, as transformers does); set it for reproducible dates.</summary>
-    public Func<DateTime> Clock { get; init; } = () => DateTime.Now;
+    public Func<DateTime> Clock { get; private init; } = () => DateTime.Now;
 
     /// <summary>Parses <paramref name="source"/>; <paramref name="origin"/> names it in errors.</summary>
     /// <exception cref="ChatTemplateException">The template has a syntax error or uses unsupported syntax.</exception>
@@ -47,6 +47,9 @@ public sealed class ChatTemplate
 
     /// <summary>A copy of this template that passes other special tokens.</summary>
     public ChatTemplate WithTokens(ChatTemplateTokens tokens) => new(Origin, _program, tokens) { Clock = Clock };
+
+    /// <summary>A copy of this template whose <c>strftime_now</c> reads <paramref name="clock"/>.</summary>
+    public ChatTemplate WithClock(Func<DateTime> clock) => new(Origin, _program, Tokens) { Clock = clock };
 
     /// <summary>Renders a conversation, as <c>apply_chat_template(messages, add_generation_prompt=..., tokenize=False, **extra)</c> would.</summary>
     /// <exception cref="ChatTemplateException">The template rejected the conversation (<c>raise_exception</c>) or failed while rendering.</exception>

@@ -25,6 +25,9 @@ internal sealed record SetNode(int Line, Expr Target, Expr? Value, IReadOnlyList
 internal sealed record MacroNode(int Line, string Name, IReadOnlyList<(string Name, Expr? Default)> Parameters,
     IReadOnlyList<Node> Body) : Node(Line);
 
+/// <summary>A block rendered as is: the body of transformers' <c>{% generation %}</c> tag.</summary>
+internal sealed record BlockNode(int Line, IReadOnlyList<Node> Body) : Node(Line);
+
 /// <summary><c>{% break %}</c> or <c>{% continue %}</c>.</summary>
 internal sealed record LoopControlNode(int Line, bool IsBreak) : Node(Line);
 

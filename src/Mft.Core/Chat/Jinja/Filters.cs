@@ -47,7 +47,7 @@ internal static partial class Builtins
             case "indent": return Indent(v, a);
             case "int" or "float": return ToNumber(name, v, a);
             case "abs":
-                return v switch { long l => Math.Abs(l), double d => Math.Abs(d), _ => throw FilterError(name, v) };
+                return v switch { long l => (object)Math.Abs(l), double d => Math.Abs(d), _ => throw FilterError(name, v) };
             case "join":
                 var sepText = a.At(0, "d") is string js ? js : "";
                 var parts = v switch
@@ -108,16 +108,16 @@ internal static partial class Builtins
 
     private static object? ToNumber(string name, object? v, CallArgs a)
     {
-        object? fallback = a.At(0, "default") is var d and not Undefined ? d : name == "int" ? 0L : 0.0;
+        object? fallback = a.At(0, "default") is var d and not Undefined ? d : name == "int" ? (object)0L : 0.0;
         switch (v)
         {
-            case long l: return name == "int" ? l : (double)l;
-            case double x: return name == "int" ? (long)Math.Truncate(x) : x;
-            case bool b: return name == "int" ? (b ? 1L : 0L) : (b ? 1.0 : 0.0);
+            case long l: return name == "int" ? (object)l : (double)l;
+            case double x: return name == "int" ? (object)(long)Math.Truncate(x) : x;
+            case bool b: return name == "int" ? (object)(b ? 1L : 0L) : (b ? 1.0 : 0.0);
             case string s:
                 var t = s.Trim();
                 if (name == "int" && long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var li)) return li;
-                if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var dv)) return name == "int" ? (long)Math.Truncate(dv) : dv;
+                if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var dv)) return name == "int" ? (object)(long)Math.Truncate(dv) : dv;
                 return fallback;
             default: return fallback;
         }

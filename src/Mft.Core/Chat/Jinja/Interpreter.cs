@@ -30,6 +30,7 @@ internal sealed class Interpreter
                 case OutputNode o: output.Append(Value.Render(Evaluate(o.Value, scope))); break;
                 case IfNode i: ExecuteBlock(Value.Truthy(Evaluate(i.Test, scope)) ? i.Body : i.Else, scope, output); break;
                 case ForNode f: ExecuteFor(f, scope, output); break;
+                case BlockNode b: ExecuteBlock(b.Body, scope, output); break;
                 case SetNode s: ExecuteSet(s, scope); break;
                 case MacroNode m: scope.Set(m.Name, MakeMacro(m)); break;
                 case LoopControlNode l: throw l.IsBreak ? new BreakSignal() : new ContinueSignal();
@@ -180,7 +181,7 @@ internal sealed class Interpreter
                 if (u.Op == "not") return !Value.Truthy(operand);
                 return operand switch
                 {
-                    long l => u.Op == "-" ? -l : l,
+                    long l => (object)(u.Op == "-" ? -l : l),
                     double d => u.Op == "-" ? -d : d,
                     bool b => u.Op == "-" ? -(b ? 1L : 0L) : b ? 1L : 0L,
                     _ => throw new TemplateError($"unary '{u.Op}' needs a number, not {Article(operand)}"),

@@ -102,6 +102,12 @@ internal sealed class Parser
             case "for": return ParseFor(line);
             case "set": return ParseSet(line);
             case "macro": return ParseMacro(line);
+            case "generation":
+                // transformers' {% generation %} marks assistant text for masks; it renders its body unchanged.
+                EndTag();
+                var (body, _) = ParseBlock("endgeneration");
+                EndTag();
+                return new BlockNode(line, body);
             case "break" or "continue":
                 EndTag();
                 return new LoopControlNode(line, keyword == "break");
