@@ -27,12 +27,27 @@ public static class AssistantSpans
             var last = format.Render(upToHere, false);
             var lastChanged = format.Render(WithContent(upToHere, i, messages[i].Content + Sentinel), false);
             var endOfTurn = last[(last.Length - CommonSuffix(last, lastChanged))..];
+            // A template that writes its generation prompt whatever add_generation_prompt says (the first Llama 3
+            // Instruct template did) leaves that header after every last message: it is not part of the turn.
+            var dangling = UnconditionalGenerationPrompt(format, messages.Take(i).ToList(), prompt);
+            if (dangling.Length > 0 && endOfTurn.EndsWith(dangling, StringComparison.Ordinal)) endOfTurn = endOfTurn[..^dangling.Length];
             int end = contentEnd + CommonPrefix(rendered[contentEnd..], endOfTurn);
             if (start > contentEnd || start < (spans.Count > 0 ? spans[^1].Item2 : 0))
                 throw new MftException($"{where}: the chat template does not write assistant turn {spans.Count + 1} where Mft can find it");
             spans.Add((start, end));
         }
         return spans;
+    }
+
+    /// <summary>
+    /// The text a template writes after the last message even without add_generation_prompt, when it does: then
+    /// the prompt with and without the flag are equal, and the rendering of no messages at all is that text.
+    /// </summary>
+    private static string UnconditionalGenerationPrompt(ChatFormat format, List<ChatMessage> before, string promptWithFlag)
+    {
+        if (format.Render(before, false) != promptWithFlag) return "";
+        try { return format.Render([], false); }
+        catch (MftException) { return ""; }   // templates may reject an empty conversation
     }
 
     private static List<ChatMessage> WithContent(IReadOnlyList<ChatMessage> messages, int index, string content)
