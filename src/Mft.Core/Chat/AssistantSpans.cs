@@ -15,6 +15,7 @@ public static class AssistantSpans
     public static IReadOnlyList<(int Start, int End)> Find(ChatFormat format, IReadOnlyList<ChatMessage> messages, string rendered, string where)
     {
         var spans = new List<(int, int)>();
+        var emptyRendering = new Lazy<string>(() => RenderNothing(format));
         for (int i = 0; i < messages.Count; i++)
         {
             if (messages[i].Role != "assistant") continue;
@@ -29,7 +30,7 @@ public static class AssistantSpans
             var endOfTurn = last[(last.Length - CommonSuffix(last, lastChanged))..];
             // A template that writes its generation prompt whatever add_generation_prompt says (the first Llama 3
             // Instruct template did) leaves that header after every last message: it is not part of the turn.
-            var dangling = UnconditionalGenerationPrompt(format, messages.Take(i).ToList(), prompt);
+            var dangling = format.Render(messages.Take(i).ToList(), false) == prompt ? emptyRendering.Value : "";
             if (dangling.Length > 0 && endOfTurn.EndsWith(dangling, StringComparison.Ordinal)) endOfTurn = endOfTurn[..^dangling.Length];
             int end = contentEnd + CommonPrefix(rendered[contentEnd..], endOfTurn);
             if (start > contentEnd || start < (spans.Count > 0 ? spans[^1].Item2 : 0))
@@ -40,12 +41,11 @@ public static class AssistantSpans
     }
 
     /// <summary>
-    /// The text a template writes after the last message even without add_generation_prompt, when it does: then
-    /// the prompt with and without the flag are equal, and the rendering of no messages at all is that text.
+    /// What a template writes for no messages at all: for a template whose prompt is the same with and without
+    /// add_generation_prompt, that is the generation prompt it writes after every last message.
     /// </summary>
-    private static string UnconditionalGenerationPrompt(ChatFormat format, List<ChatMessage> before, string promptWithFlag)
+    private static string RenderNothing(ChatFormat format)
     {
-        if (format.Render(before, false) != promptWithFlag) return "";
         try { return format.Render([], false); }
         catch (MftException) { return ""; }   // templates may reject an empty conversation
     }

@@ -25,60 +25,46 @@ public sealed class SentencePieceModelTokenizer : ITextTokenizer
     public int VocabSize { get; }
     public SpecialTokens Special { get; }
 
-    private SentencePieceModelTokenizer(SentencePieceModelFile model, string path, IReadOnlyDictionary<string, int> addedTokens)
+    /// <summary>The model, and the special tokens its tokenizer_config.json names (none for a bare model file).</summary>
+    private SentencePieceModelTokenizer(SentencePieceModelFile model, string path, TokenizerConfig? config)
     {
         _model = model;
         _vocabulary = new SentencePieceVocabulary(model);
         _normalizer = new SentencePieceNormalizer(model.Normalizer, model.TreatWhitespaceAsSuffix, _vocabulary.UserDefined, path);
         if (model.Algorithm == SentencePieceAlgorithm.Bpe) _bpe = new SentencePieceBpe(_vocabulary);
         else _unigram = new SentencePieceUnigram(_vocabulary);
+        var added = config?.AddedTokens ?? new Dictionary<string, int>();
         var whole = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int id = 0; id < model.Pieces.Count; id++)
             if (model.Pieces[id].Type is PieceType.Control or PieceType.Unknown && model.Pieces[id].Text.Length > 0)
                 whole.TryAdd(model.Pieces[id].Text, id);
-        foreach (var (content, id) in addedTokens) whole[content] = id;
+        foreach (var (content, id) in added) whole[content] = id;
         _specials = new SpecialTokenSplitter(whole);
-        VocabSize = Math.Max(model.Pieces.Count, addedTokens.Count == 0 ? 0 : addedTokens.Values.Max() + 1);
-        Special = new SpecialTokens(null, null, null, true, false);
+        VocabSize = Math.Max(model.Pieces.Count, added.Count == 0 ? 0 : added.Values.Max() + 1);
+        int? Lookup(string? token) => token is null ? null : PieceId(token);
+        Special = new SpecialTokens(
+            Lookup(config?.BosToken) ?? config?.BosIdFromModelConfig ?? ValidId(model.BosId),
+            Lookup(config?.EosToken) ?? config?.EosIdFromModelConfig ?? ValidId(model.EosId),
+            Lookup(config?.PadToken) ?? config?.PadIdFromModelConfig ?? ValidId(model.PadId),
+            config?.AddBos ?? true, config?.AddEos ?? false);
     }
 
     /// <summary>Reads a SentencePiece model file alone (no tokenizer_config.json): bos/eos from the model, bos added.</summary>
-    public static SentencePieceModelTokenizer FromFile(string path)
-    {
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { throw new MftException($"{path}: not found"); }
-        var model = SentencePieceModelFile.Read(data, path);
-        var t = new SentencePieceModelTokenizer(model, path, new Dictionary<string, int>());
-        return t.With(new SpecialTokens(t.ValidId(model.BosId), t.ValidId(model.EosId), t.ValidId(model.PadId), true, false));
-    }
+    public static SentencePieceModelTokenizer FromFile(string path) => new(ReadModel(path), path, null);
 
     public static SentencePieceModelTokenizer Load(string directory)
     {
         var path = Path.Combine(directory, FileName);
+        return new SentencePieceModelTokenizer(ReadModel(path), path, TokenizerConfig.Load(directory));
+    }
+
+    private static SentencePieceModelFile ReadModel(string path)
+    {
         byte[] data;
         try { data = File.ReadAllBytes(path); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new MftException($"{path}: not found"); }
-        var model = SentencePieceModelFile.Read(data, path);
-        var config = TokenizerConfig.Load(directory);
-        var tokenizer = new SentencePieceModelTokenizer(model, path, config.AddedTokens);
-        int? Lookup(string? token) => token is null ? null : tokenizer.PieceId(token);
-        return tokenizer.With(new SpecialTokens(
-            Lookup(config.BosToken) ?? config.BosIdFromModelConfig ?? tokenizer.ValidId(model.BosId),
-            Lookup(config.EosToken) ?? config.EosIdFromModelConfig ?? tokenizer.ValidId(model.EosId),
-            Lookup(config.PadToken) ?? config.PadIdFromModelConfig ?? tokenizer.ValidId(model.PadId),
-            config.AddBos ?? true, config.AddEos ?? false));
+        return SentencePieceModelFile.Read(data, path);
     }
-
-    private SentencePieceModelTokenizer(SentencePieceModelTokenizer other, SpecialTokens special)
-    {
-        _model = other._model; _vocabulary = other._vocabulary; _normalizer = other._normalizer;
-        _bpe = other._bpe; _unigram = other._unigram; _specials = other._specials;
-        VocabSize = other.VocabSize;
-        Special = special;
-    }
-
-    private SentencePieceModelTokenizer With(SpecialTokens special) => new(this, special);
 
     private int? ValidId(int id) => id >= 0 && id < _model.Pieces.Count ? id : null;
 
