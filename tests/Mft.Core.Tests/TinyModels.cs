@@ -66,12 +66,15 @@ public static class TinyModels
     {
         var model = ModelFactory.Create(Config(json));
         bool gemma = model.Config is Mft.Models.Llama.LlamaConfig { Gemma: true };
-        manual_seed(seed);
+        // A generator of its own: the global one is shared with tests running in parallel, which made two
+        // "identical" random models differ now and then.
+        using var generator = new Generator((ulong)seed);
         using (no_grad())
             foreach (var (name, p) in model.named_parameters())
             {
                 double centre = p.dim() == 1 && !(gemma && name.EndsWith("norm.weight", StringComparison.Ordinal)) ? 1.0 : 0.0;
-                p.copy_(randn_like(p) * (p.dim() == 1 ? 0.3 : 0.2) + centre);
+                using var noise = randn(p.shape, p.dtype, p.device, generator: generator);
+                p.copy_(noise * (p.dim() == 1 ? 0.3 : 0.2) + centre);
             }
         model.eval();
         return model;
