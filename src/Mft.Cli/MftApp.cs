@@ -30,6 +30,7 @@ public static class MftApp
             config.AddBranch("tokenizer", b => b.AddCommand<TokenizerTrainCommand>("train").WithDescription("Train a byte-level BPE tokenizer.json."));
             config.AddCommand<SweepCommand>("sweep").WithDescription("Compare methods (ft, mft, lora, dora, ia3, replay and compositions) over data budgets and seeds.");
             config.AddCommand<MergeCommand>("merge").WithDescription("Fold a PEFT adapter (LoRA, DoRA, IA3) into its base model.");
+            config.AddCommand<ExportCommand>("export").WithDescription("Write a model (with an adapter merged) as GGUF for llama.cpp, LLamaSharp and Ollama.");
             config.AddCommand<PretrainCommand>("pretrain").WithDescription("Train the embedded base model from scratch (resumable).");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Specialization and degeneralization of a tuned model against its base.");
             config.SetExceptionHandler((ex, _) => Report(ex, args.Contains("--verbose")));
