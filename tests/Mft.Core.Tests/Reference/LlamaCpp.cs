@@ -17,7 +17,8 @@ public sealed class LlamaCpp : IDisposable
     private readonly LLamaContext _context;
     private readonly int _contextSize;
 
-    public LlamaCpp(string ggufFile, int contextSize = 512)
+    /// <param name="f32Cache">keep llama.cpp's KV cache in fp32 and attention without the flash kernel: llama.cpp's defaults round to fp16, which moves logits by about 1e-3</param>
+    public LlamaCpp(string ggufFile, int contextSize = 512, bool f32Cache = false)
     {
         lock (NativeLock)
         {
@@ -30,6 +31,12 @@ public sealed class LlamaCpp : IDisposable
         }
         _contextSize = contextSize;
         var p = new ModelParams(ggufFile) { ContextSize = (uint)contextSize, BatchSize = (uint)contextSize, UBatchSize = (uint)contextSize, GpuLayerCount = 0, Threads = 2, SwaFull = true };
+        if (f32Cache)
+        {
+            p.TypeK = GGMLType.GGML_TYPE_F32;
+            p.TypeV = GGMLType.GGML_TYPE_F32;
+            p.FlashAttention = false;   // its CPU kernel rounds to fp16
+        }
         _weights = LLamaWeights.LoadFromFile(p);
         _context = _weights.CreateContext(p);
     }
