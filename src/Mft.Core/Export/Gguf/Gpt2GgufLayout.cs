@@ -26,27 +26,25 @@ public static class Gpt2GgufLayout
 
         string Prefix(string name) => source.Has("transformer." + name) ? "transformer." + name : name;
         GgufTensor Plain(string gguf, string hf) => source.Tensor(gguf, Prefix(hf));
-        GgufTensor Conv(string gguf, string hf) => source.Tensor(gguf, Prefix(hf), t => t.t(), transposes: true);
+        // a norm or projection: its weight (Conv1D weights transposed to (out, in)) and its bias
+        IEnumerable<GgufTensor> WithBias(string gguf, string hf, bool conv) =>
+        [
+            conv ? source.Tensor(gguf + ".weight", Prefix(hf + ".weight"), t => t.t(), transposes: true) : Plain(gguf + ".weight", hf + ".weight"),
+            Plain(gguf + ".bias", hf + ".bias"),
+        ];
 
         var tensors = new List<GgufTensor> { Plain("token_embd.weight", "wte.weight"), Plain("position_embd.weight", "wpe.weight") };
         for (int i = 0; i < c.NumLayers; i++)
         {
             string hf = $"h.{i}.", blk = $"blk.{i}.";
-            tensors.Add(Plain(blk + "attn_norm.weight", hf + "ln_1.weight"));
-            tensors.Add(Plain(blk + "attn_norm.bias", hf + "ln_1.bias"));
-            tensors.Add(Conv(blk + "attn_qkv.weight", hf + "attn.c_attn.weight"));
-            tensors.Add(Plain(blk + "attn_qkv.bias", hf + "attn.c_attn.bias"));
-            tensors.Add(Conv(blk + "attn_output.weight", hf + "attn.c_proj.weight"));
-            tensors.Add(Plain(blk + "attn_output.bias", hf + "attn.c_proj.bias"));
-            tensors.Add(Plain(blk + "ffn_norm.weight", hf + "ln_2.weight"));
-            tensors.Add(Plain(blk + "ffn_norm.bias", hf + "ln_2.bias"));
-            tensors.Add(Conv(blk + "ffn_up.weight", hf + "mlp.c_fc.weight"));
-            tensors.Add(Plain(blk + "ffn_up.bias", hf + "mlp.c_fc.bias"));
-            tensors.Add(Conv(blk + "ffn_down.weight", hf + "mlp.c_proj.weight"));
-            tensors.Add(Plain(blk + "ffn_down.bias", hf + "mlp.c_proj.bias"));
+            tensors.AddRange(WithBias(blk + "attn_norm", hf + "ln_1", conv: false));
+            tensors.AddRange(WithBias(blk + "attn_qkv", hf + "attn.c_attn", conv: true));
+            tensors.AddRange(WithBias(blk + "attn_output", hf + "attn.c_proj", conv: true));
+            tensors.AddRange(WithBias(blk + "ffn_norm", hf + "ln_2", conv: false));
+            tensors.AddRange(WithBias(blk + "ffn_up", hf + "mlp.c_fc", conv: true));
+            tensors.AddRange(WithBias(blk + "ffn_down", hf + "mlp.c_proj", conv: true));
         }
-        tensors.Add(Plain("output_norm.weight", "ln_f.weight"));
-        tensors.Add(Plain("output_norm.bias", "ln_f.bias"));
+        tensors.AddRange(WithBias("output_norm", "ln_f", conv: false));
         return tensors;
     }
 }
