@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Xml.Linq;
 using Mft.Runtime;
+using Xunit.Abstractions;
 
 namespace Mft.Tests.Packaging;
 
@@ -8,7 +9,7 @@ namespace Mft.Tests.Packaging;
 /// The packages as users get them: Mft.Core's contents and metadata, and the Mft.Cli tool installed from its
 /// package into a folder of its own, run from a folder outside the repository.
 /// </summary>
-public sealed class PackageTests(PackagesFixture packages) : IClassFixture<PackagesFixture>
+public sealed class PackageTests(PackagesFixture packages, ITestOutputHelper output) : IClassFixture<PackagesFixture>
 {
     private static readonly string[] ShippedAssets =
     [
@@ -94,6 +95,7 @@ public sealed class PackageTests(PackagesFixture packages) : IClassFixture<Packa
     [Fact]
     public void Should_print_the_mft_torchsharp_and_libtorch_versions_from_the_installed_tool()
     {
+        output.WriteLine($"packing both packages took {packages.PackTime.TotalSeconds:F1} s, installing the tool {packages.InstallTime.TotalSeconds:F1} s");
         var r = packages.RunMft(TempDir.Create("tool-version"), "--version");
         Assert.True(r.ExitCode == 0, r.Describe());
         var lines = r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
