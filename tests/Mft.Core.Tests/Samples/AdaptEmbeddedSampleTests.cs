@@ -14,7 +14,13 @@ public sealed class AdaptEmbeddedSampleTests
         // Given the sample as built with the solution
         var sample = Path.Combine(Repository.Root, "samples", "AdaptEmbedded", "bin", Repository.Configuration, "net10.0", "AdaptEmbedded.dll");
         Assert.True(File.Exists(sample), $"{sample}: not built");
-        var outDir = Path.Combine(TempDir.Create("sample"), "run");
+        var folder = TempDir.Create("sample");
+        try { Run(sample, Path.Combine(folder, "run")); }
+        finally { Directory.Delete(folder, recursive: true); }   // the tuned model is 21 MB
+    }
+
+    private static void Run(string sample, string outDir)
+    {
         // When it runs from the repository
         var r = ExternalProcess.Run("dotnet", [sample, outDir], Repository.Root, TimeSpan.FromMinutes(3),
             new Dictionary<string, string> { ["LC_ALL"] = "C.UTF-8", ["LANG"] = "C.UTF-8" });
