@@ -1,4 +1,5 @@
 using Mft.Cli.Commands;
+using Mft.Runtime;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -9,6 +10,11 @@ public static class MftApp
 {
     public static int Run(string[] args)
     {
+        if (args is ["--version"] or ["-v"])   // Mft, TorchSharp and libtorch; Spectre's own would print Mft's alone
+        {
+            Console.WriteLine(VersionInfo.Describe());
+            return 0;
+        }
         try
         {
             if (args.Length > 0 && args[0] == "train") args = YamlOptions.Expand(args, typeof(TrainSettings));
@@ -21,6 +27,7 @@ public static class MftApp
         app.Configure(config =>
         {
             config.SetApplicationName("mft");
+            config.SetApplicationVersion(VersionInfo.Mft);   // lists -v, --version in the help; Run prints the full versions itself
             config.UseStrictParsing();   // a misspelt or unknown option is an error naming it, on every command
             config.AddCommand<DemoCommand>("demo").WithDescription("FT vs MFT on the embedded base model and domains: report and S-D plots.");
             config.AddCommand<GenerateCommand>("generate").WithDescription("Continue a prompt with a model.");
