@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text.Json;
 using Mft.Cluster;
 using Mft.Sweep;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Mft.Cli.Commands;
@@ -19,11 +18,11 @@ public sealed class SweepCommand : Command<SweepSettings>
         var config = Load(s);
         var shard = s.Shard is null ? Shard.All : Shard.Parse(s.Shard);
         var runner = new SweepRunner(config, s.Out, s.Overwrite, s.Threads, shard);
-        var report = Markup.Escape(Path.Combine(s.Out, "report.md"));
+        var report = Path.Combine(s.Out, "report.md");
         if (s.Collect)
         {
             var runs = runner.Collect();
-            AnsiConsole.MarkupLine($"{runs.Count} runs collected; report: [bold]{report}[/]");
+            Console.WriteLine($"{runs.Count} runs collected; report: {report}");
             return 0;
         }
         if (s.Slurm) return Slurm(s, config, runner);
@@ -31,11 +30,11 @@ public sealed class SweepCommand : Command<SweepSettings>
         runner.RunCompleted += (r, i, total, trained) =>
         {
             var f = r.Final.Report;
-            AnsiConsole.MarkupLine(Markup.Escape(
-                $"[{i}/{total}] {r.Domain} n{r.Budget} seed{r.Seed} {r.Method,-14} S {f.Specialization,7:P1}  D {f.Degeneralization,7:P2}  S/D {f.RatioText}  {r.Seconds:F0} s{(trained ? "" : "  (done earlier)")}"));
+            Console.WriteLine(   // plain lines, never wrapped: they end up in cluster job logs
+                $"[{i}/{total}] {r.Domain} n{r.Budget} seed{r.Seed} {r.Method,-14} S {f.Specialization,7:P1}  D {f.Degeneralization,7:P2}  S/D {f.RatioText}  {r.Seconds:F0} s{(trained ? "" : "  (done earlier)")}");
         };
         runner.TeacherCached += (path, i, total, computed) =>
-            AnsiConsole.MarkupLine(Markup.Escape($"[{i}/{total}] teacher cache {path}{(computed ? "" : "  (done earlier)")}"));
+            Console.WriteLine($"[{i}/{total}] teacher cache {path}{(computed ? "" : "  (done earlier)")}");
         try
         {
             if (s.TeacherPass) runner.RunTeachers(ctrlC.Token);
@@ -46,9 +45,9 @@ public sealed class SweepCommand : Command<SweepSettings>
             Console.Error.WriteLine($"stopped; run the same command again to continue the sweep in {s.Out}");
             return 130;
         }
-        if (s.TeacherPass) AnsiConsole.MarkupLine($"teacher pass {shard} done");
-        else if (shard.IsAll) AnsiConsole.MarkupLine($"report: [bold]{report}[/]");
-        else AnsiConsole.MarkupLine(Markup.Escape($"shard {shard} done; once every shard is: mft sweep --collect --out {s.Out}"));
+        if (s.TeacherPass) Console.WriteLine($"teacher pass {shard} done");
+        else if (shard.IsAll) Console.WriteLine($"report: {report}");
+        else Console.WriteLine($"shard {shard} done; once every shard is: mft sweep --collect --out {s.Out}");
         return 0;
     }
 
@@ -74,23 +73,23 @@ public sealed class SweepCommand : Command<SweepSettings>
         runner.Prepare();   // sweep.json, or the check that the folder holds this sweep
         var options = new SlurmOptions(s.Partition, s.Time, s.CpusPerTask, s.Gres, s.ArraySize);
         var scripts = SlurmSweep.Write(MftCommand(), s.Config, s.Out, SweepCell.Grid(config).Count, SweepRunner.TeacherCells(config).Count, options);
-        foreach (var script in scripts) AnsiConsole.MarkupLine($"wrote {Markup.Escape(script)}");
+        foreach (var script in scripts) Console.WriteLine($"wrote {script}");
         var submit = Path.Combine(Path.GetFullPath(s.Out), SlurmSweep.Folder, "submit.sh");
         if (!s.Submit)
         {
-            AnsiConsole.MarkupLine(Markup.Escape($"submit them with: bash {submit}"));
+            Console.WriteLine($"submit them with: bash {submit}");
             return 0;
         }
         var jobs = SlurmSweep.Submit(s.Out);
-        foreach (var job in jobs) AnsiConsole.MarkupLine(Markup.Escape($"submitted {job.Name}: job {job.Id}"));
+        foreach (var job in jobs) Console.WriteLine($"submitted {job.Name}: job {job.Id}");
         var ids = string.Join(',', jobs.Select(j => j.Id));
-        AnsiConsole.MarkupLine(Markup.Escape($"""
+        Console.WriteLine($"""
             follow:  squeue -j {ids}
                      sacct -j {ids} --format=JobID,JobName,State,Elapsed,ExitCode
             logs:    {Path.Combine(Path.GetFullPath(s.Out), SlurmSweep.Folder, "logs")}
             report:  {Path.Combine(Path.GetFullPath(s.Out), "report.md")} (written by the collect job)
             if a task fails: run this same command again; finished runs and teacher caches are skipped
-            """));
+            """);
         return 0;
     }
 
