@@ -40,7 +40,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             throw new MftException($"--context {t.ContextLength} exceeds the model's max_position_embeddings ({student.Config.MaxPositions})");
         var tok = pretrained.Tokenizer;
         var adapter = config.Adapter is { } a ? a with { BaseModel = a.BaseModel ?? Path.GetFullPath(config.ModelDirectory) } : null;
-        if (adapter is not null) ModelAdapters.Attach(student, adapter);
+        if (adapter is not null) ModelAdapters.Attach(student, adapter, t.Seed);
         var chat = data.IsChat ? pretrained.Chat : null;
         var rows = data.Rows(tok, chat, t);
         var evaluator = data.Evaluator(tok, chat, t.ContextLength, config.EvalBatchSize);
