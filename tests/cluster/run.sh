@@ -4,11 +4,11 @@
 # checks that the collected report equals the single-process sweep's, then kills one array task of a second
 # submission midway and checks that submitting again trains only the missing run. Installs slurm-wlm and munge
 # when missing (needs root), stops the daemons it started by their pids (also on failure), and gives up after
-# MFT_CLUSTER_TIMEOUT seconds (default 900). Usage: tests/cluster/run.sh   (from anywhere; MFT="..." to use a built mft)
+# MFT_CLUSTER_TIMEOUT seconds (default 600). Usage: tests/cluster/run.sh   (from anywhere; MFT="..." to use a built mft)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-LIMIT=${MFT_CLUSTER_TIMEOUT:-900}
+LIMIT=${MFT_CLUSTER_TIMEOUT:-600}
 start=$SECONDS
 fail() { echo "cluster test FAILED: $*" >&2; exit 1; }
 left() { (( SECONDS - start < LIMIT )) || fail "timed out after ${LIMIT} s"; }
@@ -23,7 +23,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if [ -z "${MFT:-}" ]; then
-  dotnet build src/Mft.Cli/Mft.Cli.csproj -c Release --nologo -v q >/dev/null
+  timeout 600 dotnet build src/Mft.Cli/Mft.Cli.csproj -c Release --nologo -v q >/dev/null
   MFT="$(command -v dotnet) $ROOT/src/Mft.Cli/bin/Release/net10.0/mft.dll"
 fi
 
@@ -99,12 +99,12 @@ echo "slurm up after $(( SECONDS - start )) s: $(sinfo -h -o '%P %D %c %T')"
 
 CONFIG=tests/cluster/tiny.yaml
 # The reference: one process, one thread (the tasks get $SLURM_CPUS_PER_TASK = 1).
-$MFT sweep --config $CONFIG --out "$W/single" --threads 1 >"$W/single.log" 2>&1 || { cat "$W/single.log"; fail "the single-process sweep failed"; }
+timeout 300 $MFT sweep --config $CONFIG --out "$W/single" --threads 1 >"$W/single.log" 2>&1 || { cat "$W/single.log"; fail "the single-process sweep failed"; }
 echo "single-process sweep done after $(( SECONDS - start )) s"
 
 job_of() { sed -nE "s/^submitted $1: job ([0-9]+)$/\1/p" "$2"; }
 submit() {   # out-dir log
-  $MFT sweep --config $CONFIG --out "$1" --slurm --submit --array-size 2 --cpus-per-task 1 >"$2" 2>&1 || { cat "$2"; fail "submission failed"; }
+  timeout 120 $MFT sweep --config $CONFIG --out "$1" --slurm --submit --array-size 2 --cpus-per-task 1 >"$2" 2>&1 || { cat "$2"; fail "submission failed"; }
 }
 wait_for() {   # job ids...: until none is queued or running
   while [ -n "$(squeue -h -j "$(IFS=,; echo "$*")" 2>/dev/null)" ]; do left; sleep 0.5; done
@@ -143,6 +143,7 @@ scancel "${r2}_${k}"
 wait_for "$t2" "$r2" "$c2"
 [ "$(reports)" -eq 3 ] || fail "expected 3 finished runs after killing task $k, found $(reports)"
 [ ! -f "$O/report.md" ] || fail "the collect job ran although a run task was killed"
+[ "$(state_of "$c2")" = CANCELLED ] || fail "collect job $c2 ended $(state_of "$c2"), expected CANCELLED (its dependency failed)"
 echo "2. killed task ${r2}_${k} while it trained ${claim#"$O/"}; collect job $c2 ended $(state_of "$c2")"
 before=$(find "$O/runs" -name report.json -printf '%p %T@\n' | sort)
 

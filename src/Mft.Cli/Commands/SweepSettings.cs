@@ -45,6 +45,11 @@ public sealed class SweepSettings : ComputeSettings
         if (slurmOnly is not null && !Slurm) return ValidationResult.Error($"{slurmOnly} needs --slurm");
         if (Collect && (Shard is not null || TeacherPass || Slurm || Overwrite)) return ValidationResult.Error("--collect trains nothing: it takes no --shard, --teacher-pass, --slurm or --overwrite");
         if (Slurm && (Shard is not null || TeacherPass)) return ValidationResult.Error("--slurm writes the jobs that run the shards: it takes no --shard or --teacher-pass");
+        if (Shard is not null)
+        {
+            try { Mft.Cluster.Shard.Parse(Shard); }
+            catch (MftException e) { return ValidationResult.Error(e.Message); }
+        }
         if (string.IsNullOrWhiteSpace(Config) && !Collect) return ValidationResult.Error("--config is required (a sweep YAML file, e.g. sweeps/embedded.yaml)");
         return ValidationResult.Success();
     }

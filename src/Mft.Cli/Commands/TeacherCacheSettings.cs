@@ -14,6 +14,11 @@ public sealed class TeacherCacheSettings : TrainSettings
     {
         var baseResult = base.Validate();
         if (!baseResult.Successful) return baseResult;
+        if (Shard is not null)
+        {
+            try { Mft.Cluster.Shard.Parse(Shard); }
+            catch (MftException e) { return ValidationResult.Error(e.Message); }
+        }
         if (string.IsNullOrWhiteSpace(TeacherCache))
             return ValidationResult.Error("--teacher-cache FILE is required: the shards are written beside it, and mft train --teacher-cache FILE joins them");
         if (TeacherCacheTopK <= 0) return ValidationResult.Error("--teacher-cache-topk K is required (the top-k cache is the kind there is)");

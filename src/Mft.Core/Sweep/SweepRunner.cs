@@ -137,6 +137,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     /// <summary>Writes <paramref name="path"/> unless it exists, atomically and exclusively (the loser of a race keeps the winner's file).</summary>
     private static void Publish(string path, string text)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         AtomicFile.WriteAllText(tmp, text);
         try { File.Move(tmp, path, overwrite: false); }
@@ -177,8 +178,8 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         if (_base.TryGetValue(path, out var known)) return known;
         if (File.Exists(path)) return _base[path] = JsonSerializer.Deserialize<double?[]>(File.ReadAllText(path), BaseJson)!;
         var measured = BaseMeasurement.Measure(JobConfig(Path.GetDirectoryName(path)!, cell, null, null));
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(measured, BaseJson));
-        return _base[path] = measured;
+        Publish(path, JsonSerializer.Serialize(measured, BaseJson));   // shards measuring it at once write the same numbers; the first file stays
+        return _base[path] = JsonSerializer.Deserialize<double?[]>(File.ReadAllText(path), BaseJson)!;
     }
 
     private SweepRun Train(string dir, SweepCell cell, CancellationToken cancel)
