@@ -134,8 +134,15 @@ O=$W/cluster2
 submit "$O" "$W/submit2.log"
 r2=$(job_of runs "$W/submit2.log"); c2=$(job_of collect "$W/submit2.log"); t2=$(job_of teachers "$W/submit2.log")
 reports() { find "$O/runs" -name report.json 2>/dev/null | wc -l; }
-training() { for c in $(find "$O/runs" -name '*.claim' 2>/dev/null); do [ -f "${c%.claim}/report.json" ] || echo "$c"; done | head -n1; }
-until [ "$(reports)" -eq 3 ] && claim=$(training) && [ -n "$claim" ]; do
+# A task that has finished its first run and claimed its second (so seconds of work are left when it is killed).
+second_run() {
+  for c in $(find "$O/runs" -name '*.claim' 2>/dev/null); do
+    [ -f "${c%.claim}/report.json" ] && continue
+    local task; task=$(cut -d' ' -f1 "$c" | cut -d/ -f1)
+    grep -qs '^\[1/2\]' "$O/slurm/logs/runs-${r2}_${task}.out" && { echo "$c"; return; }
+  done
+}
+until claim=$(second_run) && [ -n "$claim" ]; do
   left; [ "$(reports)" -lt 4 ] || fail "every run finished before one could be killed"; sleep 0.1
 done
 k=$(cut -d' ' -f1 "$claim" | cut -d/ -f1)
