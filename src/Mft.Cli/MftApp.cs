@@ -1,4 +1,5 @@
 using Mft.Cli.Commands;
+using Mft.Runtime;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -9,6 +10,11 @@ public static class MftApp
 {
     public static int Run(string[] args)
     {
+        if (args is ["--version"] or ["-v"])   // Mft, TorchSharp and libtorch; Spectre's own would print Mft's alone
+        {
+            Console.WriteLine(VersionInfo.Describe());
+            return 0;
+        }
         try
         {
             if (args.Length > 0 && args[0] == "train") args = YamlOptions.Expand(args, typeof(TrainSettings));
@@ -22,6 +28,7 @@ public static class MftApp
         app.Configure(config =>
         {
             config.SetApplicationName("mft");
+            config.SetApplicationVersion(VersionInfo.Mft);   // lists -v, --version in the help; Run prints the full versions itself
             config.UseStrictParsing();   // a misspelt or unknown option is an error naming it, on every command
             config.AddCommand<DemoCommand>("demo").WithDescription("FT vs MFT on the embedded base model and domains: report and S-D plots.");
             config.AddCommand<GenerateCommand>("generate").WithDescription("Continue a prompt with a model.");
@@ -32,6 +39,7 @@ public static class MftApp
             config.AddCommand<TeacherCacheCommand>("teacher-cache").WithDescription("The teacher pass of an mft/kd run on its own, or a share of its rows (--shard K/N); mft train joins the shares.");
             config.AddCommand<SweepCommand>("sweep").WithDescription("Compare methods (ft, mft, lora, dora, ia3, replay and compositions) over data budgets and seeds.");
             config.AddCommand<MergeCommand>("merge").WithDescription("Fold a PEFT adapter (LoRA, DoRA, IA3) into its base model.");
+            config.AddCommand<ExportCommand>("export").WithDescription("Write a model (with an adapter merged) as GGUF for llama.cpp, LLamaSharp and Ollama.");
             config.AddCommand<PretrainCommand>("pretrain").WithDescription("Train the embedded base model from scratch (resumable).");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Specialization and degeneralization of a tuned model against its base.");
             config.SetExceptionHandler((ex, _) => Report(ex, args.Contains("--verbose")));

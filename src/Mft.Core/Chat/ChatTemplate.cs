@@ -25,6 +25,9 @@ public sealed class ChatTemplate
     /// <summary>Where the template came from (a file name), used in every error message.</summary>
     public string Origin { get; }
 
+    /// <summary>The template's Jinja text, as read (written into exported GGUF files).</summary>
+    public string Source { get; private init; } = "";
+
     /// <summary>The special tokens passed to the template as <c>bos_token</c> and <c>eos_token</c>.</summary>
     public ChatTemplateTokens Tokens { get; }
 
@@ -37,7 +40,7 @@ public sealed class ChatTemplate
     {
         try
         {
-            return new ChatTemplate(origin, Parser.Parse(Lexer.Tokenize(source)), tokens ?? new ChatTemplateTokens(null, null));
+            return new ChatTemplate(origin, Parser.Parse(Lexer.Tokenize(source)), tokens ?? new ChatTemplateTokens(null, null)) { Source = source };
         }
         catch (TemplateError e)
         {
@@ -46,10 +49,10 @@ public sealed class ChatTemplate
     }
 
     /// <summary>A copy of this template that passes other special tokens.</summary>
-    public ChatTemplate WithTokens(ChatTemplateTokens tokens) => new(Origin, _program, tokens) { Clock = Clock };
+    public ChatTemplate WithTokens(ChatTemplateTokens tokens) => new(Origin, _program, tokens) { Clock = Clock, Source = Source };
 
     /// <summary>A copy of this template whose <c>strftime_now</c> reads <paramref name="clock"/>.</summary>
-    public ChatTemplate WithClock(Func<DateTime> clock) => new(Origin, _program, Tokens) { Clock = clock };
+    public ChatTemplate WithClock(Func<DateTime> clock) => new(Origin, _program, Tokens) { Clock = clock, Source = Source };
 
     /// <summary>Renders a conversation, as <c>apply_chat_template(messages, add_generation_prompt=..., tokenize=False, **extra)</c> would.</summary>
     /// <exception cref="ChatTemplateException">The template rejected the conversation (<c>raise_exception</c>) or failed while rendering.</exception>

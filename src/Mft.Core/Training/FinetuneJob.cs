@@ -18,10 +18,20 @@ namespace Mft.Training;
 /// </summary>
 public sealed class FinetuneJob(FinetuneJobConfig config)
 {
+    /// <summary>After every optimizer step: its metrics and the total number of steps.</summary>
     public event Action<StepMetrics, int>? StepCompleted;
+    /// <summary>After every evaluation (base model first, then as <see cref="TrainerConfig.Evaluations"/> says): perplexities, S and D.</summary>
     public event Action<EvaluationPoint>? Evaluated;
+    /// <summary>When the job enters a phase ("reading data", "loading model", "training", "saving", ...).</summary>
     public event Action<string>? Status;
 
+    /// <summary>
+    /// Runs the job to the end and writes the tuned model (or adapter), report.md, report.json and metrics.jsonl
+    /// to <see cref="FinetuneJobConfig.OutputDirectory"/>. Invalid settings and unreadable inputs throw
+    /// <see cref="MftException"/> before the output folder is touched. Cancelling saves a checkpoint that
+    /// <see cref="FinetuneJobConfig.Resume"/> continues from, then throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <returns>Where the model was written, the final evaluation (S and D in <see cref="EvaluationPoint.Report"/>) and the trajectory.</returns>
     public FinetuneResult Run(CancellationToken cancel = default)
     {
         config.Validate();

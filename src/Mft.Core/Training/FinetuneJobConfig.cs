@@ -6,6 +6,7 @@ namespace Mft.Training;
 /// <summary>A whole finetuning job: which model, which data, where to write, and how to train.</summary>
 public sealed record FinetuneJobConfig
 {
+    /// <summary>The base model: a Hugging Face model directory (config.json, safetensors, tokenizer).</summary>
     public required string ModelDirectory { get; init; }
     /// <summary>Domain data: text or JSONL; split into train, validation and test by <see cref="TrainerConfig.Seed"/>.</summary>
     public required string DataPath { get; init; }
@@ -17,11 +18,15 @@ public sealed record FinetuneJobConfig
     public double?[]? BasePerplexities { get; init; }
     /// <summary>General-domain text for measuring degeneralization (evaluation only, never trained on).</summary>
     public string? GeneralPath { get; init; }
+    /// <summary>Where the tuned model (model/ or adapter/), reports, metrics and checkpoints are written.</summary>
     public required string OutputDirectory { get; init; }
+    /// <summary>Replace an existing output folder; without it, a non-empty one is an error.</summary>
     public bool Overwrite { get; init; }
     /// <summary>Continue from the checkpoint in the output folder.</summary>
     public bool Resume { get; init; }
+    /// <summary>cpu, cuda or cuda:N (CUDA needs a build with -p:TorchBackend=cuda).</summary>
     public string Device { get; init; } = "cpu";
+    /// <summary>libtorch intra-op threads; 0 keeps libtorch's default.</summary>
     public int Threads { get; init; }
     /// <summary>Data budget: at most this many training samples (the paper uses 500 and up).</summary>
     public int? MaxSamples { get; init; }
@@ -33,6 +38,7 @@ public sealed record FinetuneJobConfig
     /// <summary>A chat template (Jinja, or JSON with "chat_template") for "messages" data instead of the model's own.</summary>
     public string? ChatTemplatePath { get; init; }
     public int EvalBatchSize { get; init; } = 8;
+    /// <summary>How to train: method (ft, mft, kd), tau, learning rate, steps, batch, context, evaluations.</summary>
     public required TrainerConfig Trainer { get; init; }
     /// <summary>Train a PEFT adapter (LoRA, DoRA, IA3) instead of all weights; the MFT teacher is then the base with adapters off.</summary>
     public AdapterConfig? Adapter { get; init; }
@@ -66,6 +72,7 @@ public sealed record FinetuneJobConfig
         Trainer = trainer,
     };
 
+    /// <summary>Throws <see cref="MftException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
         Trainer.Validate();

@@ -3,6 +3,13 @@ using Mft.Evaluation;
 namespace Mft.Training;
 
 /// <summary>What a finetuning job produced: where the model is, the final report and the S-D trajectory.</summary>
+/// <param name="ModelDirectory">The tuned model (Hugging Face format) or the PEFT adapter folder.</param>
+/// <param name="Final">The evaluation of the returned weights; <see cref="EvaluationPoint.Report"/> holds S and D.</param>
+/// <param name="Trajectory">Every evaluation, base model (step 0) first.</param>
+/// <param name="State">Where training stopped (step, best step, whether it stopped early).</param>
+/// <param name="TrainSamples">Domain samples trained on.</param>
+/// <param name="TrainTokens">Tokens per epoch of training rows.</param>
+/// <param name="Elapsed">Wall time of the whole job.</param>
 public sealed record FinetuneResult(string ModelDirectory, EvaluationPoint Final, IReadOnlyList<EvaluationPoint> Trajectory,
     TrainingState State, int TrainSamples, long TrainTokens, TimeSpan Elapsed)
 {

@@ -55,4 +55,24 @@ public sealed class CliTests
         Assert.Contains("/nonexistent/", err);
         Assert.DoesNotContain("   at ", err);
     }
+
+    [Fact]
+    public void Should_refuse_cuda_on_the_cpu_build_naming_the_build_switch()
+    {
+        var dir = TinyModelDirectory();
+        var (code, _, err) = Run("generate", "--model", dir, "--prompt", "ab", "--device", "cuda");
+        Assert.Equal(2, code);
+        Assert.Contains("error: --device cuda: this build uses TorchSharp-cpu", err);
+        Assert.Contains("-p:TorchBackend=cuda", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void Should_print_the_mft_torchsharp_and_libtorch_versions()
+    {
+        var (code, output, _) = Run("--version");
+        Assert.Equal(0, code);
+        Assert.Equal(Mft.Runtime.VersionInfo.Describe() + Environment.NewLine, output);
+        Assert.Contains("TorchSharp 0.107.0 (cpu backend)", output);
+    }
 }

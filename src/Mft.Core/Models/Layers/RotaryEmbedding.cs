@@ -24,6 +24,9 @@ public sealed class RotaryEmbedding
         _invFreq = invFreq.data<float>().ToArray();
     }
 
+    /// <summary>The per-pair rotation frequencies, (head_dim / 2), after llama3 scaling where configured.</summary>
+    public IReadOnlyList<float> InverseFrequencies => _invFreq;
+
     private static Tensor Llama3Scale(Tensor invFreq, RopeScaling s)
     {
         double lowWavelen = s.OriginalMaxPositions / s.LowFreqFactor;
