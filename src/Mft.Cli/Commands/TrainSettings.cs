@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 
 namespace Mft.Cli.Commands;
 
-public sealed class TrainSettings : ComputeSettings
+public class TrainSettings : ComputeSettings
 {
     [CommandOption("--config <FILE>")]
     [Description("YAML file of options (keys are option names: lr, max-steps, ...); flags given on the command line win")]

@@ -11,8 +11,8 @@ namespace Mft.Adapters;
 /// </summary>
 public sealed class DoraAdapter : LoraAdapter
 {
-    public DoraAdapter(Tensor weight, int rank, double alpha, double dropout)
-        : base(weight.shape[1], weight.shape[0], rank, alpha, dropout)
+    public DoraAdapter(Tensor weight, int rank, double alpha, double dropout, Generator? generator = null)
+        : base(weight.shape[1], weight.shape[0], rank, alpha, dropout, generator)
     {
         using (no_grad()) Magnitude = new Parameter(weight.detach().norm(1, false, 2.0f).clone());
     }

@@ -6,16 +6,17 @@ namespace Mft.Adapters;
 
 /// <summary>
 /// LoRA: y = x Wᵀ + b + s · dropout(x) Aᵀ Bᵀ with s = alpha / r. A (r, in) starts uniform in ±1/√in (PEFT's
-/// kaiming-uniform with a = √5), B (out, r) at zero, so a fresh adapter leaves the model unchanged.
+/// kaiming-uniform with a = √5), drawn from the generator given (a run's own seed: not the global generator,
+/// whose state depends on what ran before in the process), B (out, r) at zero, so a fresh adapter leaves the model unchanged.
 /// </summary>
 public class LoraAdapter : LinearAdapter
 {
     private readonly double _dropout;
 
-    public LoraAdapter(long inFeatures, long outFeatures, int rank, double alpha, double dropout)
+    public LoraAdapter(long inFeatures, long outFeatures, int rank, double alpha, double dropout, Generator? generator = null)
     {
         double bound = 1.0 / Math.Sqrt(inFeatures);
-        A = new Parameter(empty(rank, inFeatures).uniform_(-bound, bound));
+        A = new Parameter(empty(rank, inFeatures).uniform_(-bound, bound, generator));
         B = new Parameter(zeros(outFeatures, rank));
         Scale = alpha / rank;
         _dropout = dropout;

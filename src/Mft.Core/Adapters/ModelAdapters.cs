@@ -22,7 +22,7 @@ public static class ModelAdapters
     /// Attaches fresh adapters to every layer whose last name component is a target and freezes every other
     /// parameter, so that only the adapters train. Returns the number of adapted layers.
     /// </summary>
-    public static int Attach(CausalLM model, AdapterConfig config)
+    public static int Attach(CausalLM model, AdapterConfig config, int seed = 0)
     {
         config.Validate();
         var layers = Layers(model).ToList();
@@ -37,12 +37,13 @@ public static class ModelAdapters
         foreach (var p in model.parameters()) p.requires_grad = false;
         var feedforward = config.Feedforward.ToHashSet();
         var device = model.Device;
+        using var generator = new Generator((ulong)seed);   // LoRA and DoRA start from the seed alone, wherever they run
         foreach (var (name, layer) in chosen)
         {
             LinearAdapter adapter = config.Kind switch
             {
-                AdapterKind.Lora => new LoraAdapter(layer.InFeatures, layer.OutFeatures, config.Rank, config.Alpha, config.Dropout),
-                AdapterKind.Dora => new DoraAdapter(layer.Weight, config.Rank, config.Alpha, config.Dropout),
+                AdapterKind.Lora => new LoraAdapter(layer.InFeatures, layer.OutFeatures, config.Rank, config.Alpha, config.Dropout, generator),
+                AdapterKind.Dora => new DoraAdapter(layer.Weight, config.Rank, config.Alpha, config.Dropout, generator),
                 _ => new Ia3Adapter(layer.InFeatures, layer.OutFeatures, feedforward.Contains(name.Split('.')[^1])),
             };
             layer.Attach(adapter);

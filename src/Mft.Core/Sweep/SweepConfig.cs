@@ -26,6 +26,13 @@ public sealed record SweepConfig
     public int WarmupSteps { get; init; } = 5;
     public int DomainTestSamples { get; init; } = 100;
     public int GeneralTestSamples { get; init; } = 100;
+    /// <summary>
+    /// mft and kd runs read their teacher from a top-k cache (<c>--teacher-cache-topk</c>) computed once per domain,
+    /// budget, seed and replay, by the teacher pass (<c>mft sweep --teacher-pass</c>, a job array of its own on
+    /// Slurm) or by the first run that needs it; 0 runs the teacher at every step.
+    /// </summary>
+    [YamlMember(Alias = "teacher_cache_topk")]
+    public int TeacherCacheTopK { get; init; }
     /// <summary>Degeneralization budgets for choosing tau and step (0.02: general perplexity may rise 2%).</summary>
     public List<double> MaxDegeneralization { get; init; } = [0.02, 0.05, 0.10];
 
@@ -50,6 +57,7 @@ public sealed record SweepConfig
         Require(Budgets.All(b => b > 0), "budgets must be positive sample counts");
         Require(Steps > 0 && Evaluations > 0 && BatchSize > 0 && Context >= 2, "steps, evaluations and batch_size must be positive, context >= 2");
         Require(MaxDegeneralization.All(d => d > 0), "max_degeneralization values must be positive");
+        Require(TeacherCacheTopK >= 0, $"teacher_cache_topk must be >= 0 (0: no cache), got {TeacherCacheTopK}");
         var duplicate = Methods.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
         Require(duplicate is null, $"method name '{duplicate?.Key}' is used twice");
         foreach (var m in Methods)

@@ -14,7 +14,8 @@ public static class SweepReport
     private static string F(double? x, string format = "F2") => x is double v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
     private static string P(double x, int digits = 1) => (100 * x).ToString($"F{digits}", CultureInfo.InvariantCulture);
 
-    public static void Write(SweepConfig config, IReadOnlyList<SweepRun> runs, string dir, TimeSpan elapsed)
+    /// <summary>Writes every table, plot and the report; <paramref name="elapsed"/> is the wall time when one process ran the sweep (null when collected from shards).</summary>
+    public static void Write(SweepConfig config, IReadOnlyList<SweepRun> runs, string dir, TimeSpan? elapsed)
     {
         var means = MeanTrajectory.Of(runs);
         foreach (var domain in config.Domains)
@@ -67,7 +68,7 @@ public static class SweepReport
         return sb.ToString();
     }
 
-    public static string Markdown(SweepConfig config, IReadOnlyList<SweepRun> runs, IReadOnlyList<MeanTrajectory> means, TimeSpan elapsed)
+    public static string Markdown(SweepConfig config, IReadOnlyList<SweepRun> runs, IReadOnlyList<MeanTrajectory> means, TimeSpan? elapsed)
     {
         var sb = new StringBuilder();
         var methods = config.Methods;
@@ -76,8 +77,9 @@ public static class SweepReport
         sb.AppendLine($"Base model `{config.Model}`; domains {string.Join(", ", config.Domains)}; data budgets {string.Join(", ", config.Budgets)} samples; " +
                       $"seeds {string.Join(", ", config.Seeds)}. Every run: {config.Steps} steps of {config.BatchSize} x {config.Context} tokens, cosine schedule, " +
                       $"evaluated at quadratically spaced steps on {config.DomainTestSamples} held-out domain samples and {config.GeneralTestSamples} held-out general documents " +
-                      $"(the same for every method of a seed). {runs.Count} runs, {elapsed.TotalMinutes:F1} min of which {runs.Sum(r => r.Seconds) / 60:F1} min training and evaluation, " +
-                      $"{Environment.ProcessorCount} cores.");
+                      $"(the same for every method of a seed). {runs.Count} runs, " +
+                      (elapsed is { } wall ? $"{wall.TotalMinutes:F1} min of which {runs.Sum(r => r.Seconds) / 60:F1} min training and evaluation, {Environment.ProcessorCount} cores."
+                                           : $"{runs.Sum(r => r.Seconds) / 60:F1} min of training and evaluation, collected from shards."));
         sb.AppendLine();
         sb.AppendLine("| method | objective | adapter | replay | lr |");
         sb.AppendLine("|---|---|---|---|---|");

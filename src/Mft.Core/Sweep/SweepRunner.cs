@@ -1,101 +1,206 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Mft.Checkpoints;
+using Mft.Cluster;
 using Mft.Data;
 using Mft.Training;
 
 namespace Mft.Sweep;
 
 /// <summary>
-/// Runs the grid seed by seed (so that an interrupted sweep has whole seeds to report), skipping every run whose
-/// report.json already exists: a sweep is resumed by running it again with the same config and output folder.
-/// Base perplexities are measured once per domain and seed and reused by all its runs. Trained weights are
-/// deleted after each run; reports, metrics and trajectories are kept.
+/// Runs the grid (<see cref="SweepCell.Grid"/>), or one shard's share of it, skipping every run whose report.json
+/// already exists: a sweep is resumed by running it again with the same config and output folder. Shards share the
+/// output folder: one folder per run, claimed while it trains (<see cref="RunClaim"/>), every file written
+/// atomically. Base perplexities are measured once per domain and seed (base/DOMAIN/seedS.json) and given to every
+/// run, and a teacher cache, when the config asks for one, is computed once per domain, budget, seed and replay
+/// (teachers/...), so that a run computes the same numbers whichever shard runs it. The full sweep writes the
+/// report; shards leave it to <see cref="Collect"/>. Trained weights are deleted after each run; reports, metrics
+/// and trajectories are kept.
 /// </summary>
-public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool overwrite, int threads = 0)
+public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool overwrite, int threads = 0, Shard? shard = null)
 {
     public const string ConfigFile = "sweep.json";
 
-    public event Action<string, StepMetrics, int>? StepCompleted;
-    public event Action<SweepRun, int, int>? RunCompleted;
+    private static readonly JsonSerializerOptions BaseJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private readonly Shard _shard = shard ?? Shard.All;
+    private readonly Dictionary<string, double?[]> _base = [];
 
-    public int TotalRuns => config.Domains.Count * config.Budgets.Count * config.Seeds.Count * config.Methods.Count;
+    public event Action<string, StepMetrics, int>? StepCompleted;
+    /// <summary>A run finished (or was found finished: the flag is false), with its position in this share.</summary>
+    public event Action<SweepRun, int, int, bool>? RunCompleted;
+    /// <summary>A teacher cache is ready (computed, or found: the flag is false), with its position in this share.</summary>
+    public event Action<string, int, int, bool>? TeacherCached;
 
     public IReadOnlyList<SweepRun> Run(CancellationToken cancel = default)
     {
-        config.Validate();
+        Prepare();
         var watch = Stopwatch.StartNew();
-        PrepareFolder();
+        var mine = _shard.Of(SweepCell.Grid(config), c => c.Folder);
         var runs = new List<SweepRun>();
-        foreach (var seed in config.Seeds)
-            foreach (var domain in config.Domains)
-            {
-                double?[]? basePpl = null;
-                foreach (var budget in config.Budgets)
-                    foreach (var method in config.Methods)
-                    {
-                        cancel.ThrowIfCancellationRequested();
-                        var dir = Path.Combine(outputDirectory, "runs", domain, $"n{budget}", $"seed{seed}", method.Name);
-                        var run = File.Exists(Path.Combine(dir, "report.json"))
-                            ? Read(dir, domain, budget, seed, method.Name)
-                            : Train(dir, domain, budget, seed, method, basePpl, cancel);
-                        var first = run.Trajectory[0];
-                        basePpl ??= [first.DomainValidation, first.DomainTest, first.General];
-                        runs.Add(run);
-                        RunCompleted?.Invoke(run, runs.Count, TotalRuns);
-                    }
-            }
-        SweepReport.Write(config, runs, outputDirectory, watch.Elapsed);
+        foreach (var cell in mine)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var dir = Path.Combine(outputDirectory, cell.Folder);
+            bool done = File.Exists(Path.Combine(dir, "report.json"));
+            var run = done ? Read(dir, cell) : Train(dir, cell, cancel);
+            runs.Add(run);
+            RunCompleted?.Invoke(run, runs.Count, mine.Count, !done);
+        }
+        if (_shard.IsAll) SweepReport.Write(config, runs, outputDirectory, watch.Elapsed);
         return runs;
     }
 
-    /// <summary>A folder of another sweep config is only replaced with --overwrite; the same config continues where it stopped.</summary>
+    /// <summary>The teacher pass alone: this share of the teacher caches the grid needs (none unless teacher_cache_topk is set).</summary>
+    public IReadOnlyList<string> RunTeachers(CancellationToken cancel = default)
+    {
+        Prepare();
+        var mine = _shard.Of(TeacherCells(config), c => c.TeacherFolder);
+        var paths = new List<string>();
+        foreach (var cell in mine)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var path = TeacherCachePath(cell)!;
+            bool done = File.Exists(path);
+            if (!done) TeacherPass.Run(JobConfig(Path.Combine(outputDirectory, cell.TeacherFolder), cell, null, path), Shard.All);
+            paths.Add(path);
+            TeacherCached?.Invoke(path, paths.Count, mine.Count, !done);
+        }
+        return paths;
+    }
+
+    /// <summary>One cell per teacher cache the grid needs.</summary>
+    public static IReadOnlyList<SweepCell> TeacherCells(SweepConfig config) => config.TeacherCacheTopK <= 0 ? []
+        : [.. SweepCell.Grid(config).Where(c => c.NeedsTeacher).DistinctBy(c => c.TeacherFolder)];
+
+    /// <summary>Writes the report from the runs' folders once every run has its report.json; trains nothing.</summary>
+    public IReadOnlyList<SweepRun> Collect()
+    {
+        config.Validate();
+        var path = Path.Combine(outputDirectory, ConfigFile);
+        if (!File.Exists(path)) throw new MftException($"{path}: not found: {outputDirectory} holds no sweep to collect");
+        CheckSameConfig(path);
+        var grid = SweepCell.Grid(config);
+        var missing = grid.Where(c => !File.Exists(Path.Combine(outputDirectory, c.Folder, "report.json"))).ToList();
+        if (missing.Count > 0)
+            throw new MftException($"{outputDirectory}: {missing.Count} of {grid.Count} runs have no report.json yet (first: {missing[0].Folder}); " +
+                                   "run the sweep or its shards again (finished runs are skipped), then collect");
+        var runs = grid.Select(c => Read(Path.Combine(outputDirectory, c.Folder), c)).ToList();
+        SweepReport.Write(config, runs, outputDirectory, elapsed: null);
+        return runs;
+    }
+
+    /// <summary>Checks the config and claims the folder for it (writes sweep.json, or checks it is this sweep's); the run methods call it first.</summary>
+    public void Prepare()
+    {
+        config.Validate();
+        if (overwrite && !_shard.IsAll)
+            throw new MftException("--overwrite cannot be combined with --shard: the shards share the folder (clear it once, before starting them)");
+        PrepareFolder();
+    }
+
+    /// <summary>
+    /// A folder of another sweep config is only replaced with --overwrite; the same config continues where it
+    /// stopped. Shards starting together agree: the first to publish sweep.json wins, the others compare with it.
+    /// </summary>
     private void PrepareFolder()
     {
         var path = Path.Combine(outputDirectory, ConfigFile);
         var json = JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true });
-        if (File.Exists(path) && !overwrite)
+        if (overwrite)
         {
-            if (!JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(path)), JsonNode.Parse(json)))
-                throw new MftException($"{outputDirectory}: holds a sweep with another config ({ConfigFile} differs); use another --out or --overwrite");
+            OutputFolder.Prepare(outputDirectory, overwrite: true, resume: false);
+            AtomicFile.WriteAllText(path, json);
             return;
         }
-        OutputFolder.Prepare(outputDirectory, overwrite, resume: false);
-        AtomicFile.WriteAllText(path, json);
+        if (!File.Exists(path))
+        {
+            // Other shards create entries only after sweep.json exists, so entries without it are someone else's.
+            bool foreign = Directory.Exists(outputDirectory)
+                && Directory.EnumerateFileSystemEntries(outputDirectory).Any(e => !Path.GetFileName(e).StartsWith(ConfigFile, StringComparison.Ordinal)
+                                                                                 && !Path.GetFileName(e).StartsWith("." + ConfigFile, StringComparison.Ordinal));
+            if (foreign && !File.Exists(path))
+                throw new MftException($"{outputDirectory}: already exists, is not empty and holds no sweep ({ConfigFile}); use another --out, or --overwrite to replace it");
+            Publish(path, json);
+        }
+        CheckSameConfig(path);
     }
 
-    private SweepRun Train(string dir, string domain, int budget, int seed, SweepMethod method, double?[]? basePpl, CancellationToken cancel)
+    private void CheckSameConfig(string path)
     {
+        var json = JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true });
+        if (!JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(path)), JsonNode.Parse(json)))
+            throw new MftException($"{outputDirectory}: holds a sweep with another config ({ConfigFile} differs); use another --out or --overwrite");
+    }
+
+    /// <summary>Writes <paramref name="path"/> unless it exists, atomically and exclusively (the loser of a race keeps the winner's file).</summary>
+    private static void Publish(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        AtomicFile.WriteAllText(tmp, text);
+        try { File.Move(tmp, path, overwrite: false); }
+        catch (IOException) when (File.Exists(path)) { File.Delete(tmp); }
+    }
+
+    /// <summary>The config a sweep run, the base measurement and the teacher pass share: the same data, split and evaluation sets.</summary>
+    private FinetuneJobConfig JobConfig(string dir, SweepCell cell, double?[]? basePpl, string? teacherCache)
+    {
+        var method = cell.Method;
         var trainer = new TrainerConfig
         {
             Method = method.Method, Tau = method.Tau ?? 0, MaxSteps = config.Steps, LearningRate = method.Lr ?? config.Lr,
             BatchSize = config.BatchSize, ContextLength = config.Context, Packing = Packing.Pack, WarmupSteps = config.WarmupSteps,
-            Seed = seed, Evaluations = config.Evaluations, EvaluationSpacing = "quadratic", Schedule = "cosine",
+            Seed = cell.Seed, Evaluations = config.Evaluations, EvaluationSpacing = "quadratic", Schedule = "cosine",
+            TeacherCacheTopK = teacherCache is null ? 0 : config.TeacherCacheTopK,
         };
-        var job = new FinetuneJob(FinetuneJobConfig.OnCorpusDomain(config.Model, config.Data, domain, config.DomainTestSamples, config.GeneralTestSamples, dir, trainer) with
+        return FinetuneJobConfig.OnCorpusDomain(config.Model, config.Data, cell.Domain, config.DomainTestSamples, config.GeneralTestSamples, dir, trainer) with
         {
             ReplayPath = method.Replay > 0 ? CorpusLayout.GeneralTrain(config.Data) : null,
             ReplayFraction = method.Replay,
             Adapter = method.AdapterConfig(),
             Overwrite = true,   // no report.json: a run that was interrupted starts again
             Threads = threads,
-            MaxSamples = budget,
+            MaxSamples = cell.Budget,
             BasePerplexities = basePpl,
-        });
-        var label = $"{domain} n{budget} seed{seed} {method.Name}";
-        job.StepCompleted += (m, total) => StepCompleted?.Invoke(label, m, total);
-        var result = job.Run(cancel);
-        if (Directory.Exists(result.ModelDirectory)) Directory.Delete(result.ModelDirectory, recursive: true);
-        return new SweepRun(domain, budget, seed, method.Name, result.TrainSamples, result.TrainableParameters, result.Trajectory, result.Elapsed.TotalSeconds);
+            TeacherCachePath = teacherCache,
+        };
     }
 
-    private static SweepRun Read(string dir, string domain, int budget, int seed, string method)
+    private string? TeacherCachePath(SweepCell cell) =>
+        config.TeacherCacheTopK > 0 && cell.NeedsTeacher ? Path.Combine(outputDirectory, cell.TeacherFolder, TeacherCache.FileName) : null;
+
+    /// <summary>The base model's perplexities on the cell's evaluation sets (which depend on domain and seed only), measured once.</summary>
+    private double?[] BasePerplexities(SweepCell cell)
+    {
+        var path = Path.Combine(outputDirectory, "base", cell.Domain, $"seed{cell.Seed}.json");
+        if (_base.TryGetValue(path, out var known)) return known;
+        if (File.Exists(path)) return _base[path] = JsonSerializer.Deserialize<double?[]>(File.ReadAllText(path), BaseJson)!;
+        var measured = BaseMeasurement.Measure(JobConfig(Path.GetDirectoryName(path)!, cell, null, null));
+        Publish(path, JsonSerializer.Serialize(measured, BaseJson));   // shards measuring it at once write the same numbers; the first file stays
+        return _base[path] = JsonSerializer.Deserialize<double?[]>(File.ReadAllText(path), BaseJson)!;
+    }
+
+    private SweepRun Train(string dir, SweepCell cell, CancellationToken cancel)
+    {
+        using var claim = RunClaim.Take(dir, _shard);
+        var teacherCache = TeacherCachePath(cell);
+        if (teacherCache is not null && !File.Exists(teacherCache))
+            TeacherPass.Run(JobConfig(Path.GetDirectoryName(teacherCache)!, cell, null, teacherCache), Shard.All);
+        var job = new FinetuneJob(JobConfig(dir, cell, BasePerplexities(cell), teacherCache));
+        job.StepCompleted += (m, total) => StepCompleted?.Invoke(cell.Label, m, total);
+        var result = job.Run(cancel);
+        if (Directory.Exists(result.ModelDirectory)) Directory.Delete(result.ModelDirectory, recursive: true);
+        return new SweepRun(cell.Domain, cell.Budget, cell.Seed, cell.Method.Name, result.TrainSamples, result.TrainableParameters, result.Trajectory, result.Elapsed.TotalSeconds);
+    }
+
+    private static SweepRun Read(string dir, SweepCell cell)
     {
         var report = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "report.json")))!;
         var trajectory = MetricsLog.ReadEvaluations(dir).ToList();
         if (trajectory.Count == 0) throw new MftException($"{dir}: report.json exists but {MetricsLog.FileName} has no evaluations; delete the folder to rerun it");
-        return new SweepRun(domain, budget, seed, method, report["train_samples"]!.GetValue<int>(),
+        return new SweepRun(cell.Domain, cell.Budget, cell.Seed, cell.Method.Name, report["train_samples"]!.GetValue<int>(),
             report["trainable_parameters"]?.GetValue<long>() ?? 0, trajectory, report["elapsed_seconds"]!.GetValue<double>());
     }
 }

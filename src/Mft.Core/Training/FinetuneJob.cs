@@ -41,13 +41,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var t = config.Trainer;
 
         Status?.Invoke("reading data");
-        var domain = SampleReader.Read(config.DataPath, config.TextSplit);
-        var split = DatasetSplit<TextSample>.Create(domain, t.Seed, config.ValidationFraction,
-            config.DomainTestPath is null ? config.TestFraction : 0, config.MaxSamples);
-        if (config.DomainTestPath is not null)
-            split = split with { Test = Subsample(SampleReader.Read(config.DomainTestPath, config.TextSplit), config.DomainTestMaxSamples, t.Seed) };
-        var general = config.GeneralPath is null ? [] : Subsample(SampleReader.Read(config.GeneralPath, config.TextSplit), config.GeneralMaxSamples, t.Seed);
-        var replay = ReplaySamples(split.Train.Count);
+        var data = FinetuneData.Read(config);
 
         Status?.Invoke("loading model");
         using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
@@ -56,13 +50,10 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             throw new MftException($"--context {t.ContextLength} exceeds the model's max_position_embeddings ({student.Config.MaxPositions})");
         var tok = pretrained.Tokenizer;
         var adapter = config.Adapter is { } a ? a with { BaseModel = a.BaseModel ?? Path.GetFullPath(config.ModelDirectory) } : null;
-        if (adapter is not null) ModelAdapters.Attach(student, adapter);
-        // End each sample with eos, unless eos is also the bos that starts the next one.
-        bool appendEos = tok.Special.EosId != tok.Special.BosId || !tok.Special.AddBos;
-        var chat = domain.Concat(split.Test).Any(s => s.Messages is not null) ? pretrained.Chat : null;
-        var rows = SequenceBuilder.Build(split.Train.Concat(replay).Select(s => SampleEncoder.Encode(tok, s, appendEos, chat)), t.ContextLength, t.Packing);
-        List<Perplexity.Window> Windows(IEnumerable<TextSample> samples) => Perplexity.WindowsOf(tok, samples, t.ContextLength, chat: chat);
-        var evaluator = new SpecializationEvaluator(Windows(split.Validation), Windows(split.Test), Windows(general), config.EvalBatchSize);
+        if (adapter is not null) ModelAdapters.Attach(student, adapter, t.Seed);
+        var chat = data.IsChat ? pretrained.Chat : null;
+        var rows = data.Rows(tok, chat, t);
+        var evaluator = data.Evaluator(tok, chat, t.ContextLength, config.EvalBatchSize);
 
         // Every input has been read and checked: only now is the output folder touched.
         OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, config.Resume);
@@ -110,9 +101,9 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var modelDir = Path.Combine(config.OutputDirectory, adapter is null ? "model" : "adapter");
         if (adapter is null) ModelFactory.Save(student, modelDir, config.ModelDirectory);
         else PeftAdapterFiles.Save(student, adapter, modelDir);
-        var result = new FinetuneResult(modelDir, final, trainer.History, state, split.Train.Count, rows.Sum(r => (long)r.Ids.Length), watch.Elapsed)
+        var result = new FinetuneResult(modelDir, final, trainer.History, state, data.Split.Train.Count, rows.Sum(r => (long)r.Ids.Length), watch.Elapsed)
         {
-            ReplaySamples = replay.Count,
+            ReplaySamples = data.Replay.Count,
             TrainableParameters = student.parameters().Where(p => p.requires_grad).Sum(p => p.NumberOfElements),
             TeacherCopyBytes = teacherCopyBytes,
         };
@@ -132,45 +123,19 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         return adapters ? new AdaptersOffTeacher(student) : FrozenModelTeacher.CopyOf(student);
     }
 
+    /// <summary>The cache at the cache path; else its shards joined (and saved whole); else built here and saved.</summary>
     private TeacherCache CachedTeacher(ITeacher online, CausalLM student, ITextTokenizer tok, IReadOnlyList<TrainingSequence> rows)
     {
         var t = config.Trainer;
-        var path = config.TeacherCachePath ?? Path.Combine(config.OutputDirectory, TeacherCache.FileName);
-        var fingerprint = TeacherCache.ComputeFingerprint(student, TokenizerIdentity(config.ModelDirectory), rows, t.TeacherCacheTopK);
+        var path = config.TeacherCacheFile;
+        var fingerprint = TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, t.TeacherCacheTopK);
         var device = student.Device;
         if (File.Exists(path)) return TeacherCache.Load(path, rows, fingerprint, device);
-        var cache = TeacherCache.Build(online, rows, student.Config.VocabSize, t.TeacherCacheTopK, t.BatchSize, fingerprint, device);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
+        var cache = TeacherCacheShards.Join(path, TeacherCache.Kind, fingerprint, rows.Count) is { } joined
+            ? TeacherCache.FromShards(rows, fingerprint, joined, device)
+            : TeacherCache.Build(online, rows, student.Config.VocabSize, t.TeacherCacheTopK, t.BatchSize, fingerprint, device);
         cache.Save(path);
         return cache;
-    }
-
-    /// <summary>The tokenizer files' contents, hashed: a cache made with another tokenizer must not be reused.</summary>
-    private static string TokenizerIdentity(string modelDirectory)
-    {
-        using var sha = SHA256.Create();
-        var bytes = ModelFactory.TokenizerFiles.Select(f => Path.Combine(modelDirectory, f)).Where(File.Exists)
-            .SelectMany(f => Encoding.UTF8.GetBytes(Path.GetFileName(f)).Concat(File.ReadAllBytes(f))).ToArray();
-        return Convert.ToHexString(sha.ComputeHash(bytes));
-    }
-
-    private IReadOnlyList<TextSample> ReplaySamples(int domainSamples)
-    {
-        if (config.ReplayFraction <= 0 || config.ReplayPath is null) return [];
-        var pool = SampleReader.Read(config.ReplayPath, config.TextSplit);
-        int wanted = (int)Math.Round(domainSamples * config.ReplayFraction / (1 - config.ReplayFraction));
-        if (pool.Count < wanted)
-            throw new MftException($"{config.ReplayPath}: {pool.Count} samples, but a replay fraction of {config.ReplayFraction} with {domainSamples} domain samples needs {wanted}");
-        return Subsample(pool, wanted, config.Trainer.Seed + 1);
-    }
-
-    private static IReadOnlyList<TextSample> Subsample(IReadOnlyList<TextSample> samples, int? max, int seed)
-    {
-        if (max is not int m || samples.Count <= m) return samples;
-        var order = Enumerable.Range(0, samples.Count).ToArray();
-        new Random(seed).Shuffle(order);
-        return order.Take(m).Order().Select(i => samples[i]).ToList();
     }
 
     private static string Fingerprint(IReadOnlyList<TrainingSequence> rows, TrainerConfig t, AdapterConfig? adapter)

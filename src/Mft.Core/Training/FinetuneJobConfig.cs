@@ -49,6 +49,9 @@ public sealed record FinetuneJobConfig
     /// <summary>With <see cref="TrainerConfig.TeacherCacheTopK"/>: where the cache is kept (default: teacher_cache.safetensors in the output folder); an existing cache for other data is refused.</summary>
     public string? TeacherCachePath { get; init; }
 
+    /// <summary>Where the teacher cache is (or its shards are) kept: <see cref="TeacherCachePath"/>, else in the output folder.</summary>
+    public string TeacherCacheFile => TeacherCachePath ?? Path.Combine(OutputDirectory, TeacherCache.FileName);
+
     /// <summary>
     /// A run on one domain of a corpora folder laid out like data/ (<see cref="CorpusLayout"/>), as the demo and
     /// the sweep make them: train on the domain's train.txt, measure on its test.txt and on general/test.txt, no

@@ -61,16 +61,26 @@ public sealed class TeacherCache : ITeacher
         return Convert.ToHexString(sha.GetHashAndReset())[..32];
     }
 
+    /// <summary>The kind named in shard files (<see cref="TeacherCacheShards"/>): top-k log-probabilities per position.</summary>
+    public const string Kind = "topk";
+
     /// <summary>Runs <paramref name="teacher"/> over every row once and keeps its top-k summary.</summary>
-    public static TeacherCache Build(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, int vocab, int topK, int batchSize, string fingerprint, Device device)
+    public static TeacherCache Build(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, int vocab, int topK, int batchSize, string fingerprint, Device device) =>
+        FromPositions(rows, vocab, topK, fingerprint, Positions(teacher, rows, vocab, topK, batchSize, device), device);
+
+    /// <summary>
+    /// The top-k summary of every position of <paramref name="rows"/> (on the CPU), batch by batch from the first
+    /// row: a share of the rows that starts on a batch boundary gets exactly the numbers one pass over all rows gets.
+    /// </summary>
+    public static Dictionary<string, Tensor> Positions(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, int vocab, int topK, int batchSize, Device device)
     {
         if (topK <= 0 || topK > vocab) throw new MftException($"--teacher-cache-topk must be in [1, {vocab}], got {topK}");
         long positions = rows.Sum(r => (long)r.Ids.Length - 1);
-        var topIds = empty(positions + 1, topK, ScalarType.Int64);
-        var topLogP = empty(positions + 1, topK);
-        var labelIds = empty(positions + 1, ScalarType.Int64);
-        var labelLogP = empty(positions + 1);
-        var tailLogP = empty(positions + 1);
+        var topIds = empty(positions, topK, ScalarType.Int64);
+        var topLogP = empty(positions, topK);
+        var labelIds = empty(positions, ScalarType.Int64);
+        var labelLogP = empty(positions);
+        var tailLogP = empty(positions);
         long offset = 0;
         for (int start = 0; start < rows.Count; start += batchSize)
         {
@@ -98,13 +108,40 @@ public sealed class TeacherCache : ITeacher
                 offset += n;
             }
         }
+        return new() { ["top_ids"] = topIds, ["top_logp"] = topLogP, ["label_ids"] = labelIds, ["label_logp"] = labelLogP, ["tail_logp"] = tailLogP };
+    }
+
+    /// <summary>A cache over <paramref name="rows"/> from the summaries of all their positions, plus the uniform row that padding reads.</summary>
+    public static TeacherCache FromPositions(IReadOnlyList<TrainingSequence> rows, int vocab, int topK, string fingerprint, IReadOnlyDictionary<string, Tensor> positions, Device device)
+    {
         double uniform = -Math.Log(vocab);
-        topIds[positions] = arange(topK, ScalarType.Int64);
-        topLogP[positions] = full(topK, uniform);
-        labelIds[positions] = 0;
-        labelLogP[positions] = uniform;
-        tailLogP[positions] = Math.Log(1 - topK / (double)vocab);
-        return new TeacherCache(rows, topK, vocab, fingerprint, topIds.to(device), topLogP.to(device), labelIds.to(device), labelLogP.to(device), tailLogP.to(device));
+        Tensor With(string name, Tensor padding) => cat([positions[name], padding.unsqueeze(0)], 0).to(device);
+        var cache = new TeacherCache(rows, topK, vocab, fingerprint,
+            With("top_ids", arange(topK, ScalarType.Int64)), With("top_logp", full(topK, uniform, ScalarType.Float32)), With("label_ids", tensor(0L)),
+            With("label_logp", tensor((float)uniform)), With("tail_logp", tensor((float)Math.Log(1 - topK / (double)vocab))));
+        if (cache._tailLogP.shape[0] != cache._positions + 1)
+            throw new MftException($"teacher cache {fingerprint}: holds {cache._tailLogP.shape[0] - 1} positions, the data has {cache._positions}");
+        return cache;
+    }
+
+    /// <summary>What a shard file records besides its tensors (<see cref="TeacherCacheShards"/>).</summary>
+    public static Dictionary<string, string> ShardParameters(int topK, int vocab) => new()
+    {
+        ["top_k"] = topK.ToString(CultureInfo.InvariantCulture), ["vocab"] = vocab.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A cache joined from its shards' positions.</summary>
+    public static TeacherCache FromShards(IReadOnlyList<TrainingSequence> rows, string fingerprint, TeacherCacheShards.Joined joined, Device device) =>
+        FromPositions(rows, int.Parse(joined.Parameters["vocab"], CultureInfo.InvariantCulture), int.Parse(joined.Parameters["top_k"], CultureInfo.InvariantCulture),
+            fingerprint, joined.Positions, device);
+
+    /// <summary>The tokenizer files' contents, hashed: a cache made with another tokenizer must not be reused.</summary>
+    public static string TokenizerIdentity(string modelDirectory)
+    {
+        using var sha = SHA256.Create();
+        var bytes = ModelFactory.TokenizerFiles.Select(f => Path.Combine(modelDirectory, f)).Where(File.Exists)
+            .SelectMany(f => System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(f)).Concat(File.ReadAllBytes(f))).ToArray();
+        return Convert.ToHexString(sha.ComputeHash(bytes));
     }
 
     public void Save(string path) =>

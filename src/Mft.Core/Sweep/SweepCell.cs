@@ -1,0 +1,22 @@
+namespace Mft.Sweep;
+
+/// <summary>
+/// One cell of the grid before it runs: a method on one domain at one data budget with one seed. Its folder
+/// (<c>runs/DOMAIN/nBUDGET/seedSEED/METHOD</c>) is its identity: shards are dealt by it. Methods with a teacher
+/// (mft, kd) on the same domain, budget, seed and replay share the teacher's cache when the sweep caches it.
+/// </summary>
+public sealed record SweepCell(string Domain, int Budget, int Seed, SweepMethod Method)
+{
+    public string Folder => Path.Combine("runs", Domain, $"n{Budget}", $"seed{Seed}", Method.Name);
+
+    public string Label => $"{Domain} n{Budget} seed{Seed} {Method.Name}";
+
+    public bool NeedsTeacher => Method.Method is "mft" or "kd";
+
+    /// <summary>The folder of the teacher cache for this cell's training rows (which depend on domain, budget, seed and replay, not on the method).</summary>
+    public string TeacherFolder => Path.Combine("teachers", Domain, $"n{Budget}", $"seed{Seed}", $"replay{Method.Replay.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
+    /// <summary>The grid in run order: seed by seed (an interrupted sweep has whole seeds to report), then domain, budget and method.</summary>
+    public static IReadOnlyList<SweepCell> Grid(SweepConfig config) =>
+        [.. from seed in config.Seeds from domain in config.Domains from budget in config.Budgets from method in config.Methods select new SweepCell(domain, budget, seed, method)];
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Mft.Cluster;
+using Mft.Sweep;
+
+namespace Mft.Tests.Sweep;
+
+/// <summary>Shards of one sweep in concurrent processes sharing an output folder, against the single-process sweep.</summary>
+public sealed class ShardedSweepTests
+{
+    private static string ConfigFile()
+    {
+        var path = Path.Combine(TempDir.Create("sharded-sweep"), "sweep.yaml");
+        File.WriteAllText(path, $"""
+            model: {TinyCorpus.ModelDirectory()}
+            data: {TinyCorpus.DataFolder()}
+            domains: [cats]
+            budgets: [20, 40]
+            seeds: [0, 1]
+            steps: 4
+            evaluations: 2
+            batch_size: 4
+            context: 32
+            lr: 3.0e-3
+            domain_test_samples: 10
+            general_test_samples: 6
+            teacher_cache_topk: 8
+            methods:
+              - {"{"}name: ft{"}"}
+              - {"{"}name: mft+lora, method: mft, tau: 0.2, adapter: lora{"}"}
+              - {"{"}name: mft-replay, method: mft, tau: 0.2, replay: 0.25{"}"}
+            """);
+        return path;
+    }
+
+    /// <summary>Runs the built mft in a process of its own (one thread, as cluster tasks with one CPU do).</summary>
+    private static Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(typeof(Mft.Cli.MftApp).Assembly.Location);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return Process.Start(start)!;
+    }
+
+    private static string Finish(Process p)
+    {
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEnd();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), "mft did not finish within 5 minutes");
+        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {error}{output.Result}");
+        return output.Result;
+    }
+
+    /// <summary>The report's numbers: every table without its timings.</summary>
+    private static string Numbers(string dir) => string.Join("\n",
+        File.ReadAllLines(Path.Combine(dir, "results.csv")).Select(l => l[..l.LastIndexOf(',')])
+            .Concat(File.ReadAllLines(Path.Combine(dir, "trajectories.csv")))
+            .Concat(File.ReadAllLines(Path.Combine(dir, "summary.csv")).Select(l => l[..l.LastIndexOf(',')])));
+
+    [Fact]
+    public void Should_give_the_single_process_report_exactly_from_three_concurrent_shards_in_one_folder()
+    {
+        var config = ConfigFile();
+        var root = TempDir.Create("sharded-sweep-out");
+        string single = Path.Combine(root, "single"), shared = Path.Combine(root, "shared");
+        Finish(Start("sweep", "--config", config, "--out", single, "--threads", "1"));
+
+        // When three shards run at once into one folder, then the report is collected
+        var shards = Enumerable.Range(1, 3).Select(k => Start("sweep", "--config", config, "--out", shared, "--shard", $"{k}/3", "--threads", "1")).ToList();
+        var outputs = shards.Select(Finish).ToList();
+        var collected = Finish(Start("sweep", "--collect", "--out", shared));
+
+        // Then each trained its own 4 of the 12 runs, and the numbers are the single process's, digit for digit
+        Assert.All(outputs, o => Assert.Equal(4, o.Split('\n').Count(l => l.StartsWith('[') && l.Contains(" cats n") && !l.Contains("done earlier"))));
+        Assert.Contains("12 runs collected", collected);
+        Assert.Equal(Numbers(single), Numbers(shared));
+        Assert.Equal(13, File.ReadAllLines(Path.Combine(shared, "results.csv")).Length);
+        // nothing half-written or claimed is left behind
+        Assert.DoesNotContain(Directory.EnumerateFiles(shared, "*", SearchOption.AllDirectories), f => f.EndsWith(".tmp") || f.EndsWith(".claim"));
+        Assert.Equal(8, Directory.EnumerateFiles(Path.Combine(shared, "teachers"), "teacher_cache.safetensors", SearchOption.AllDirectories).Count());
+    }
+
+    [Fact]
+    public void Should_refuse_to_collect_a_folder_with_unfinished_runs_and_to_overwrite_from_a_shard()
+    {
+        var config = SweepConfig.Load(ConfigFile());
+        var dir = Path.Combine(TempDir.Create("sharded-sweep-out"), "sweep");
+        new SweepRunner(config, dir, overwrite: false).Prepare();
+        var e = Assert.Throws<MftException>(() => new SweepRunner(config, dir, overwrite: false).Collect());
+        Assert.Contains("12 of 12 runs have no report.json", e.Message);
+        Assert.Contains(Path.Combine("runs", "cats", "n20", "seed0", "ft"), e.Message);
+        e = Assert.Throws<MftException>(() => new SweepRunner(config, dir, overwrite: true, shard: new Shard(1, 2)).Prepare());
+        Assert.Contains("--overwrite", e.Message);
+        e = Assert.Throws<MftException>(() => new SweepRunner(config with { Steps = 5 }, dir, overwrite: false, shard: new Shard(1, 2)).Prepare());
+        Assert.Contains("another config", e.Message);
+    }
+}
