@@ -16,7 +16,7 @@ public sealed class AdaptersOffTeacher(CausalLM model) : ITeacher
         using var _ = inference_mode();
         using var off = ModelAdapters.Disabled(model);
         var hidden = model.ForwardHidden(inputs);                                   // (B, T, C); no dropout runs with adapters off
-        return new HiddenStatesTeacherBatch(model, hidden.reshape(-1, hidden.shape[^1]));
+        return new HiddenStatesTeacherBatch(model.OutputWeight, hidden.reshape(-1, hidden.shape[^1]));
     }
 
     /// <summary>Nothing to free: the weights belong to the student.</summary>

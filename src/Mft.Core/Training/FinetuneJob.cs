@@ -8,6 +8,7 @@ using Mft.Evaluation;
 using Mft.Models;
 using Mft.Runtime;
 using Mft.Tokenization;
+using static TorchSharp.torch;
 
 namespace Mft.Training;
 
@@ -67,6 +68,14 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             online.Dispose();   // the frozen copy is no longer needed: the cache replaces it
             online = cached;
             teacherCopyBytes = cached.Bytes;
+        }
+        else if (online is not null && t.TeacherCacheExact)
+        {
+            Status?.Invoke("caching the teacher's hidden states");
+            var cached = ExactCachedTeacher(online, student, adapter is not null, rows);
+            online.Dispose();   // a frozen copy is no longer needed: its hidden states and output head replace it
+            online = cached;
+            teacherCopyBytes = cached.Bytes + (adapter is null ? student.Config.VocabSize * (long)student.Config.HiddenSize * 4 : 0);
         }
         using var teacher = online;
         Status?.Invoke("measuring the base model");
@@ -134,6 +143,24 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var cache = TeacherCacheShards.Join(path, TeacherCache.Kind, fingerprint, rows.Count) is { } joined
             ? TeacherCache.FromShards(rows, fingerprint, joined, device)
             : TeacherCache.Build(online, rows, student.Config.VocabSize, t.TeacherCacheTopK, t.BatchSize, fingerprint, device);
+        cache.Save(path);
+        return cache;
+    }
+
+    /// <summary>
+    /// The exact cache at <see cref="FinetuneJobConfig.TeacherCachePath"/> (or in the output folder) when it matches,
+    /// else built from <paramref name="online"/> and saved there. Its head is the starting output weight: a copy for
+    /// full finetuning (the student's head moves), the student's own frozen head when only adapters train.
+    /// </summary>
+    private ExactTeacherCache ExactCachedTeacher(ITeacher online, CausalLM student, bool adapters, IReadOnlyList<TrainingSequence> rows)
+    {
+        var path = config.TeacherCachePath ?? Path.Combine(config.OutputDirectory, ExactTeacherCache.FileName);
+        var fingerprint = TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, topK: 0);
+        var device = student.Device;
+        Tensor head;
+        using (no_grad()) head = adapters ? student.OutputWeight : student.OutputWeight.detach().clone();
+        if (File.Exists(path)) return ExactTeacherCache.Load(path, rows, head, fingerprint, device);
+        var cache = ExactTeacherCache.Build(online, rows, head, config.Trainer.BatchSize, fingerprint, device);
         cache.Save(path);
         return cache;
     }

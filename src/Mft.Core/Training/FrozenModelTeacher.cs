@@ -35,7 +35,7 @@ public sealed class FrozenModelTeacher : ITeacher, IDisposable
     {
         using var _ = inference_mode();
         var hidden = _model.ForwardHidden(inputs);                                  // (B, T, C)
-        return new HiddenStatesTeacherBatch(_model, hidden.reshape(-1, hidden.shape[^1]));             // (B*T, C)
+        return new HiddenStatesTeacherBatch(_model.OutputWeight, hidden.reshape(-1, hidden.shape[^1]));   // (B*T, C)
     }
 
     public void Dispose() => _model.Dispose();

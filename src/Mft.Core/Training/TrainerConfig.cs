@@ -58,6 +58,11 @@ public sealed record TrainerConfig
     /// (plus the label's and the tail's), instead of running it every step; 0 runs the teacher online.
     /// </summary>
     public int TeacherCacheTopK { get; init; }
+    /// <summary>
+    /// Distillation objectives: compute the teacher once per dataset and keep its final hidden states (exact: the loss
+    /// is the online teacher's), projecting them through a frozen copy of the base output head each step.
+    /// </summary>
+    public bool TeacherCacheExact { get; init; }
     /// <summary>Differentiate the loss by autograd instead of its closed-form logit gradient (slower; for comparison).</summary>
     public bool AutogradLoss { get; init; }
     /// <summary>What a NaN or infinite loss or gradient does: stop (default) or skip the step.</summary>
@@ -89,6 +94,7 @@ public sealed record TrainerConfig
         Require(LossChunkTokens > 0, $"--loss-chunk must be positive, got {LossChunkTokens}");
         Require(MaxDegeneralization is null or > 0, $"--max-degeneralization must be positive, got {MaxDegeneralization}");
         Require(TeacherCacheTopK >= 0, $"--teacher-cache-topk must be >= 0, got {TeacherCacheTopK}");
+        Require(!(TeacherCacheExact && TeacherCacheTopK > 0), "--teacher-cache-exact and --teacher-cache-topk are two kinds of cache: choose one");
         Require(TeacherCacheTopK == 0 || Temperature == 1, "--teacher-cache-topk needs --temperature 1 (softening needs the teacher's full logits)");
         Require(OnNonFinite is "stop" or "skip", $"--on-nonfinite must be stop or skip, got '{OnNonFinite}'");
     }
