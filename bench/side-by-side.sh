@@ -11,7 +11,7 @@ out="bench/results/$day"
 mkdir -p "$out"
 for preset in bench-small bench-medium; do
   /usr/bin/python3 "$peer" --preset "$preset" --steps "$steps" --modes ft,mft,fwd --json "$out/pytorch-$preset.json"
-  $bench "$preset" --steps "$steps" --modes ft,mft,mft-cached,fwd --json "$out/mft-$preset.json"
+  $bench "$preset" --steps "$steps" --modes ft,mft,mft-exact,mft-cached,fwd --json "$out/mft-$preset.json"
 done
 $bench report --out "bench/results/$day.md" "$out"/pytorch-bench-small.json "$out"/mft-bench-small.json \
   "$out"/pytorch-bench-medium.json "$out"/mft-bench-medium.json

@@ -9,7 +9,7 @@ namespace Mft.Bench;
 /// Training throughput on the fixed configurations, one child process per mode (as the PyTorch peer does), with a
 /// 1024³ fp32 matmul measured in the same run as the reference for achieved GFLOP/s.
 /// Usage:
-///   Mft.Bench [bench-small|bench-medium|bench-0.5b] [--steps 10] [--threads 2] [--modes ft,mft,mft-cached,fwd] [--json FILE] [--autograd-loss]
+///   Mft.Bench [bench-small|bench-medium|bench-0.5b] [--steps 10] [--threads 2] [--modes ft,mft,mft-cached,mft-exact,fwd] [--json FILE] [--autograd-loss]
 ///   Mft.Bench report --out FILE.md FILE.json ...   (markdown table from Mft and PyTorch result files)
 ///   Mft.Bench cache-fidelity [--steps 60] [--k 8,32,128]   (teacher cache against the exact teacher, embedded model)
 /// </summary>
@@ -51,7 +51,7 @@ public static class BenchCommand
         }
         double Step(string m) => results[m]!["median_step_s"]!.GetValue<double>();
         if (results.ContainsKey("ft"))
-            foreach (var m in new[] { "mft", "mft-cached" }.Where(results.ContainsKey))
+            foreach (var m in new[] { "mft", "mft-cached", "mft-exact" }.Where(results.ContainsKey))
                 Console.WriteLine($"{m}/ft step-time ratio = {Step(m) / Step("ft"):F3}");
         var output = new JsonObject
         {

@@ -13,7 +13,7 @@ namespace Mft.Bench;
 /// <summary>
 /// One mode measured in its own process, so that its peak resident memory is its own: random tokens, AdamW
 /// lr 3e-4, weight decay 0.1, clip 1.0, tau 0.2, 3 warm-up steps, then the median of the timed steps.
-/// Modes: ft, mft (frozen-copy teacher run every step), mft-cached (teacher top-k cache built before timing),
+/// Modes: ft, mft (frozen-copy teacher run every step), mft-cached (teacher top-k cache built before timing), mft-exact (teacher hidden-state cache built before timing),
 /// fwd (forward and loss, no gradient), mft-lora (LoRA student, teacher = base with adapters off) and
 /// mft-lora-copy (LoRA student, frozen-copy teacher) to measure what sharing the base weights saves.
 /// </summary>
@@ -67,6 +67,14 @@ public static class ModeMeasurement
             {
                 var online = teacher!;
                 teacher = TeacherCache.Build(online, rows, config.VocabSize, CacheTopK, preset.B, "bench", CPU);
+                online.Dispose();
+            }
+            if (mode == "mft-exact")
+            {
+                var online = teacher!;
+                Tensor head;
+                using (no_grad()) head = student.OutputWeight.detach().clone();
+                teacher = ExactTeacherCache.Build(online, rows, head, preset.B, "bench", CPU);
                 online.Dispose();
             }
             rssAfterSetup = Memory.CurrentRssMb();

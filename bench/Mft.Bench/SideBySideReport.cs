@@ -58,6 +58,8 @@ public static class SideBySideReport
             {
                 sb.AppendLine($"- mft / ft step time: Mft {F(Step(modes["mft"]) / Step(modes["ft"]), "F3")} (target ≤ 1.35)" +
                               (torch?["modes"]?["mft"] is { } pm && torch["modes"]?["ft"] is { } pf ? $", PyTorch {F(Step(pm) / Step(pf), "F3")}" : "") + ".");
+                if (modes.ContainsKey("mft-exact"))
+                    sb.AppendLine($"- mft-exact / ft step time: {F(Step(modes["mft-exact"]) / Step(modes["ft"]), "F3")} (target ≤ 1.10 on bench-small, ≤ 1.05 on bench-medium).");
                 if (modes.ContainsKey("mft-cached"))
                     sb.AppendLine($"- mft-cached / ft step time: {F(Step(modes["mft-cached"]) / Step(modes["ft"]), "F3")} (target ≤ 1.1).");
                 sb.AppendLine($"- peak RSS mft / ft: {F(Rss(modes["mft"]) / Rss(modes["ft"]), "F2")} including the teacher's weights; " +

@@ -24,7 +24,7 @@ fi
 
 if [ -z "${MFT:-}" ]; then
   timeout 600 dotnet build src/Mft.Cli/Mft.Cli.csproj -c Release --nologo -v q >/dev/null
-  MFT="$(command -v dotnet) $ROOT/src/Mft.Cli/bin/Release/net10.0/mft.dll"
+  MFT="$(command -v dotnet) $ROOT/src/Mft.Cli/bin/Release/net10.0/linux-x64/mft.dll"   # the CLI builds for linux-x64 (docs/packaging.md)
 fi
 
 W=$(mktemp -d /tmp/mft-cluster.XXXXXX)

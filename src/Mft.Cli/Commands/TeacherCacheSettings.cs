@@ -21,7 +21,7 @@ public sealed class TeacherCacheSettings : TrainSettings
         }
         if (string.IsNullOrWhiteSpace(TeacherCache))
             return ValidationResult.Error("--teacher-cache FILE is required: the shards are written beside it, and mft train --teacher-cache FILE joins them");
-        if (TeacherCacheTopK <= 0) return ValidationResult.Error("--teacher-cache-topk K is required (the top-k cache is the kind there is)");
+        if (TeacherCacheTopK <= 0 && !TeacherCacheExact) return ValidationResult.Error("a cache kind is required: --teacher-cache-exact (hidden states) or --teacher-cache-topk K");
         return ValidationResult.Success();
     }
 }

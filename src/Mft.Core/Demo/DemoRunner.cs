@@ -49,8 +49,11 @@ public sealed class DemoRunner(DemoConfig config)
             Method = method, Tau = tau, MaxSteps = config.Steps, Epochs = config.Epochs, LearningRate = config.LearningRate, BatchSize = config.BatchSize,
             ContextLength = config.ContextLength, Packing = Packing.Pack, WarmupSteps = 5, Seed = config.Seed,
             Evaluations = config.Evaluations, EvaluationSpacing = "quadratic", Schedule = "cosine",
+            TeacherCacheExact = method != "ft",
         };
+        // every tau of a domain trains on the same rows: one exact teacher cache serves them all
+        var teacherCache = method == "ft" ? null : Path.Combine(config.OutputDirectory, "teachers", domain, ExactTeacherCache.FileName);
         return FinetuneJobConfig.OnCorpusDomain(config.ModelDirectory, config.DataDirectory, domain, config.DomainTestSamples, config.GeneralTestSamples, outDir, trainer)
-            with { Threads = config.Threads, MaxSamples = config.Samples, BasePerplexities = basePpl };
+            with { Threads = config.Threads, MaxSamples = config.Samples, BasePerplexities = basePpl, TeacherCachePath = teacherCache };
     }
 }

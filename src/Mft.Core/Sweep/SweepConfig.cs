@@ -33,6 +33,16 @@ public sealed record SweepConfig
     /// </summary>
     [YamlMember(Alias = "teacher_cache_topk")]
     public int TeacherCacheTopK { get; init; }
+    /// <summary>
+    /// mft and kd runs read their teacher from an exact cache of its hidden states, computed once per domain, budget,
+    /// seed and replay and shared by every tau and method trained on those rows (the same loss as the online teacher).
+    /// On by default; false runs the teacher at every step. teacher_cache_topk, when set, replaces it.
+    /// </summary>
+    [YamlMember(Alias = "teacher_cache_exact")]
+    public bool TeacherCacheExact { get; init; } = true;
+
+    /// <summary>Which cache the runs use: the top-k one when asked for, else the exact one unless turned off.</summary>
+    public bool UsesExactTeacherCache => TeacherCacheTopK <= 0 && TeacherCacheExact;
     /// <summary>Degeneralization budgets for choosing tau and step (0.02: general perplexity may rise 2%).</summary>
     public List<double> MaxDegeneralization { get; init; } = [0.02, 0.05, 0.10];
 

@@ -52,7 +52,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         return runs;
     }
 
-    /// <summary>The teacher pass alone: this share of the teacher caches the grid needs (none unless teacher_cache_topk is set).</summary>
+    /// <summary>The teacher pass alone: this share of the teacher caches the grid needs (none when teacher_cache_exact is false and teacher_cache_topk unset).</summary>
     public IReadOnlyList<string> RunTeachers(CancellationToken cancel = default)
     {
         Prepare();
@@ -71,7 +71,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     }
 
     /// <summary>One cell per teacher cache the grid needs.</summary>
-    public static IReadOnlyList<SweepCell> TeacherCells(SweepConfig config) => config.TeacherCacheTopK <= 0 ? []
+    public static IReadOnlyList<SweepCell> TeacherCells(SweepConfig config) => config.TeacherCacheTopK <= 0 && !config.UsesExactTeacherCache ? []
         : [.. SweepCell.Grid(config).Where(c => c.NeedsTeacher).DistinctBy(c => c.TeacherFolder)];
 
     /// <summary>Writes the report from the runs' folders once every run has its report.json; trains nothing.</summary>
@@ -154,6 +154,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
             BatchSize = config.BatchSize, ContextLength = config.Context, Packing = Packing.Pack, WarmupSteps = config.WarmupSteps,
             Seed = cell.Seed, Evaluations = config.Evaluations, EvaluationSpacing = "quadratic", Schedule = "cosine",
             TeacherCacheTopK = teacherCache is null ? 0 : config.TeacherCacheTopK,
+            TeacherCacheExact = teacherCache is not null && config.UsesExactTeacherCache,
         };
         return FinetuneJobConfig.OnCorpusDomain(config.Model, config.Data, cell.Domain, config.DomainTestSamples, config.GeneralTestSamples, dir, trainer) with
         {
@@ -169,7 +170,10 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     }
 
     private string? TeacherCachePath(SweepCell cell) =>
-        config.TeacherCacheTopK > 0 && cell.NeedsTeacher ? Path.Combine(outputDirectory, cell.TeacherFolder, TeacherCache.FileName) : null;
+        !cell.NeedsTeacher ? null
+        : config.TeacherCacheTopK > 0 ? Path.Combine(outputDirectory, cell.TeacherFolder, TeacherCache.FileName)
+        : config.UsesExactTeacherCache ? Path.Combine(outputDirectory, cell.TeacherFolder, ExactTeacherCache.FileName)
+        : null;
 
     /// <summary>The base model's perplexities on the cell's evaluation sets (which depend on domain and seed only), measured once.</summary>
     private double?[] BasePerplexities(SweepCell cell)

@@ -18,8 +18,10 @@ public sealed class ExactTeacherCache : ITeacher
 {
     public const string FileName = "teacher_states.safetensors";
     private const string Format = "mft-teacher-states-1";
+    /// <summary>The kind recorded in shard files (<see cref="TeacherCacheShards"/>).</summary>
+    public const string Kind = "states";
 
-    private readonly Dictionary<TrainingSequence, long> _offsets = new(ReferenceEqualityComparer.Instance);
+    private readonly CachedPositions _layout;
     private readonly Tensor _hidden;   // (P + 1, C): every scored position of every row, then a zero row for padding
     private readonly Tensor _head;     // (V, C)
     private readonly long _positions;
@@ -28,9 +30,8 @@ public sealed class ExactTeacherCache : ITeacher
 
     private ExactTeacherCache(IReadOnlyList<TrainingSequence> rows, Tensor hidden, Tensor head, string fingerprint)
     {
-        long offset = 0;
-        foreach (var r in rows) { _offsets[r] = offset; offset += r.Ids.Length - 1; }
-        _positions = offset;
+        _layout = new CachedPositions(rows);
+        _positions = _layout.Count;
         (_hidden, _head, Fingerprint) = (hidden, head, fingerprint);
     }
 
@@ -47,8 +48,15 @@ public sealed class ExactTeacherCache : ITeacher
     public static ExactTeacherCache Build(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, Tensor head,
         int batchSize, string fingerprint, Device device)
     {
+        var hidden = Positions(teacher, rows, head.shape[1], batchSize, device);                      // (P, C)
+        return new ExactTeacherCache(rows, cat([hidden, zeros(1, head.shape[1], device: device)], 0), head, fingerprint);
+    }
+
+    /// <summary>The teacher's hidden states at every scored position of <paramref name="rows"/>, (P, C): a whole cache or a shard's share.</summary>
+    public static Tensor Positions(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, long hiddenSize, int batchSize, Device device)
+    {
         long positions = rows.Sum(r => (long)r.Ids.Length - 1);
-        var hidden = zeros(positions + 1, head.shape[1], device: device);                            // (P + 1, C)
+        var hidden = zeros(positions, hiddenSize, device: device);                                    // (P, C)
         long offset = 0;
         for (int start = 0; start < rows.Count; start += batchSize)
         {
@@ -66,7 +74,17 @@ public sealed class ExactTeacherCache : ITeacher
                 offset += n;
             }
         }
-        return new ExactTeacherCache(rows, hidden, head, fingerprint);
+        return hidden;
+    }
+
+    /// <summary>A cache joined from its shards' hidden states (<see cref="TeacherCacheShards"/>).</summary>
+    public static ExactTeacherCache FromShards(IReadOnlyList<TrainingSequence> rows, Tensor head, string fingerprint, TeacherCacheShards.Joined joined, Device device)
+    {
+        var hidden = joined.Positions["hidden"].to(device);
+        var cache = new ExactTeacherCache(rows, cat([hidden, zeros(1, hidden.shape[1], device: device)], 0), head, fingerprint);
+        if (hidden.shape[0] != cache._positions || hidden.shape[1] != head.shape[1])
+            throw new MftException($"teacher cache {fingerprint}: its shards hold {hidden.shape[0]} positions of {hidden.shape[1]} values, the data has {cache._positions} of {head.shape[1]}");
+        return cache;
     }
 
     public void Save(string path) =>
@@ -93,13 +111,7 @@ public sealed class ExactTeacherCache : ITeacher
     public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows)
     {
         long t = inputs.shape[1];
-        var index = new long[rows.Count * t];
-        for (int b = 0; b < rows.Count; b++)
-        {
-            if (!_offsets.TryGetValue(rows[b], out var offset)) throw new InvalidOperationException("a training row is not in the teacher cache");
-            long n = rows[b].Ids.Length - 1;
-            for (long i = 0; i < t; i++) index[b * t + i] = i < n ? offset + i : _positions;   // padding and last positions read the zero row
-        }
+        var index = _layout.Index(rows, t);
         var hidden = _hidden.index_select(0, tensor(index, device: _hidden.device));                    // (B·T, C)
         return new HiddenStatesTeacherBatch(_head, hidden);
     }

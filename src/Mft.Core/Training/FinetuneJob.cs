@@ -154,13 +154,15 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     /// </summary>
     private ExactTeacherCache ExactCachedTeacher(ITeacher online, CausalLM student, bool adapters, IReadOnlyList<TrainingSequence> rows)
     {
-        var path = config.TeacherCachePath ?? Path.Combine(config.OutputDirectory, ExactTeacherCache.FileName);
-        var fingerprint = TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, topK: 0);
+        var path = config.TeacherCacheFile;
         var device = student.Device;
+        var fingerprint = TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, topK: 0);
         Tensor head;
         using (no_grad()) head = adapters ? student.OutputWeight : student.OutputWeight.detach().clone();
         if (File.Exists(path)) return ExactTeacherCache.Load(path, rows, head, fingerprint, device);
-        var cache = ExactTeacherCache.Build(online, rows, head, config.Trainer.BatchSize, fingerprint, device);
+        var cache = TeacherCacheShards.Join(path, ExactTeacherCache.Kind, fingerprint, rows.Count) is { } joined
+            ? ExactTeacherCache.FromShards(rows, head, fingerprint, joined, device)
+            : ExactTeacherCache.Build(online, rows, head, config.Trainer.BatchSize, fingerprint, device);
         cache.Save(path);
         return cache;
     }

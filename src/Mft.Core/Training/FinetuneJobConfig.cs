@@ -46,11 +46,11 @@ public sealed record FinetuneJobConfig
     public string? ReplayPath { get; init; }
     /// <summary>Share of training samples drawn from <see cref="ReplayPath"/>: r / (domain + r).</summary>
     public double ReplayFraction { get; init; }
-    /// <summary>With <see cref="TrainerConfig.TeacherCacheTopK"/>: where the cache is kept (default: teacher_cache.safetensors in the output folder); an existing cache for other data is refused.</summary>
+    /// <summary>With a teacher cache (<see cref="TrainerConfig.TeacherCacheExact"/> or <see cref="TrainerConfig.TeacherCacheTopK"/>): where it is kept (default: teacher_states.safetensors or teacher_cache.safetensors in the output folder); an existing cache for other data is refused.</summary>
     public string? TeacherCachePath { get; init; }
 
     /// <summary>Where the teacher cache is (or its shards are) kept: <see cref="TeacherCachePath"/>, else in the output folder.</summary>
-    public string TeacherCacheFile => TeacherCachePath ?? Path.Combine(OutputDirectory, TeacherCache.FileName);
+    public string TeacherCacheFile => TeacherCachePath ?? Path.Combine(OutputDirectory, Trainer.TeacherCacheExact ? ExactTeacherCache.FileName : TeacherCache.FileName);
 
     /// <summary>
     /// A run on one domain of a corpora folder laid out like data/ (<see cref="CorpusLayout"/>), as the demo and

@@ -23,7 +23,7 @@ public sealed class TeacherCache : ITeacher
 {
     public const string FileName = "teacher_cache.safetensors";
 
-    private readonly Dictionary<TrainingSequence, long> _offsets = new(ReferenceEqualityComparer.Instance);
+    private readonly CachedPositions _layout;
     private readonly Tensor _topIds, _topLogP, _labelIds, _labelLogP, _tailLogP;   // (P + 1, k), (P + 1, k), (P + 1) x 3; row P is uniform
     private readonly long _positions;
 
@@ -34,9 +34,8 @@ public sealed class TeacherCache : ITeacher
     private TeacherCache(IReadOnlyList<TrainingSequence> rows, int topK, int vocab, string fingerprint,
         Tensor topIds, Tensor topLogP, Tensor labelIds, Tensor labelLogP, Tensor tailLogP)
     {
-        long offset = 0;
-        foreach (var r in rows) { _offsets[r] = offset; offset += r.Ids.Length - 1; }
-        _positions = offset;
+        _layout = new CachedPositions(rows);
+        _positions = _layout.Count;
         (TopK, Vocab, Fingerprint) = (topK, vocab, fingerprint);
         (_topIds, _topLogP, _labelIds, _labelLogP, _tailLogP) = (topIds, topLogP, labelIds, labelLogP, tailLogP);
     }
@@ -173,13 +172,7 @@ public sealed class TeacherCache : ITeacher
     public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows)
     {
         long t = inputs.shape[1];
-        var index = new long[rows.Count * t];
-        for (int b = 0; b < rows.Count; b++)
-        {
-            if (!_offsets.TryGetValue(rows[b], out var offset)) throw new InvalidOperationException("a training row is not in the teacher cache");
-            long n = rows[b].Ids.Length - 1;
-            for (long i = 0; i < t; i++) index[b * t + i] = i < n ? offset + i : _positions;   // padding reads the uniform row
-        }
+        var index = _layout.Index(rows, t);
         return new CachedBatch(this, tensor(index, device: _tailLogP.device));
     }
 

@@ -18,8 +18,8 @@ public static class TeacherPass
     {
         var t = config.Trainer;
         t.Validate();
-        if (!t.CreateObjective().NeedsTeacher || t.TeacherCacheTopK <= 0)
-            throw new MftException("the teacher pass needs a method with a teacher (--method mft or kd) and --teacher-cache-topk K");
+        if (!t.CreateObjective().NeedsTeacher || (t.TeacherCacheTopK <= 0 && !t.TeacherCacheExact))
+            throw new MftException("the teacher pass needs a method with a teacher (--method mft or kd) and a cache: --teacher-cache-exact or --teacher-cache-topk K");
         if (string.IsNullOrWhiteSpace(config.ModelDirectory)) throw new MftException("--model is required");
         if (string.IsNullOrWhiteSpace(config.DataPath)) throw new MftException("--data is required");
         if (config.TeacherCachePath is null && string.IsNullOrWhiteSpace(config.OutputDirectory))
@@ -32,6 +32,7 @@ public static class TeacherPass
         var fingerprint = TeacherCache.ComputeFingerprint(model, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, t.TeacherCacheTopK);
         var teacher = new FrozenModelTeacher(model);   // not disposed here: the model belongs to pretrained
         var path = config.TeacherCacheFile;
+        if (t.TeacherCacheExact) return RunExact(config, shard, model, rows, teacher, fingerprint, path);
         int vocab = model.Config.VocabSize;
         if (shard.IsAll)
         {
@@ -44,6 +45,26 @@ public static class TeacherPass
         var positions = TeacherCache.Positions(teacher, share, vocab, t.TeacherCacheTopK, t.BatchSize, model.Device);
         TeacherCacheShards.Save(path, shard, TeacherCache.Kind, fingerprint, start, length, rows.Count, TeacherCache.ShardParameters(t.TeacherCacheTopK, vocab), positions);
         foreach (var p in positions.Values) p.Dispose();
+        return TeacherCacheShards.PathOf(path, shard);
+    }
+
+    /// <summary>The exact cache's share: the base model's hidden states at the share's positions.</summary>
+    private static string RunExact(FinetuneJobConfig config, Shard shard, CausalLM model, IReadOnlyList<Data.TrainingSequence> rows,
+        FrozenModelTeacher teacher, string fingerprint, string path)
+    {
+        int batch = config.Trainer.BatchSize;
+        if (shard.IsAll)
+        {
+            using var head = model.OutputWeight;
+            var cache = ExactTeacherCache.Build(teacher, rows, head, batch, fingerprint, model.Device);
+            cache.Save(path);
+            return path;
+        }
+        var (start, length) = shard.RangeOf(rows.Count, batch);
+        using var hidden = ExactTeacherCache.Positions(teacher, rows.Skip(start).Take(length).ToList(), model.Config.HiddenSize, batch, model.Device);
+        TeacherCacheShards.Save(path, shard, ExactTeacherCache.Kind, fingerprint, start, length, rows.Count,
+            new Dictionary<string, string> { ["hidden_size"] = model.Config.HiddenSize.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            new Dictionary<string, TorchSharp.torch.Tensor> { ["hidden"] = hidden });
         return TeacherCacheShards.PathOf(path, shard);
     }
 }

@@ -83,6 +83,44 @@ public sealed class ShardedSweepTests
     }
 
     [Fact]
+    public void Should_give_the_online_teachers_numbers_with_the_default_exact_teacher_cache()
+    {
+        // Given one sweep with the exact cache (the default) and with the teacher run at every step
+        string Config(string extra)
+        {
+            var path = Path.Combine(TempDir.Create("exact-sweep"), "sweep.yaml");
+            File.WriteAllText(path, $$"""
+                model: {{TinyCorpus.ModelDirectory()}}
+                data: {{TinyCorpus.DataFolder()}}
+                domains: [cats]
+                budgets: [20]
+                seeds: [0]
+                steps: 4
+                evaluations: 2
+                batch_size: 4
+                context: 32
+                lr: 3.0e-3
+                domain_test_samples: 10
+                general_test_samples: 6
+                {{extra}}
+                methods:
+                  - {name: mft, method: mft, tau: 0.2}
+                  - {name: mft+lora, method: mft, tau: 0.5, adapter: lora}
+                """);
+            return path;
+        }
+        var root = TempDir.Create("exact-sweep-out");
+        string cached = Path.Combine(root, "cached"), online = Path.Combine(root, "online");
+        Finish(Start("sweep", "--config", Config(""), "--out", cached, "--threads", "1"));
+        Finish(Start("sweep", "--config", Config("teacher_cache_exact: false"), "--out", online, "--threads", "1"));
+
+        // Then the numbers are the same, and both methods read one shared cache
+        Assert.Equal(Numbers(online), Numbers(cached));
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(cached, "teachers"), "teacher_states.safetensors", SearchOption.AllDirectories));
+        Assert.False(Directory.Exists(Path.Combine(online, "teachers")));
+    }
+
+    [Fact]
     public void Should_refuse_to_collect_a_folder_with_unfinished_runs_and_to_overwrite_from_a_shard()
     {
         var config = SweepConfig.Load(ConfigFile());

@@ -5,12 +5,31 @@ namespace Mft.Tests.Training;
 
 public sealed class TeacherCacheShardTests
 {
-    private static FinetuneJobConfig Job(string model, string data, string cache, int topK = 8) => new()
+    private static FinetuneJobConfig Job(string model, string data, string cache, int topK = 8, bool exact = false) => new()
     {
         ModelDirectory = model, DataPath = data, OutputDirectory = Path.Combine(TempDir.Create("tc-run"), "run"), TeacherCachePath = cache,
         MaxSamples = 30, Threads = 1,
-        Trainer = new TrainerConfig { Method = "mft", Tau = 0.2, MaxSteps = 2, BatchSize = 4, ContextLength = 32, Seed = 3, TeacherCacheTopK = topK, Evaluations = 1 },
+        Trainer = new TrainerConfig
+        {
+            Method = "mft", Tau = 0.2, MaxSteps = 2, BatchSize = 4, ContextLength = 32, Seed = 3, TeacherCacheTopK = exact ? 0 : topK,
+            TeacherCacheExact = exact, Evaluations = 1,
+        },
     };
+
+    [Fact]
+    public void Should_join_exact_cache_shards_into_the_cache_one_pass_computes_byte_for_byte()
+    {
+        var (model, data) = (TinyCorpus.ModelDirectory(), TinyCorpus.DomainFile(60));
+        var dir = TempDir.Create("teacher-states");
+        string whole = Path.Combine(dir, "whole", ExactTeacherCache.FileName), joined = Path.Combine(dir, "sharded", ExactTeacherCache.FileName);
+        TeacherPass.Run(Job(model, data, whole, exact: true), Shard.All);
+        foreach (var k in new[] { 1, 2 }) TeacherPass.Run(Job(model, data, joined, exact: true), new Shard(k, 2));
+        Assert.False(File.Exists(joined));
+
+        new FinetuneJob(Job(model, data, joined, exact: true)).Run();
+
+        Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(joined));
+    }
 
     [Fact]
     public void Should_join_shards_computed_apart_into_the_cache_one_pass_computes_byte_for_byte()
