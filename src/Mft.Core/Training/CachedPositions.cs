@@ -1,4 +1,5 @@
 using Mft.Data;
+using static TorchSharp.torch;
 
 namespace Mft.Training;
 
@@ -31,5 +32,33 @@ internal sealed class CachedPositions
             for (long i = 0; i < t; i++) index[b * t + i] = i < n ? offset + i : Count;
         }
         return index;
+    }
+
+    /// <summary>One row's scored positions in a teacher pass: its slice of the batch's outputs and of the cache.</summary>
+    public readonly record struct RowSlice(ITeacherBatch Outputs, Batch Batch, int Row, long BatchStart, long Offset, long Count);
+
+    /// <summary>
+    /// Runs <paramref name="teacher"/> over <paramref name="rows"/>, <paramref name="batchSize"/> rows at a time from the
+    /// first (so a share that starts on a batch boundary gets exactly the numbers one pass over all rows gets), and hands
+    /// each row's scored positions to <paramref name="visit"/>, in cache order, inside the batch's dispose scope.
+    /// </summary>
+    public static void RunTeacher(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, int batchSize, Device device, Action<RowSlice> visit)
+    {
+        long offset = 0;
+        for (int start = 0; start < rows.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = inference_mode();
+            var group = rows.Skip(start).Take(batchSize).ToList();
+            var batch = Batch.Collate(group, device);
+            var outputs = teacher.Run(batch.Inputs, group);
+            long t = batch.Inputs.shape[1];
+            for (int b = 0; b < group.Count; b++)
+            {
+                long n = group[b].Ids.Length - 1;
+                visit(new RowSlice(outputs, batch, b, b * t, offset, n));
+                offset += n;
+            }
+        }
     }
 }

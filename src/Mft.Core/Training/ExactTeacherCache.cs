@@ -48,34 +48,28 @@ public sealed class ExactTeacherCache : ITeacher
     public static ExactTeacherCache Build(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, Tensor head,
         int batchSize, string fingerprint, Device device)
     {
-        var hidden = Positions(teacher, rows, head.shape[1], batchSize, device);                      // (P, C)
-        return new ExactTeacherCache(rows, cat([hidden, zeros(1, head.shape[1], device: device)], 0), head, fingerprint);
+        long positions = rows.Sum(r => (long)r.Ids.Length - 1);
+        var hidden = zeros(positions + 1, head.shape[1], device: device);                             // (P + 1, C): the last row stays zero
+        Fill(hidden, teacher, rows, batchSize, device);
+        return new ExactTeacherCache(rows, hidden, head, fingerprint);
     }
 
     /// <summary>The teacher's hidden states at every scored position of <paramref name="rows"/>, (P, C): a whole cache or a shard's share.</summary>
     public static Tensor Positions(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, long hiddenSize, int batchSize, Device device)
     {
-        long positions = rows.Sum(r => (long)r.Ids.Length - 1);
-        var hidden = zeros(positions, hiddenSize, device: device);                                    // (P, C)
-        long offset = 0;
-        for (int start = 0; start < rows.Count; start += batchSize)
-        {
-            using var scope = NewDisposeScope();
-            using var _ = inference_mode();
-            var group = rows.Skip(start).Take(batchSize).ToList();
-            var batch = Batch.Collate(group, device);
-            var states = teacher.Run(batch.Inputs, group) as HiddenStatesTeacherBatch
-                         ?? throw new InvalidOperationException("the exact cache needs a teacher that gives hidden states");
-            long t = batch.Inputs.shape[1];
-            for (int b = 0; b < group.Count; b++)
-            {
-                long n = group[b].Ids.Length - 1;
-                hidden.narrow(0, offset, n).copy_(states.Hidden.narrow(0, b * t, n));                  // (n, C)
-                offset += n;
-            }
-        }
+        var hidden = zeros(rows.Sum(r => (long)r.Ids.Length - 1), hiddenSize, device: device);        // (P, C)
+        Fill(hidden, teacher, rows, batchSize, device);
         return hidden;
     }
+
+    /// <summary>Writes the teacher's hidden state at each scored position of <paramref name="rows"/> into the first rows of <paramref name="hidden"/>.</summary>
+    private static void Fill(Tensor hidden, ITeacher teacher, IReadOnlyList<TrainingSequence> rows, int batchSize, Device device) =>
+        CachedPositions.RunTeacher(teacher, rows, batchSize, device, row =>
+        {
+            var states = row.Outputs as HiddenStatesTeacherBatch
+                         ?? throw new InvalidOperationException("the exact cache needs a teacher that gives hidden states");
+            hidden.narrow(0, row.Offset, row.Count).copy_(states.Hidden.narrow(0, row.BatchStart, row.Count));   // (n, C)
+        });
 
     /// <summary>A cache joined from its shards' hidden states (<see cref="TeacherCacheShards"/>).</summary>
     public static ExactTeacherCache FromShards(IReadOnlyList<TrainingSequence> rows, Tensor head, string fingerprint, TeacherCacheShards.Joined joined, Device device)

@@ -80,33 +80,22 @@ public sealed class TeacherCache : ITeacher
         var labelIds = empty(positions, ScalarType.Int64);
         var labelLogP = empty(positions);
         var tailLogP = empty(positions);
-        long offset = 0;
-        for (int start = 0; start < rows.Count; start += batchSize)
+        CachedPositions.RunTeacher(teacher, rows, batchSize, device, row =>
         {
-            using var scope = NewDisposeScope();
-            using var _ = inference_mode();
-            var group = rows.Skip(start).Take(batchSize).ToList();
-            var batch = Batch.Collate(group, device);
-            var outputs = teacher.Run(batch.Inputs, group);
-            long t = batch.Inputs.shape[1];
-            for (int b = 0; b < group.Count; b++)
-            {
-                long n = group[b].Ids.Length - 1;
-                var logP = nn.functional.log_softmax(outputs.Logits(b * t, n), -1);                   // (n, V)
-                var (values, ids) = logP.topk(topK, -1);                                                // (n, k)
-                var labels = batch.Labels[b].narrow(0, 0, n);
-                var labelLog = logP.gather(-1, labels.unsqueeze(-1)).squeeze(-1);                        // (n,)
-                var labelInTop = ids.eq(labels.unsqueeze(-1)).any(-1);
-                var kept = values.exp().sum(-1) + where(labelInTop, zeros_like(labelLog), labelLog.exp());
-                var tail = (1 - kept).clamp_min(1e-30).log();                                           // the tail's total mass
-                topIds.narrow(0, offset, n).copy_(ids.cpu());
-                topLogP.narrow(0, offset, n).copy_(values.cpu());
-                labelIds.narrow(0, offset, n).copy_(labels.cpu());
-                labelLogP.narrow(0, offset, n).copy_(labelLog.cpu());
-                tailLogP.narrow(0, offset, n).copy_(tail.cpu());
-                offset += n;
-            }
-        }
+            var (offset, n) = (row.Offset, row.Count);
+            var logP = nn.functional.log_softmax(row.Outputs.Logits(row.BatchStart, n), -1);             // (n, V)
+            var (values, ids) = logP.topk(topK, -1);                                                    // (n, k)
+            var labels = row.Batch.Labels[row.Row].narrow(0, 0, n);
+            var labelLog = logP.gather(-1, labels.unsqueeze(-1)).squeeze(-1);                            // (n,)
+            var labelInTop = ids.eq(labels.unsqueeze(-1)).any(-1);
+            var kept = values.exp().sum(-1) + where(labelInTop, zeros_like(labelLog), labelLog.exp());
+            var tail = (1 - kept).clamp_min(1e-30).log();                                               // the tail's total mass
+            topIds.narrow(0, offset, n).copy_(ids.cpu());
+            topLogP.narrow(0, offset, n).copy_(values.cpu());
+            labelIds.narrow(0, offset, n).copy_(labels.cpu());
+            labelLogP.narrow(0, offset, n).copy_(labelLog.cpu());
+            tailLogP.narrow(0, offset, n).copy_(tail.cpu());
+        });
         return new() { ["top_ids"] = topIds, ["top_logp"] = topLogP, ["label_ids"] = labelIds, ["label_logp"] = labelLogP, ["tail_logp"] = tailLogP };
     }
 

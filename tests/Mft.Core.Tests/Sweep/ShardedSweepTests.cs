@@ -7,15 +7,17 @@ namespace Mft.Tests.Sweep;
 /// <summary>Shards of one sweep in concurrent processes sharing an output folder, against the single-process sweep.</summary>
 public sealed class ShardedSweepTests
 {
-    private static string ConfigFile()
+    /// <summary>The tiny grid of these tests: 12 runs with a top-k teacher cache by default.</summary>
+    private static string ConfigFile(string budgets = "[20, 40]", string seeds = "[0, 1]", string cache = "teacher_cache_topk: 8",
+        string methods = "[{name: ft}, {name: mft+lora, method: mft, tau: 0.2, adapter: lora}, {name: mft-replay, method: mft, tau: 0.2, replay: 0.25}]")
     {
         var path = Path.Combine(TempDir.Create("sharded-sweep"), "sweep.yaml");
         File.WriteAllText(path, $"""
             model: {TinyCorpus.ModelDirectory()}
             data: {TinyCorpus.DataFolder()}
             domains: [cats]
-            budgets: [20, 40]
-            seeds: [0, 1]
+            budgets: {budgets}
+            seeds: {seeds}
             steps: 4
             evaluations: 2
             batch_size: 4
@@ -23,11 +25,8 @@ public sealed class ShardedSweepTests
             lr: 3.0e-3
             domain_test_samples: 10
             general_test_samples: 6
-            teacher_cache_topk: 8
-            methods:
-              - {"{"}name: ft{"}"}
-              - {"{"}name: mft+lora, method: mft, tau: 0.2, adapter: lora{"}"}
-              - {"{"}name: mft-replay, method: mft, tau: 0.2, replay: 0.25{"}"}
+            {cache}
+            methods: {methods}
             """);
         return path;
     }
@@ -86,29 +85,8 @@ public sealed class ShardedSweepTests
     public void Should_give_the_online_teachers_numbers_with_the_default_exact_teacher_cache()
     {
         // Given one sweep with the exact cache (the default) and with the teacher run at every step
-        string Config(string extra)
-        {
-            var path = Path.Combine(TempDir.Create("exact-sweep"), "sweep.yaml");
-            File.WriteAllText(path, $$"""
-                model: {{TinyCorpus.ModelDirectory()}}
-                data: {{TinyCorpus.DataFolder()}}
-                domains: [cats]
-                budgets: [20]
-                seeds: [0]
-                steps: 4
-                evaluations: 2
-                batch_size: 4
-                context: 32
-                lr: 3.0e-3
-                domain_test_samples: 10
-                general_test_samples: 6
-                {{extra}}
-                methods:
-                  - {name: mft, method: mft, tau: 0.2}
-                  - {name: mft+lora, method: mft, tau: 0.5, adapter: lora}
-                """);
-            return path;
-        }
+        string Config(string cache) => ConfigFile(budgets: "[20]", seeds: "[0]", cache: cache,
+            methods: "[{name: mft, method: mft, tau: 0.2}, {name: mft+lora, method: mft, tau: 0.5, adapter: lora}]");
         var root = TempDir.Create("exact-sweep-out");
         string cached = Path.Combine(root, "cached"), online = Path.Combine(root, "online");
         Finish(Start("sweep", "--config", Config(""), "--out", cached, "--threads", "1"));
