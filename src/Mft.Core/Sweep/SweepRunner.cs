@@ -117,9 +117,9 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         if (!File.Exists(path))
         {
             // Other shards create entries only after sweep.json exists, so entries without it are someone else's.
+            // sweep.json's own temporary files (.sweep.json.*.tmp, and AtomicFile's ..sweep.json.* inside Publish) are not entries
             bool foreign = Directory.Exists(outputDirectory)
-                && Directory.EnumerateFileSystemEntries(outputDirectory).Any(e => !Path.GetFileName(e).StartsWith(ConfigFile, StringComparison.Ordinal)
-                                                                                 && !Path.GetFileName(e).StartsWith("." + ConfigFile, StringComparison.Ordinal));
+                && Directory.EnumerateFileSystemEntries(outputDirectory).Any(e => !Path.GetFileName(e).TrimStart('.').StartsWith(ConfigFile, StringComparison.Ordinal));
             if (foreign && !File.Exists(path))
                 throw new MftException($"{outputDirectory}: already exists, is not empty and holds no sweep ({ConfigFile}); use another --out, or --overwrite to replace it");
             Publish(path, json);

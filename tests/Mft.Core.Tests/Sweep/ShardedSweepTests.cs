@@ -99,6 +99,25 @@ public sealed class ShardedSweepTests
     }
 
     [Fact]
+    public void Should_take_another_shards_half_written_sweep_json_for_the_sweep_not_for_a_foreign_folder()
+    {
+        // Given a folder where another shard is writing sweep.json: only its temporary files are there yet
+        var config = SweepConfig.Load(ConfigFile());
+        var dir = TempDir.Create("shard-race");
+        File.WriteAllText(Path.Combine(dir, $".{SweepRunner.ConfigFile}.{Guid.NewGuid():N}.tmp"), "{");
+        File.WriteAllText(Path.Combine(dir, $"..{SweepRunner.ConfigFile}.{Guid.NewGuid():N}.tmp.42.{Guid.NewGuid():N}.tmp"), "{");
+
+        // When this shard prepares the folder, then it publishes sweep.json instead of calling the folder someone else's
+        new SweepRunner(config, dir, overwrite: false, shard: new Shard(2, 3)).Prepare();
+        Assert.True(File.Exists(Path.Combine(dir, SweepRunner.ConfigFile)));
+
+        // And a folder with an entry of its own is still refused
+        var other = TempDir.Create("shard-foreign");
+        File.WriteAllText(Path.Combine(other, "notes.txt"), "mine");
+        Assert.Throws<MftException>(() => new SweepRunner(config, other, overwrite: false, shard: new Shard(2, 3)).Prepare());
+    }
+
+    [Fact]
     public void Should_refuse_to_collect_a_folder_with_unfinished_runs_and_to_overwrite_from_a_shard()
     {
         var config = SweepConfig.Load(ConfigFile());
