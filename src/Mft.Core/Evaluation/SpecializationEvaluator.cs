@@ -3,24 +3,30 @@ using Mft.Models;
 namespace Mft.Evaluation;
 
 /// <summary>
-/// Evaluates a model on the domain validation and test sets and the general set, relative to the base model's
-/// perplexities measured once at the start.
+/// Evaluates a model on the domain validation and test sets and the general set (and, when given, a general
+/// validation set disjoint from it), relative to the base model's perplexities measured once at the start.
+/// Validation figures choose settings and steps; test figures are reported.
 /// </summary>
 public sealed class SpecializationEvaluator
 {
-    private readonly IReadOnlyList<Perplexity.Window> _validation, _test, _general;
+    private readonly IReadOnlyList<Perplexity.Window> _validation, _test, _general, _generalValidation;
     private readonly int _batchSize;
 
     public double BaseValidation { get; private set; }
     public double BaseTest { get; private set; } = double.NaN;
     public double? BaseGeneral { get; private set; }
+    public double? BaseGeneralValidation { get; private set; }
     public bool HasGeneral => _general.Count > 0;
+    public bool HasGeneralValidation => _generalValidation.Count > 0;
 
     public SpecializationEvaluator(IReadOnlyList<Perplexity.Window> validation, IReadOnlyList<Perplexity.Window> test,
-        IReadOnlyList<Perplexity.Window> general, int batchSize)
+        IReadOnlyList<Perplexity.Window> general, int batchSize, IReadOnlyList<Perplexity.Window>? generalValidation = null)
     {
-        (_validation, _test, _general, _batchSize) = (validation, test, general, batchSize);
+        (_validation, _test, _general, _batchSize, _generalValidation) = (validation, test, general, batchSize, generalValidation ?? []);
     }
+
+    /// <summary>The base perplexities in the order a job's saved base perplexities keep them: domain validation, domain test, general, general validation.</summary>
+    public double?[] BasePerplexities => [BaseValidation, BaseTest, BaseGeneral, BaseGeneralValidation];
 
     /// <summary>Measures the base model (or restores earlier measurements on resume).</summary>
     public void SetBase(CausalLM baseModel)
@@ -28,23 +34,35 @@ public sealed class SpecializationEvaluator
         BaseValidation = Ppl(baseModel, _validation);
         BaseTest = Ppl(baseModel, _test);
         BaseGeneral = HasGeneral ? Ppl(baseModel, _general) : null;
+        BaseGeneralValidation = HasGeneralValidation ? Ppl(baseModel, _generalValidation) : null;
     }
 
-    public void SetBase(double validation, double test, double? general) => (BaseValidation, BaseTest, BaseGeneral) = (validation, test, general);
+    public void SetBase(double validation, double test, double? general, double? generalValidation = null) =>
+        (BaseValidation, BaseTest, BaseGeneral, BaseGeneralValidation) = (validation, test, general, generalValidation);
+
+    /// <summary>Restores base perplexities saved as <see cref="BasePerplexities"/> (3 entries in files written before general validation existed).</summary>
+    public void SetBase(IReadOnlyList<double?> saved) => SetBase(saved[0] ?? double.NaN, saved[1] ?? double.NaN, saved[2], saved.Count > 3 ? saved[3] : null);
 
     /// <summary>Whether base perplexities are known (then the starting point need not be measured again).</summary>
     public bool HasBase => !double.IsNaN(BaseTest);
 
     /// <summary>The starting point: the base model's own perplexities, S = D = 0.</summary>
-    public EvaluationPoint BasePoint() =>
-        new(0, BaseValidation, BaseTest, BaseGeneral, new SpecializationReport(BaseTest, BaseTest, BaseGeneral, BaseGeneral));
+    public EvaluationPoint BasePoint() => Point(0, BaseValidation, BaseTest, BaseGeneral, BaseGeneralValidation);
 
     public EvaluationPoint Evaluate(CausalLM model, int step)
     {
         double val = Ppl(model, _validation), test = Ppl(model, _test);
         double? gen = HasGeneral ? Ppl(model, _general) : null;
-        return new EvaluationPoint(step, val, test, gen, new SpecializationReport(BaseTest, test, BaseGeneral, gen));
+        double? genVal = HasGeneralValidation ? Ppl(model, _generalValidation) : null;
+        return Point(step, val, test, gen, genVal);
     }
+
+    private EvaluationPoint Point(int step, double val, double test, double? gen, double? genVal) =>
+        new(step, val, test, gen, new SpecializationReport(BaseTest, test, BaseGeneral, gen))
+        {
+            GeneralValidation = genVal,
+            Validation = double.IsNaN(val) ? null : new SpecializationReport(BaseValidation, val, BaseGeneralValidation, genVal),
+        };
 
     private double Ppl(CausalLM model, IReadOnlyList<Perplexity.Window> windows) =>
         windows.Count == 0 ? double.NaN : Perplexity.Evaluate(model, windows, _batchSize).Perplexity;

@@ -27,6 +27,13 @@ public sealed record SweepConfig
     public int DomainTestSamples { get; init; } = 100;
     public int GeneralTestSamples { get; init; } = 100;
     /// <summary>
+    /// Validation sets of this many domain and general samples, drawn from the same held-out files as the test sets but
+    /// disjoint from them: learning rates and stopping steps are chosen on them only (0: no validation sets).
+    /// </summary>
+    public int ValidationSamples { get; init; }
+    /// <summary>Adds an epoch-matched run of every budget smaller than the largest (<see cref="DataBudget"/>).</summary>
+    public bool EpochMatched { get; init; }
+    /// <summary>
     /// mft and kd runs read their teacher from a top-k cache (<c>--teacher-cache-topk</c>) computed once per domain,
     /// budget, seed and replay, by the teacher pass (<c>mft sweep --teacher-pass</c>, a job array of its own on
     /// Slurm) or by the first run that needs it; 0 runs the teacher at every step.
@@ -45,6 +52,21 @@ public sealed record SweepConfig
     public bool UsesExactTeacherCache => TeacherCacheTopK <= 0 && TeacherCacheExact;
     /// <summary>Degeneralization budgets for choosing tau and step (0.02: general perplexity may rise 2%).</summary>
     public List<double> MaxDegeneralization { get; init; } = [0.02, 0.05, 0.10];
+
+    /// <summary>Every method as it runs: methods with a learning-rate grid expanded into one variant per rate.</summary>
+    public IReadOnlyList<SweepMethod> Variants() => [.. Methods.SelectMany(m => m.Variants())];
+
+    /// <summary>The budgets as they run: every budget for <see cref="Steps"/> steps, then the epoch-matched ones when asked for.</summary>
+    public IReadOnlyList<DataBudget> DataBudgets()
+    {
+        var budgets = Budgets.Select(b => new DataBudget(b, Steps, false)).ToList();
+        if (EpochMatched)
+            budgets.AddRange(Budgets.Where(b => b < Budgets.Max()).Select(b => new DataBudget(b, Math.Max(1, (int)Math.Round(Steps * (double)b / Budgets.Max())), true)));
+        return budgets;
+    }
+
+    /// <summary>Warm-up steps of a budget: the config's, scaled with the steps of an epoch-matched budget.</summary>
+    public int WarmupStepsFor(DataBudget budget) => budget.Steps == Steps ? WarmupSteps : (int)Math.Round(WarmupSteps * (double)budget.Steps / Steps);
 
     public static SweepConfig Load(string path)
     {
@@ -67,8 +89,16 @@ public sealed record SweepConfig
         Require(Budgets.All(b => b > 0), "budgets must be positive sample counts");
         Require(Steps > 0 && Evaluations > 0 && BatchSize > 0 && Context >= 2, "steps, evaluations and batch_size must be positive, context >= 2");
         Require(MaxDegeneralization.All(d => d > 0), "max_degeneralization values must be positive");
+        Require(ValidationSamples >= 0, $"validation_samples must be >= 0 (0: no validation sets), got {ValidationSamples}");
+        Require(!EpochMatched || Budgets.Distinct().Count() > 1, "epoch_matched needs at least two budgets");
         Require(TeacherCacheTopK >= 0, $"teacher_cache_topk must be >= 0 (0: no cache), got {TeacherCacheTopK}");
-        var duplicate = Methods.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
+        foreach (var m in Methods.Where(m => m.Lrs is not null))
+        {
+            Require(m.Lr is null, $"method {m.Name}: give lr or lrs, not both");
+            Require(m.Lrs!.Count > 0 && m.Lrs.All(lr => lr > 0) && m.Lrs.Distinct().Count() == m.Lrs.Count, $"method {m.Name}: lrs must be distinct positive learning rates");
+        }
+        Require(Lr > 0 && Methods.All(m => m.Lr is null or > 0), "learning rates must be positive");
+        var duplicate = Variants().GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
         Require(duplicate is null, $"method name '{duplicate?.Key}' is used twice");
         foreach (var m in Methods)
         {

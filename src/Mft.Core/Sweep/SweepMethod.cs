@@ -4,7 +4,9 @@ namespace Mft.Sweep;
 
 /// <summary>
 /// One column of the sweep: an objective (ft or mft with a tau), optionally on an adapter, optionally with
-/// replay of general-domain text, optionally with its own learning rate (adapters usually need a larger one).
+/// replay of general-domain text, optionally with its own learning rate (adapters usually need a larger one) or a
+/// grid of them (<c>lrs</c>): each becomes a variant named <c>NAME@LR</c>, and the report chooses among them on the
+/// validation sets only (<see cref="TunedComparison"/>).
 /// </summary>
 public sealed record SweepMethod
 {
@@ -17,10 +19,22 @@ public sealed record SweepMethod
     /// <summary>Share of training samples that are general-domain replay.</summary>
     public double Replay { get; init; }
     public double? Lr { get; init; }
+    /// <summary>A learning-rate grid: one variant per value (instead of <see cref="Lr"/>).</summary>
+    public List<double>? Lrs { get; init; }
+    /// <summary>For a variant of a grid: the name of the method it came from; null for a method without a grid.</summary>
+    [YamlDotNet.Serialization.YamlIgnore]
+    public string? Family { get; init; }
     public int LoraRank { get; init; } = 8;
     public double LoraAlpha { get; init; } = 16;
 
     public bool IsMft => Method == "mft";
+
+    /// <summary>The method this run belongs to, whichever learning rate of its grid it has.</summary>
+    public string FamilyName => Family ?? Name;
+
+    /// <summary>This method, or one variant per learning rate of its grid.</summary>
+    public IEnumerable<SweepMethod> Variants() => Lrs is null ? [this]
+        : Lrs.Select(lr => this with { Name = $"{Name}@{lr.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}", Lr = lr, Lrs = null, Family = Name });
 
     public AdapterConfig? AdapterConfig() => Adapter is null ? null
         : new AdapterConfig { Kind = Adapters.AdapterConfig.ParseKind(Adapter), Rank = LoraRank, Alpha = LoraAlpha };

@@ -31,14 +31,14 @@ public static class SweepPlots
         var plot = new ScottPlot.Plot();
         foreach (var (group, i) in methods.GroupBy(m => m.Method).Select((g, i) => (g, i)))
         {
-            var finals = group.OrderBy(m => m.Budget).Where(m => m.Final.Ratio is not null).ToList();
+            var finals = group.Where(m => !m.Budget.EpochMatched).OrderBy(m => m.Budget).Where(m => m.Final.Ratio is not null).ToList();
             if (finals.Count == 0) continue;
-            var line = plot.Add.Scatter(finals.Select(m => (double)m.Budget).ToArray(), finals.Select(m => m.Final.Ratio!.Value).ToArray(), Palette.GetColor(i));
+            var line = plot.Add.Scatter(finals.Select(m => (double)m.Budget.Samples).ToArray(), finals.Select(m => m.Final.Ratio!.Value).ToArray(), Palette.GetColor(i));
             line.LegendText = group.Key;
         }
         plot.Axes.SetLimitsY(0, methods.Max(m => m.Final.Ratio ?? 0) * 1.1);
         plot.Title(title);
-        plot.XLabel("data budget (training samples)");
+        plot.XLabel("data budget (training samples; same number of steps)");
         plot.YLabel("S/D at the end of training (means over seeds)");
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         Save(plot, pathWithoutExtension);

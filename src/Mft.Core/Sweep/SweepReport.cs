@@ -20,10 +20,10 @@ public static class SweepReport
         var means = MeanTrajectory.Of(runs);
         foreach (var domain in config.Domains)
         {
-            foreach (var budget in config.Budgets)
+            foreach (var budget in config.DataBudgets())
             {
                 var group = means.Where(m => m.Domain == domain && m.Budget == budget).ToList();
-                if (group.Count > 0) SweepPlots.SdFronts($"{domain}, {budget} samples: S-D per method (Pareto front as line)", group, Path.Combine(dir, $"sd-{domain}-n{budget}"));
+                if (group.Count > 0) SweepPlots.SdFronts($"{domain}, {budget.Label}: S-D per method (Pareto front as line)", group, Path.Combine(dir, $"sd-{domain}-{budget.Folder}"));
             }
             var byDomain = means.Where(m => m.Domain == domain).ToList();
             if (byDomain.Count > 0) SweepPlots.RatioByBudget($"{domain}: S/D against data budget", byDomain, Path.Combine(dir, $"ratio-{domain}"));
@@ -31,16 +31,18 @@ public static class SweepReport
         AtomicFile.WriteAllText(Path.Combine(dir, "results.csv"), ResultsCsv(runs));
         AtomicFile.WriteAllText(Path.Combine(dir, "trajectories.csv"), TrajectoriesCsv(runs));
         AtomicFile.WriteAllText(Path.Combine(dir, "summary.csv"), SummaryCsv(means));
-        AtomicFile.WriteAllText(Path.Combine(dir, "report.md"), Markdown(config, runs, means, elapsed));
+        var tuned = TunedComparison.Applies(config) ? TunedComparison.Of(config, runs) : null;
+        if (tuned is not null) AtomicFile.WriteAllText(Path.Combine(dir, "tuned.csv"), tuned.Csv());
+        AtomicFile.WriteAllText(Path.Combine(dir, "report.md"), Markdown(config, runs, means, elapsed) + tuned?.Markdown());
     }
 
     private static string ResultsCsv(IReadOnlyList<SweepRun> runs)
     {
-        var sb = new StringBuilder("domain,budget,seed,method,train_samples,trainable_parameters,steps,domain_ppl_base,domain_ppl,general_ppl_base,general_ppl,specialization,degeneralization,ratio,seconds\n");
+        var sb = new StringBuilder("domain,budget,epoch_matched,seed,method,train_samples,trainable_parameters,steps,domain_ppl_base,domain_ppl,general_ppl_base,general_ppl,specialization,degeneralization,ratio,seconds\n");
         foreach (var r in runs)
         {
             var f = r.Final.Report;
-            sb.AppendLine(string.Join(',', r.Domain, r.Budget, r.Seed, r.Method, r.TrainSamples, r.TrainableParameters, r.Final.Step,
+            sb.AppendLine(string.Join(',', r.Domain, r.Budget.Samples, r.Budget.EpochMatched, r.Seed, r.Method, r.TrainSamples, r.TrainableParameters, r.Final.Step,
                 F(f.DomainBase, "F4"), F(f.Domain, "F4"), F(f.GeneralBase, "F4"), F(f.General, "F4"), F(f.Specialization, "F5"), F(f.Degeneralization, "F5"), F(f.Ratio, "F4"), F(r.Seconds, "F1")));
         }
         return sb.ToString();
@@ -48,21 +50,22 @@ public static class SweepReport
 
     private static string TrajectoriesCsv(IReadOnlyList<SweepRun> runs)
     {
-        var sb = new StringBuilder("domain,budget,seed,method,step,domain_ppl,general_ppl,specialization,degeneralization\n");
+        var sb = new StringBuilder("domain,budget,epoch_matched,seed,method,step,domain_ppl,general_ppl,specialization,degeneralization,domain_validation_ppl,general_validation_ppl,validation_specialization,validation_degeneralization\n");
         foreach (var r in runs)
             foreach (var p in r.Trajectory)
-                sb.AppendLine(string.Join(',', r.Domain, r.Budget, r.Seed, r.Method, p.Step, F(p.DomainTest, "F4"), F(p.General, "F4"),
-                    F(p.Report.Specialization, "F5"), F(p.Report.Degeneralization, "F5")));
+                sb.AppendLine(string.Join(',', r.Domain, r.Budget.Samples, r.Budget.EpochMatched, r.Seed, r.Method, p.Step, F(p.DomainTest, "F4"), F(p.General, "F4"),
+                    F(p.Report.Specialization, "F5"), F(p.Report.Degeneralization, "F5"), F(p.DomainValidation, "F4"), F(p.GeneralValidation, "F4"),
+                    F(p.Validation?.Specialization, "F5"), F(p.Validation?.Degeneralization, "F5")));
         return sb.ToString();
     }
 
     private static string SummaryCsv(IReadOnlyList<MeanTrajectory> means)
     {
-        var sb = new StringBuilder("domain,budget,method,seeds,train_samples,trainable_parameters,domain_ppl,general_ppl,s_mean,s_std,d_mean,d_std,ratio_of_means,seconds_per_run\n");
+        var sb = new StringBuilder("domain,budget,epoch_matched,method,seeds,train_samples,trainable_parameters,domain_ppl,general_ppl,s_mean,s_std,d_mean,d_std,ratio_of_means,seconds_per_run\n");
         foreach (var m in means)
         {
             var f = m.Final;
-            sb.AppendLine(string.Join(',', m.Domain, m.Budget, m.Method, m.Seeds, m.TrainSamples, m.TrainableParameters, F(f.DomainPpl, "F4"), F(f.GeneralPpl, "F4"),
+            sb.AppendLine(string.Join(',', m.Domain, m.Budget.Samples, m.Budget.EpochMatched, m.Method, m.Seeds, m.TrainSamples, m.TrainableParameters, F(f.DomainPpl, "F4"), F(f.GeneralPpl, "F4"),
                 F(f.S, "F5"), F(f.SStd, "F5"), F(f.D, "F5"), F(f.DStd, "F5"), F(f.Ratio, "F4"), F(m.Seconds, "F1")));
         }
         return sb.ToString();
@@ -71,11 +74,11 @@ public static class SweepReport
     public static string Markdown(SweepConfig config, IReadOnlyList<SweepRun> runs, IReadOnlyList<MeanTrajectory> means, TimeSpan? elapsed)
     {
         var sb = new StringBuilder();
-        var methods = config.Methods;
+        var methods = config.Variants();
         sb.AppendLine("# Method sweep: finetuning, MFT, PEFT adapters and replay");
         sb.AppendLine();
-        sb.AppendLine($"Base model `{config.Model}`; domains {string.Join(", ", config.Domains)}; data budgets {string.Join(", ", config.Budgets)} samples; " +
-                      $"seeds {string.Join(", ", config.Seeds)}. Every run: {config.Steps} steps of {config.BatchSize} x {config.Context} tokens, cosine schedule, " +
+        sb.AppendLine($"Base model `{config.Model}`; domains {string.Join(", ", config.Domains)}; data budgets {string.Join(", ", config.DataBudgets().Select(b => b.Label))}; " +
+                      $"seeds {string.Join(", ", config.Seeds)}. Every run: {config.Steps} steps (unless its budget says otherwise) of {config.BatchSize} x {config.Context} tokens, cosine schedule, " +
                       $"evaluated at quadratically spaced steps on {config.DomainTestSamples} held-out domain samples and {config.GeneralTestSamples} held-out general documents " +
                       $"(the same for every method of a seed). {runs.Count} runs, " +
                       (elapsed is { } wall ? $"{wall.TotalMinutes:F1} min of which {runs.Sum(r => r.Seconds) / 60:F1} min training and evaluation, {Environment.ProcessorCount} cores."
@@ -91,11 +94,11 @@ public static class SweepReport
                       $"\"best S at D ≤ x\" is the highest seed-mean S among a method's evaluated steps whose seed-mean D is at most x (\"-\": none).");
         sb.AppendLine();
         foreach (var domain in config.Domains)
-            foreach (var budget in config.Budgets)
+            foreach (var budget in config.DataBudgets())
             {
                 var group = methods.Select(m => means.FirstOrDefault(t => t.Domain == domain && t.Budget == budget && t.Method == m.Name)).OfType<MeanTrajectory>().ToList();
                 if (group.Count == 0) continue;
-                sb.AppendLine($"## {domain}, {budget} samples ({group[0].TrainSamples} used, {group.Max(g => g.Seeds)} seeds)");
+                sb.AppendLine($"## {domain}, {budget.Label} ({group[0].TrainSamples} used, {group.Max(g => g.Seeds)} seeds)");
                 sb.AppendLine();
                 sb.Append("| method | trainable params | domain ppl | general ppl | S % | D % | S/D |");
                 foreach (var d in config.MaxDegeneralization) sb.Append($" best S at D ≤ {P(d, 0)}% |");
@@ -126,7 +129,7 @@ public static class SweepReport
                         (any is null ? "; no method stays within it." : $"; best of all methods: {any.Method} at step {any.Point.Step} (S {P(any.Point.S)}%, D {P(any.Point.D)}%)."));
                 }
                 sb.AppendLine();
-                sb.AppendLine($"![S-D, {domain}, {budget} samples](sd-{domain}-n{budget}.png)");
+                sb.AppendLine($"![S-D, {domain}, {budget.Label}](sd-{domain}-{budget.Folder}.png)");
                 sb.AppendLine();
             }
         foreach (var domain in config.Domains)

@@ -3,7 +3,7 @@ using Mft.Evaluation;
 namespace Mft.Sweep;
 
 /// <summary>One cell of the grid: a method trained on one domain at one data budget with one seed.</summary>
-public sealed record SweepRun(string Domain, int Budget, int Seed, string Method, int TrainSamples, long TrainableParameters,
+public sealed record SweepRun(string Domain, DataBudget Budget, int Seed, string Method, int TrainSamples, long TrainableParameters,
     IReadOnlyList<EvaluationPoint> Trajectory, double Seconds)
 {
     public EvaluationPoint Final => Trajectory[^1];

@@ -150,8 +150,8 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         var method = cell.Method;
         var trainer = new TrainerConfig
         {
-            Method = method.Method, Tau = method.Tau ?? 0, MaxSteps = config.Steps, LearningRate = method.Lr ?? config.Lr,
-            BatchSize = config.BatchSize, ContextLength = config.Context, Packing = Packing.Pack, WarmupSteps = config.WarmupSteps,
+            Method = method.Method, Tau = method.Tau ?? 0, MaxSteps = cell.Budget.Steps, LearningRate = method.Lr ?? config.Lr,
+            BatchSize = config.BatchSize, ContextLength = config.Context, Packing = Packing.Pack, WarmupSteps = config.WarmupStepsFor(cell.Budget),
             Seed = cell.Seed, Evaluations = config.Evaluations, EvaluationSpacing = "quadratic", Schedule = "cosine",
             TeacherCacheTopK = teacherCache is null ? 0 : config.TeacherCacheTopK,
             TeacherCacheExact = teacherCache is not null && config.UsesExactTeacherCache,
@@ -163,7 +163,9 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
             Adapter = method.AdapterConfig(),
             Overwrite = true,   // no report.json: a run that was interrupted starts again
             Threads = threads,
-            MaxSamples = cell.Budget,
+            MaxSamples = cell.Budget.Samples,
+            DomainValidationSamples = config.ValidationSamples > 0 ? config.ValidationSamples : null,
+            GeneralValidationSamples = config.ValidationSamples > 0 ? config.ValidationSamples : null,
             BasePerplexities = basePpl,
             TeacherCachePath = teacherCache,
         };

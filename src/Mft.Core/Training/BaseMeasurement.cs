@@ -4,7 +4,7 @@ using Mft.Runtime;
 namespace Mft.Training;
 
 /// <summary>
-/// The base model's perplexities (validation, test, general) on a job's evaluation sets, measured as
+/// The base model's perplexities (domain validation, domain test, general, general validation) on a job's evaluation sets, measured as
 /// <see cref="FinetuneJob"/> measures its step 0 but without attaching an adapter, so that every job on the same
 /// evaluation sets can be given the same numbers (<see cref="FinetuneJobConfig.BasePerplexities"/>).
 /// </summary>
@@ -17,6 +17,6 @@ public static class BaseMeasurement
         using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
         var evaluator = data.Evaluator(pretrained.Tokenizer, data.IsChat ? pretrained.Chat : null, config.Trainer.ContextLength, config.EvalBatchSize);
         evaluator.SetBase(pretrained.Model);
-        return [evaluator.BaseValidation, evaluator.BaseTest, evaluator.BaseGeneral];
+        return evaluator.BasePerplexities;
     }
 }

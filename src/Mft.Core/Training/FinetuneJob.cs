@@ -80,17 +80,14 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         using var teacher = online;
         Status?.Invoke("measuring the base model");
         var baseFile = Path.Combine(config.OutputDirectory, "base_perplexity.json");
-        if (config.BasePerplexities is { Length: 3 } known && known[0] is double kv && known[1] is double kt)
-            evaluator.SetBase(kv, kt, known[2]);
+        if (config.BasePerplexities is { Length: >= 3 } known && known[0] is double && known[1] is double)
+            evaluator.SetBase(known);
         else if (File.Exists(baseFile) && TrainingCheckpoint.Find(config.OutputDirectory) is not null)
-        {
-            var b = JsonSerializer.Deserialize<double?[]>(File.ReadAllText(baseFile))!;
-            evaluator.SetBase(b[0]!.Value, b[1]!.Value, b[2]);
-        }
+            evaluator.SetBase(JsonSerializer.Deserialize<double?[]>(File.ReadAllText(baseFile))!);
         else
         {
             evaluator.SetBase(student);
-            Checkpoints.AtomicFile.WriteAllText(baseFile, JsonSerializer.Serialize(new[] { evaluator.BaseValidation, evaluator.BaseTest, evaluator.BaseGeneral },
+            Checkpoints.AtomicFile.WriteAllText(baseFile, JsonSerializer.Serialize(evaluator.BasePerplexities,
                 new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         }
 

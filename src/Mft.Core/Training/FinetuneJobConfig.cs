@@ -14,7 +14,11 @@ public sealed record FinetuneJobConfig
     public string? DomainTestPath { get; init; }
     /// <summary>At most this many domain test samples are evaluated (chosen by the seed).</summary>
     public int? DomainTestMaxSamples { get; init; }
-    /// <summary>Base-model perplexities (validation, test, general) measured earlier on the same sets, to skip measuring them again.</summary>
+    /// <summary>With <see cref="DomainTestPath"/>: this many domain validation samples are taken from that file, disjoint from the test samples, instead of from the training data.</summary>
+    public int? DomainValidationSamples { get; init; }
+    /// <summary>A general validation set of this many samples from <see cref="GeneralPath"/>, disjoint from the general samples evaluated as test.</summary>
+    public int? GeneralValidationSamples { get; init; }
+    /// <summary>Base-model perplexities (domain validation, domain test, general, optionally general validation) measured earlier on the same sets, to skip measuring them again.</summary>
     public double?[]? BasePerplexities { get; init; }
     /// <summary>General-domain text for measuring degeneralization (evaluation only, never trained on).</summary>
     public string? GeneralPath { get; init; }
@@ -81,6 +85,12 @@ public sealed record FinetuneJobConfig
         if (string.IsNullOrWhiteSpace(OutputDirectory)) throw new MftException("--out is required");
         if (MaxSamples is <= 0) throw new MftException($"--max-samples must be positive, got {MaxSamples}");
         if (GeneralMaxSamples is <= 0) throw new MftException($"--general-max-samples must be positive, got {GeneralMaxSamples}");
+        if (DomainValidationSamples is <= 0) throw new MftException($"domain validation samples must be positive, got {DomainValidationSamples}");
+        if (DomainValidationSamples is not null && (DomainTestPath is null || DomainTestMaxSamples is null))
+            throw new MftException("domain validation samples from the test file need a domain test file and a test sample count");
+        if (GeneralValidationSamples is <= 0) throw new MftException($"general validation samples must be positive, got {GeneralValidationSamples}");
+        if (GeneralValidationSamples is not null && (GeneralPath is null || GeneralMaxSamples is null))
+            throw new MftException("general validation samples need a general file and a general test sample count");
         if (EvalBatchSize <= 0) throw new MftException($"--eval-batch-size must be positive, got {EvalBatchSize}");
         Adapter?.Validate();
         if (Trainer.MaxDegeneralization is not null && GeneralPath is null) throw new MftException("--max-degeneralization needs --general (general-domain text to measure degeneralization on)");

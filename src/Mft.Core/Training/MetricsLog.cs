@@ -31,6 +31,11 @@ public static class MetricsLog
             ["domain_base_ppl"] = p.Report.DomainBase, ["general_base_ppl"] = p.Report.GeneralBase,
             ["specialization"] = p.Report.Specialization, ["degeneralization"] = p.Report.Degeneralization,
         };
+        if (p.Validation is { } v)
+        {
+            node["domain_validation_base_ppl"] = v.DomainBase;
+            if (v.General is not null) (node["general_validation_ppl"], node["general_validation_base_ppl"]) = (v.General, v.GeneralBase);
+        }
         AppendLine(outDir, node);
     }
 
@@ -61,10 +66,15 @@ public static class MetricsLog
         {
             var n = JsonNode.Parse(line);
             if (n?["type"]?.GetValue<string>() != "eval") continue;
-            double? gen = Number(n["general_ppl"]), genBase = Number(n["general_base_ppl"]);
-            yield return new EvaluationPoint(n["step"]!.GetValue<int>(), Number(n["domain_validation_ppl"]) ?? double.NaN,
-                Number(n["domain_test_ppl"]) ?? double.NaN, gen,
-                new SpecializationReport(Number(n["domain_base_ppl"]) ?? double.NaN, Number(n["domain_test_ppl"]) ?? double.NaN, genBase, gen));
+            double? gen = Number(n["general_ppl"]), genBase = Number(n["general_base_ppl"]), genVal = Number(n["general_validation_ppl"]);
+            double val = Number(n["domain_validation_ppl"]) ?? double.NaN;
+            yield return new EvaluationPoint(n["step"]!.GetValue<int>(), val, Number(n["domain_test_ppl"]) ?? double.NaN, gen,
+                new SpecializationReport(Number(n["domain_base_ppl"]) ?? double.NaN, Number(n["domain_test_ppl"]) ?? double.NaN, genBase, gen))
+            {
+                GeneralValidation = genVal,
+                Validation = Number(n["domain_validation_base_ppl"]) is double valBase
+                    ? new SpecializationReport(valBase, val, Number(n["general_validation_base_ppl"]), genVal) : null,
+            };
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class SweepTests
         // Then every cell ran, on the same base measurement per seed, with the budgets and replay honoured
         Assert.Equal(2 * 2 * 3, runs.Count);
         Assert.All(runs.GroupBy(r => r.Seed), g => Assert.Single(g.Select(r => r.Trajectory[0].General).Distinct()));
-        Assert.All(runs, r => Assert.Equal(r.Budget, r.TrainSamples));
+        Assert.All(runs, r => Assert.Equal(r.Budget.Samples, r.TrainSamples));
         Assert.True(runs.First(r => r.Method == "mft+lora").TrainableParameters < runs.First(r => r.Method == "ft").TrainableParameters / 3);
         foreach (var f in new[] { "report.md", "results.csv", "summary.csv", "trajectories.csv", "sd-cats-n20.png", "sd-cats-n40.svg", "ratio-cats.png" })
             Assert.True(File.Exists(Path.Combine(outDir, f)), f);
@@ -73,8 +73,8 @@ public sealed class SweepTests
     public void Should_choose_the_most_specialized_point_within_the_degeneralization_budget()
     {
         MeanPoint P(int step, double s, double d) => new(step, s, 0, d, 0, 0, 0);
-        var a = new MeanTrajectory("x", 1, "mft-0.1", 3, [P(0, 0, 0), P(5, 0.30, 0.01), P(10, 0.45, 0.03)], 1, 1, 1);
-        var b = new MeanTrajectory("x", 1, "mft-0.25", 3, [P(0, 0, 0), P(5, 0.40, 0.019), P(10, 0.60, 0.08)], 1, 1, 1);
+        var a = new MeanTrajectory("x", new DataBudget(1, 10, false), "mft-0.1", 3, [P(0, 0, 0), P(5, 0.30, 0.01), P(10, 0.45, 0.03)], 1, 1, 1);
+        var b = new MeanTrajectory("x", new DataBudget(1, 10, false), "mft-0.25", 3, [P(0, 0, 0), P(5, 0.40, 0.019), P(10, 0.60, 0.08)], 1, 1, 1);
         Assert.Equal(("mft-0.25", 5), Pick(DegeneralizationBudget.Best([a, b], 0.02)));
         Assert.Equal(("mft-0.1", 10), Pick(DegeneralizationBudget.Best([a, b], 0.05)));
         Assert.Equal(("mft-0.25", 10), Pick(DegeneralizationBudget.Best([a, b], 0.10)));

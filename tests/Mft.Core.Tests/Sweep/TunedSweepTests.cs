@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using Mft.Evaluation;
+using Mft.Sweep;
+
+namespace Mft.Tests.Sweep;
+
+public sealed class TunedSweepTests
+{
+    [Fact]
+    public void Should_run_learning_rate_grids_validation_sets_and_epoch_matched_budgets()
+    {
+        // Given a sweep with a learning-rate grid, validation sets and epoch-matched budgets
+        var config = new SweepConfig
+        {
+            Model = TinyCorpus.ModelDirectory(), Data = TinyCorpus.DataFolder(), Domains = ["cats"], Budgets = [20, 40], Seeds = [0, 1], Steps = 4, Evaluations = 2,
+            BatchSize = 4, Context = 32, Lr = 3e-3, WarmupSteps = 2, DomainTestSamples = 10, GeneralTestSamples = 6, ValidationSamples = 5, EpochMatched = true,
+            MaxDegeneralization = [0.5, 5.0],
+            Methods = [new SweepMethod { Name = "ft", Lrs = [1e-3, 1e-2] }, new SweepMethod { Name = "mft", Method = "mft", Tau = 0.2 }],
+        };
+        var outDir = Path.Combine(TempDir.Create("tuned-sweep"), "sweep");
+        // When
+        var runs = new SweepRunner(config, outDir, overwrite: false).Run();
+        // Then every variant ran on every budget, the epoch-matched one for half the steps (20 of 40 samples) with half the warm-up
+        Assert.Equal(3 * 2 * 3, runs.Count);
+        Assert.Equal(["ft@0.001", "ft@0.01", "mft"], runs.Select(r => r.Method).Distinct().Order());
+        Assert.All(runs.Where(r => r.Budget.EpochMatched), r => Assert.Equal((20, 2), (r.Budget.Samples, r.Final.Step)));
+        Assert.All(runs.Where(r => !r.Budget.EpochMatched), r => Assert.Equal(4, r.Final.Step));
+        var trainer = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "runs", "cats", "n20-epochs", "seed0", "ft@0.01", "run_config.json")))!["Trainer"]!;
+        Assert.Equal(1, trainer["WarmupSteps"]!.GetValue<int>());
+        Assert.Equal(1e-2, trainer["LearningRate"]!.GetValue<double>(), 12);
+        // and every evaluation has validation S and D next to the test ones, from sets of its own
+        Assert.All(runs.SelectMany(r => r.Trajectory), p => Assert.NotNull(p.Validation?.Degeneralization));
+        Assert.All(runs, r => Assert.NotEqual(r.Trajectory[0].Report.GeneralBase, r.Trajectory[0].Validation!.GeneralBase));
+        var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("# Tuned comparison", report);
+        Assert.Contains("## cats, 20 samples, 2 steps (epoch-matched)", report);
+        Assert.True(File.Exists(Path.Combine(outDir, "sd-cats-n20-epochs.png")));
+        var tuned = File.ReadAllLines(Path.Combine(outDir, "tuned.csv"));
+        Assert.Contains(tuned, l => l.StartsWith("matched,cats,40,False,mft,", StringComparison.Ordinal));
+    }
+
+    private static EvaluationPoint Point(int step, double testS, double testD, double valS, double valD) =>
+        new(step, 100 * (1 - valS), 100 * (1 - testS), 100 * (1 + testD), new SpecializationReport(100, 100 * (1 - testS), 100, 100 * (1 + testD)))
+        {
+            Validation = new SpecializationReport(100, 100 * (1 - valS), 100, 100 * (1 + valD)),
+        };
+
+    private static SweepConfig TwoMethods() => new()
+    {
+        Domains = ["x"], Budgets = [10], Seeds = [0, 1, 2], Steps = 10, ValidationSamples = 5, MaxDegeneralization = [0.05],
+        Methods = [new SweepMethod { Name = "ft", Lrs = [1e-4, 1e-3] }, new SweepMethod { Name = "mft", Method = "mft", Tau = 0.1 }],
+    };
+
+    [Fact]
+    public void Should_choose_rate_and_step_on_validation_figures_only()
+    {
+        // Given ft@0.001 looks best on the test sets but ft@0.0001 on the validation sets
+        var budget = new DataBudget(10, 10, false);
+        SweepRun Run(string method, int seed, params EvaluationPoint[] points) => new("x", budget, seed, method, 10, 1, [Point(0, 0, 0, 0, 0), .. points], 1);
+        var runs = new List<SweepRun>();
+        foreach (var seed in new[] { 0, 1, 2 })
+        {
+            double e = 0.01 * seed;
+            runs.Add(Run("ft@0.0001", seed, Point(5, 0.20 + e, 0.04, 0.30, 0.04), Point(10, 0.30 + e, 0.08, 0.40, 0.08)));
+            runs.Add(Run("ft@0.001", seed, Point(5, 0.35 + e, 0.04, 0.25, 0.04), Point(10, 0.50 + e, 0.20, 0.50, 0.20)));
+            runs.Add(Run("mft", seed, Point(5, 0.20 + e, 0.01, 0.20, 0.01), Point(10, 0.30 + e, 0.02 + e, 0.30, 0.02)));
+        }
+        // When
+        var tuned = TunedComparison.Of(TwoMethods(), runs);
+        // Then within D <= 5% ft is ft@0.0001 at step 5 (validation S 0.30 beats 0.25), reported with its test S per seed
+        var ft = Assert.Single(tuned.Budgets, c => c.Method == "ft");
+        Assert.Equal(("ft@0.0001", 5), (ft.Variant, ft.Step));
+        Assert.Equal([0.20, 0.21, 0.22], ft.S.Values, new Tolerance(1e-12));
+        Assert.Equal(0.21, ft.S.Mean, 12);
+        Assert.Equal(0.01, ft.S.Std, 12);
+        var mft = Assert.Single(tuned.Budgets, c => c.Method == "mft");
+        Assert.Equal(10, mft.Step);
+        // and at MFT's validation S (0.30), ft@0.0001 gives up D 0.04 against ft@0.001's 0.04 + (0.20 - 0.04) x (0.30 - 0.25) / 0.25 = 0.072;
+        // on test, at MFT's S of seed s (0.30 + e), ft@0.0001 is at D 0.08 (its last point, S 0.30 + e)
+        var m = Assert.Single(tuned.Matched);
+        Assert.Equal("ft@0.0001", m.BaselineVariant);
+        Assert.Equal([0.08, 0.08, 0.08], m.BaselineD.Values, new Tolerance(1e-12));
+        Assert.Equal([0.02, 0.03, 0.04], m.MftD.Values, new Tolerance(1e-12));
+        Assert.Equal(0.08 / 0.03, m.Advantage!.Value, 9);
+        Assert.False(m.DDifference!.WithinNoise);
+    }
+
+    [Fact]
+    public void Should_call_a_paired_difference_noise_when_its_confidence_interval_holds_zero()
+    {
+        // diffs 2, 3, 4: mean 3, sd 1, half-width t(2) / sqrt(3) = 4.303 / 1.732 = 2.484
+        var clear = PairedDifference.Of([3, 4, 5], [1, 1, 1]);
+        Assert.Equal(3, clear.Mean, 12);
+        Assert.Equal(4.303 / Math.Sqrt(3), clear.HalfWidth, 9);
+        Assert.False(clear.WithinNoise);
+        // diffs 1, 5, 0: mean 2, sd 2.646, half-width 6.57
+        Assert.True(PairedDifference.Of([1, 5, 0], [0, 0, 0]).WithinNoise);
+        Assert.True(PairedDifference.Of([1], [0]).WithinNoise);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(9)]
+    [InlineData(30)]
+    public void Should_tabulate_student_t_quantiles_that_hold_95_percent(int df)
+    {
+        // Independent reference: integrate Student's t density from -t to t (Simpson's rule) and expect 0.95
+        double t = PairedDifference.StudentT95(df);
+        double Density(double x) => Math.Exp(LogGamma((df + 1) / 2.0) - LogGamma(df / 2.0)) / Math.Sqrt(df * Math.PI) * Math.Pow(1 + x * x / df, -(df + 1) / 2.0);
+        const int n = 20000;
+        double h = 2 * t / n, sum = Density(-t) + Density(t);
+        for (int i = 1; i < n; i++) sum += (i % 2 == 1 ? 4 : 2) * Density(-t + i * h);
+        Assert.Equal(0.95, sum * h / 3, 3);
+    }
+
+    private static double LogGamma(double x)
+    {
+        // Lanczos approximation (g = 7, n = 9), accurate to about 1e-15 for x > 0.5
+        double[] c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+                      12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+        x -= 1;
+        double a = c[0], t = x + 7.5;
+        for (int i = 1; i < 9; i++) a += c[i] / (x + i);
+        return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(a);
+    }
+
+    [Fact]
+    public void Should_expand_grids_into_named_variants_and_refuse_lr_with_lrs()
+    {
+        var config = TwoMethods() with { Budgets = [500, 2000], Steps = 60, WarmupSteps = 5, EpochMatched = true };
+        Assert.Equal(["ft@0.0001", "ft@0.001", "mft"], config.Variants().Select(v => v.Name));
+        Assert.Equal([new DataBudget(500, 60, false), new DataBudget(2000, 60, false), new DataBudget(500, 15, true)], config.DataBudgets());
+        Assert.Equal(1, config.WarmupStepsFor(new DataBudget(500, 15, true)));
+        Assert.Equal(5, config.WarmupStepsFor(new DataBudget(500, 60, false)));
+        var bad = config with { Methods = [new SweepMethod { Name = "ft", Lr = 1e-3, Lrs = [1e-4] }], Data = TinyCorpus.DataFolder(), Domains = ["cats"] };
+        Assert.Contains("lr or lrs", Assert.Throws<MftException>(() => bad.Validate()).Message);
+    }
+
+    private sealed class Tolerance(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(double obj) => 0;
+    }
+}
