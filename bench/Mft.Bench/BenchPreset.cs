@@ -28,11 +28,11 @@ public sealed record BenchPreset(string Name, int Vocab, int D, int Layers, int 
     public double FlopsPerToken(string mode, long n)
     {
         double forward = 2.0 * n + 4.0 * Layers * T * D;
-        return mode switch
+        return (mode.EndsWith("+gc", StringComparison.Ordinal) ? mode[..^3] : mode) switch
         {
             "fwd" => forward,
             "mft" or "mft-lora-copy" or "mft-lora" => 4 * forward,
-            _ => 3 * forward,   // ft, mft-cached (the teacher ran once, before the timed steps)
+            _ => 3 * forward,   // ft, lora, mft-cached, mft-exact; checkpointing's extra forward is not counted as useful work (the teacher ran once, before the timed steps)
         };
     }
 }

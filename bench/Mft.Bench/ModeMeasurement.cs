@@ -14,16 +14,22 @@ namespace Mft.Bench;
 /// One mode measured in its own process, so that its peak resident memory is its own: random tokens, AdamW
 /// lr 3e-4, weight decay 0.1, clip 1.0, tau 0.2, 3 warm-up steps, then the median of the timed steps.
 /// Modes: ft, mft (frozen-copy teacher run every step), mft-cached (teacher top-k cache built before timing), mft-exact (teacher hidden-state cache built before timing),
-/// fwd (forward and loss, no gradient), mft-lora (LoRA student, teacher = base with adapters off) and
-/// mft-lora-copy (LoRA student, frozen-copy teacher) to measure what sharing the base weights saves.
+/// fwd (forward and loss, no gradient), lora (LoRA r 16 student, cross-entropy), mft-lora (LoRA r 16 student, teacher =
+/// base with adapters off) and mft-lora-copy (LoRA student, frozen-copy teacher) to measure what sharing the base
+/// weights saves. A "+gc" suffix (ft+gc, mft-exact+gc, ...) trains with activation checkpointing per decoder layer.
+/// LoRA modes used rank 8 before 2026-11-29.
 /// </summary>
 public static class ModeMeasurement
 {
     public const int Warmup = 3;
     public const int CacheTopK = 32;
 
-    public static JsonObject Run(BenchPreset preset, string mode, int steps, int threads, bool autogradLoss)
+    public const int LoraRank = 16;
+
+    public static JsonObject Run(BenchPreset preset, string modeName, int steps, int threads, bool autogradLoss)
     {
+        bool checkpointing = modeName.EndsWith("+gc", StringComparison.Ordinal);
+        string mode = checkpointing ? modeName[..^3] : modeName;
         TorchRuntime.SetThreads(threads);
         var config = preset.ModelConfig();
         manual_seed(0);
@@ -54,14 +60,14 @@ public static class ModeMeasurement
         }
         else
         {
-            bool lora = mode.StartsWith("mft-lora", StringComparison.Ordinal);
+            bool lora = mode is "lora" || mode.StartsWith("mft-lora", StringComparison.Ordinal);
             ITeacher? teacher = mode switch
             {
-                "ft" => null,
+                "ft" or "lora" => null,
                 "mft-lora" => null,   // set after the adapters are attached
                 _ => FrozenModelTeacher.CopyOf(student),
             };
-            if (lora) ModelAdapters.Attach(student, new AdapterConfig { Kind = AdapterKind.Lora, Rank = 8, Alpha = 16 });
+            if (lora) ModelAdapters.Attach(student, new AdapterConfig { Kind = AdapterKind.Lora, Rank = LoraRank, Alpha = 2 * LoraRank });
             if (mode == "mft-lora") teacher = new AdaptersOffTeacher(student);
             if (mode == "mft-cached")
             {
@@ -81,7 +87,7 @@ public static class ModeMeasurement
             lastFaults = Memory.MinorFaults();
             var trainerConfig = new TrainerConfig
             {
-                Method = mode == "ft" ? "ft" : "mft", Tau = 0.2, MaxSteps = Warmup + steps, BatchSize = preset.B, ContextLength = preset.T,
+                Method = mode is "ft" or "lora" ? "ft" : "mft", GradientCheckpointing = checkpointing, Tau = 0.2, MaxSteps = Warmup + steps, BatchSize = preset.B, ContextLength = preset.T,
                 LearningRate = 3e-4, WeightDecay = 0.1, ClipNorm = 1.0, WarmupSteps = 0, Schedule = "constant", LossChunkTokens = 1024,
                 AutogradLoss = autogradLoss,
             };
@@ -107,10 +113,11 @@ public static class ModeMeasurement
         double tokS = preset.B * preset.T / median;
         return new JsonObject
         {
-            ["mode"] = mode, ["n_params"] = n, ["median_step_s"] = median, ["min_step_s"] = times[0], ["max_step_s"] = times[^1],
+            ["mode"] = modeName, ["n_params"] = n, ["median_step_s"] = median, ["min_step_s"] = times[0], ["max_step_s"] = times[^1],
             ["tokens_per_s"] = tokS, ["gflops"] = tokS * preset.FlopsPerToken(mode, n) / 1e9,
             ["peak_rss_mb"] = Memory.PeakRssMb(), ["rss_after_setup_mb"] = rssAfterSetup, ["steps"] = times.Count,
             ["rss_per_step_mb"] = rssPerStep, ["live_tensors_per_step"] = livePerStep, ["minor_faults_per_step"] = faultsPerStep, ["malloc"] = AllocatorTuning.State,
+            ["layer_recomputations"] = Mft.Models.Layers.ActivationCheckpoint.Recomputations,
         };
     }
 

@@ -31,7 +31,7 @@ public sealed class SweepCommand : Command<SweepSettings>
         {
             var f = r.Final.Report;
             Console.WriteLine(   // plain lines, never wrapped: they end up in cluster job logs
-                $"[{i}/{total}] {r.Domain} n{r.Budget} seed{r.Seed} {r.Method,-14} S {f.Specialization,7:P1}  D {f.Degeneralization,7:P2}  S/D {f.RatioText}  {r.Seconds:F0} s{(trained ? "" : "  (done earlier)")}");
+                $"[{i}/{total}] {r.Domain} {r.Budget} seed{r.Seed} {r.Method,-14} S {f.Specialization,7:P1}  D {f.Degeneralization,7:P2}  S/D {f.RatioText}  {r.Seconds:F0} s{(trained ? "" : "  (done earlier)")}");
         };
         runner.TeacherCached += (path, i, total, computed) =>
             Console.WriteLine($"[{i}/{total}] teacher cache {path}{(computed ? "" : "  (done earlier)")}");

@@ -49,6 +49,8 @@ public class TrainSettings : ComputeSettings
     public int TeacherCacheTopK { get; init; }
     [CommandOption("--teacher-cache-exact")] [Description("mft/kd: compute the teacher once and keep its hidden states (hidden_size floats per token): the same loss as running it every step, at about the cost of finetuning")]
     public bool TeacherCacheExact { get; init; }
+    [CommandOption("--gradient-checkpointing")] [Description("recompute each decoder layer's activations in backward instead of keeping them: less memory, one more forward per step")]
+    public bool GradientCheckpointing { get; init; }
     [CommandOption("--teacher-cache <FILE>")] [Description("where to keep the teacher cache (default: in --out); reused when it matches model, tokenizer and data, refused otherwise")]
     public string? TeacherCache { get; init; }
 
@@ -113,7 +115,7 @@ public class TrainSettings : ComputeSettings
             MinLrRatio = MinLrRatio, BatchSize = BatchSize, GradientAccumulation = GradAccum, ClipNorm = Clip, Seed = Seed,
             EvalEvery = EvalEvery, KeepBest = KeepBest || MaxDegeneralization is not null, MaxDegeneralization = MaxDegeneralization, EarlyStoppingPatience = Patience, CheckpointEvery = CheckpointEvery,
             ContextLength = Context, Packing = Packing == "pad" ? Mft.Data.Packing.Pad : Mft.Data.Packing.Pack,
-            LossChunkTokens = LossChunk, OnNonFinite = OnNonFinite, TeacherCacheTopK = TeacherCacheTopK, TeacherCacheExact = TeacherCacheExact,
+            LossChunkTokens = LossChunk, OnNonFinite = OnNonFinite, TeacherCacheTopK = TeacherCacheTopK, TeacherCacheExact = TeacherCacheExact, GradientCheckpointing = GradientCheckpointing,
         },
     };
 }

@@ -15,6 +15,15 @@ public abstract class CausalLM : nn.Module
 
     public abstract ModelConfig Config { get; }
 
+    /// <summary>
+    /// Recompute each decoder layer's activations in backward instead of keeping them (<see cref="Layers.ActivationCheckpoint"/>):
+    /// less memory for one more forward per step. Only while gradients are on and no KV cache is used.
+    /// </summary>
+    public bool GradientCheckpointing { get; set; }
+
+    /// <summary>Whether a forward pass now should checkpoint its layers.</summary>
+    protected bool CheckpointsLayers(KvCache? cache) => GradientCheckpointing && cache is null && is_grad_enabled();
+
     /// <summary>Final (normalised) hidden states, (B, T, C). Positions continue after the cache's length.</summary>
     public abstract Tensor ForwardHidden(Tensor inputIds, KvCache? cache = null);
 

@@ -93,6 +93,8 @@ public sealed record FinetuneJobConfig
             throw new MftException("general validation samples need a general file and a general test sample count");
         if (EvalBatchSize <= 0) throw new MftException($"--eval-batch-size must be positive, got {EvalBatchSize}");
         Adapter?.Validate();
+        if (Trainer.GradientCheckpointing && Adapter is { Dropout: > 0 })
+            throw new MftException($"--gradient-checkpointing recomputes each layer in backward, which needs the same dropout mask twice: use --lora-dropout 0 (got {Adapter.Dropout})");
         if (Trainer.MaxDegeneralization is not null && GeneralPath is null) throw new MftException("--max-degeneralization needs --general (general-domain text to measure degeneralization on)");
         if (Trainer.MaxDegeneralization is not null && Trainer.Evaluations == 0 && Trainer.EvalEvery == 0)
             throw new MftException("--max-degeneralization chooses among evaluated steps: give --eval-every or --evaluations");

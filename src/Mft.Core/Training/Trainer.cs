@@ -43,6 +43,7 @@ public sealed class Trainer
         if (rows.Count == 0) throw new MftException("no training rows: the training data produced no tokens to learn");
         _config = config;
         _student = student;
+        _student.GradientCheckpointing = config.GradientCheckpointing;
         _objective = config.CreateObjective();
         if (_objective.NeedsTeacher && teacher is null) throw new ArgumentException($"method {config.Method} needs a teacher");
         _teacher = _objective.NeedsTeacher ? teacher : null;

@@ -63,6 +63,8 @@ public sealed record TrainerConfig
     /// is the online teacher's), projecting them through a frozen copy of the base output head each step.
     /// </summary>
     public bool TeacherCacheExact { get; init; }
+    /// <summary>Recompute each decoder layer's activations in backward instead of keeping them (<c>--gradient-checkpointing</c>).</summary>
+    public bool GradientCheckpointing { get; init; }
     /// <summary>Differentiate the loss by autograd instead of its closed-form logit gradient (slower; for comparison).</summary>
     public bool AutogradLoss { get; init; }
     /// <summary>What a NaN or infinite loss or gradient does: stop (default) or skip the step.</summary>

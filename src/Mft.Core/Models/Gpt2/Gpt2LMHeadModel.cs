@@ -22,7 +22,7 @@ public sealed class Gpt2LMHeadModel : CausalLM
 
     public override Tensor OutputWeight => transformer.EmbeddingWeight;
 
-    public override Tensor ForwardHidden(Tensor inputIds, KvCache? cache = null) => transformer.Forward(inputIds, cache);
+    public override Tensor ForwardHidden(Tensor inputIds, KvCache? cache = null) => transformer.Forward(inputIds, cache, CheckpointsLayers(cache));
 
     public override bool IsIgnorableCheckpointKey(string key) =>
         key == "lm_head.weight" || key.EndsWith(".attn.bias", StringComparison.Ordinal) ||

@@ -26,7 +26,8 @@ public sealed class Gpt2Model : nn.Module
 
     public Parameter EmbeddingWeight => wte.weight!;
 
-    public Tensor Forward(Tensor inputIds, KvCache? cache)
+    /// <summary>Final hidden states; <paramref name="checkpoint"/> recomputes each block in backward (<see cref="ActivationCheckpoint"/>).</summary>
+    public Tensor Forward(Tensor inputIds, KvCache? cache, bool checkpoint = false)
     {
         long past = cache?.Length ?? 0, t = inputIds.shape[1];
         if (past + t > _config.MaxPositions)
@@ -34,7 +35,8 @@ public sealed class Gpt2Model : nn.Module
         var positions = arange(past, past + t, ScalarType.Int64, inputIds.device);       // (T,)
         var x = wte.forward(inputIds) + wpe.forward(positions);                          // (B, T, C)
         var mask = CausalMask.Build(past, t, inputIds.device);
-        foreach (var block in h) x = block.Forward(x, mask, cache);
+        foreach (var block in h)
+            x = checkpoint ? ActivationCheckpoint.Run(x, input => block.Forward(input, mask, null)) : block.Forward(x, mask, cache);   // (B, T, C)
         return ln_f.forward(x);                                                           // (B, T, C)
     }
 }

@@ -27,7 +27,7 @@ public sealed class LlamaForCausalLM : CausalLM
 
     public override Tensor OutputWeight => lm_head is null ? model.EmbeddingWeight : lm_head.weight!;
 
-    public override Tensor ForwardHidden(Tensor inputIds, KvCache? cache = null) => model.Forward(inputIds, cache);
+    public override Tensor ForwardHidden(Tensor inputIds, KvCache? cache = null) => model.Forward(inputIds, cache, CheckpointsLayers(cache));
 
     public override bool IsIgnorableCheckpointKey(string key) =>
         key.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal) ||

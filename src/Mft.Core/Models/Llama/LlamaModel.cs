@@ -36,7 +36,8 @@ public sealed class LlamaModel : nn.Module
 
     public Parameter EmbeddingWeight => _embedTokens.weight!;
 
-    public Tensor Forward(Tensor inputIds, KvCache? cache)
+    /// <summary>Final hidden states; <paramref name="checkpoint"/> recomputes each layer in backward (<see cref="ActivationCheckpoint"/>).</summary>
+    public Tensor Forward(Tensor inputIds, KvCache? cache, bool checkpoint = false)
     {
         long past = cache?.Length ?? 0, t = inputIds.shape[1];
         var device = inputIds.device;
@@ -48,10 +49,10 @@ public sealed class LlamaModel : nn.Module
         if (_embedScale is float scale) x = x * scale;                                   // (B, T, C)
         for (int i = 0; i < _layers.Count; i++)
         {
-            bool sliding = _config.IsSliding(i);
-            x = sliding
-                ? _layers[i].Forward(x, localCos, localSin, slidingMask, cache)
-                : _layers[i].Forward(x, cos, sin, mask, cache);                          // (B, T, C)
+            var layer = _layers[i];
+            var (c, s, m) = _config.IsSliding(i) ? (localCos, localSin, slidingMask) : (cos, sin, mask);
+            x = checkpoint ? ActivationCheckpoint.Run(x, input => layer.Forward(input, c, s, m, null))
+                           : layer.Forward(x, c, s, m, cache);                           // (B, T, C)
         }
         return _norm.forward(x);                                                         // (B, T, C)
     }
