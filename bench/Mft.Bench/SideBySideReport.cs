@@ -65,6 +65,24 @@ public static class SideBySideReport
                 sb.AppendLine($"- peak RSS mft / ft: {F(Rss(modes["mft"]) / Rss(modes["ft"]), "F2")} including the teacher's weights; " +
                               $"{F((Rss(modes["mft"]) - TeacherMb(modes)) / Rss(modes["ft"]), "F2")} excluding them (target ≤ 1.3).");
             }
+            foreach (var (mode, node) in modes.Where(m => m.Key.EndsWith("+gc", StringComparison.Ordinal) && modes.ContainsKey(m.Key[..^3])))
+            {
+                var plain = modes[mode[..^3]];
+                sb.AppendLine($"- activation checkpointing, {mode[..^3]}: peak RSS {F(Rss(plain), "F0")} → {F(Rss(node), "F0")} MB ({F(100 * (Rss(node) / Rss(plain) - 1), "F1")}%), " +
+                              $"step time x{F(Step(node) / Step(plain), "F2")}.");
+            }
+            if (torch?["modes"]?["ft"] is { } torchFt)
+            {
+                var targets = new List<string>();
+                foreach (var (mode, node) in modes.Where(m => m.Key != "fwd"))
+                {
+                    bool mftMode = mode.StartsWith("mft", StringComparison.Ordinal) && !mode.StartsWith("mft-lora", StringComparison.Ordinal);
+                    var reference = mftMode ? torch["modes"]?["mft"] : torchFt;
+                    if (reference is null) continue;
+                    targets.Add($"{mode} {F(Rss(node) / Rss(reference), "F2")}x PyTorch {(mftMode ? "mft" : "ft")}");
+                }
+                sb.AppendLine($"- peak RSS against PyTorch (targets: ft and mft ≤ 0.8x, MFT+LoRA ≤ 0.5x PyTorch's ft): {string.Join("; ", targets)}.");
+            }
             sb.AppendLine();
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);

@@ -16,6 +16,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         try
         {
             var result = Run(new FinetuneJob(config), ctrlC.Token);
+            ReplayConfig.Write(s, config.OutputDirectory, "train");
             ResultTable.Write(config.Trainer.Method == "mft" ? $"mft tau={config.Trainer.Tau}" : config.Trainer.Method, result.Final.Report);
             if (config.Trainer.MaxDegeneralization is double max)
                 AnsiConsole.MarkupLine(result.Final.Step == 0

@@ -42,6 +42,10 @@ public static class DemoReport
         sb.AppendLine();
         sb.AppendLine("S = (ppl_dom_base - ppl_dom) / ppl_dom_base (specialization), D = (ppl_gen - ppl_gen_base) / ppl_gen_base (degeneralization).");
         sb.AppendLine();
+        sb.AppendLine($"One seed, and one learning rate ({config.LearningRate}) for finetuning: an untuned baseline. Finetuning at a tenth of that rate degeneralizes " +
+                      "far less; the comparison against finetuning, LoRA and DoRA with their learning rate and stopping step tuned on validation sets, over 3 seeds, " +
+                      "is `mft sweep --config sweeps/tuned.yaml` (committed in docs/sweep-report.md).");
+        sb.AppendLine();
         foreach (var domain in runs.Select(r => r.Domain).Distinct())
         {
             var group = runs.Where(r => r.Domain == domain).ToList();

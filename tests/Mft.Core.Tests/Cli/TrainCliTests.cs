@@ -43,6 +43,32 @@ public sealed class TrainCliTests
     }
 
     [Fact]
+    public void Should_replay_a_run_from_its_run_config_yaml_to_the_same_weights()
+    {
+        // Given a run with options off their defaults (flags only, one path with a quote in it)
+        var root = TempDir.Create("cli-replay");
+        var data = Path.Combine(root, "it's domain.txt");
+        File.Copy(TinyCorpus.DomainFile(), data);
+        var first = Path.Combine(root, "first");
+        var (code, err) = Run("train", "--model", TinyCorpus.ModelDirectory(), "--data", data, "--general", TinyCorpus.GeneralFile(), "--method", "mft",
+            "--tau", "0.35", "--max-steps", "4", "--context", "32", "--batch-size", "4", "--lr", "0.003", "--warmup-steps", "1", "--seed", "7",
+            "--adapter", "lora", "--lora-rank", "4", "--eval-every", "2", "--out", first);
+        Assert.True(code == 0, err);
+        var yaml = Path.Combine(first, "run_config.yaml");
+        Assert.Contains("tau: 0.35", File.ReadAllText(yaml));
+        Assert.DoesNotContain(File.ReadLines(yaml), l => l.StartsWith("out:", StringComparison.Ordinal));
+        // When it is replayed from its run_config.yaml into another folder
+        var second = Path.Combine(root, "second");
+        (code, err) = Run("train", "--config", yaml, "--out", second);
+        // Then the adapter weights and the evaluations are the same, byte for byte
+        Assert.True(code == 0, err);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(first, "adapter", "adapter_model.safetensors")), File.ReadAllBytes(Path.Combine(second, "adapter", "adapter_model.safetensors")));
+        static IEnumerable<string> Evaluations(string dir) => File.ReadLines(Path.Combine(dir, "metrics.jsonl")).Where(l => l.Contains("\"eval\""));
+        Assert.Equal(Evaluations(first), Evaluations(second));
+        Assert.Equal(3, Evaluations(second).Count());
+    }
+
+    [Fact]
     public void Should_reject_unknown_yaml_keys_naming_the_key()
     {
         var yaml = Path.Combine(TempDir.Create("yaml-bad"), "run.yaml");
