@@ -18,8 +18,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         (double Domain, double? General) Measure(string dir)
         {
             using var m = PretrainedModel.Open(dir, s.Device);
-            if (s.Context > m.Model.Config.MaxPositions)
-                throw new MftException($"--context {s.Context} exceeds {dir}'s max_position_embeddings ({m.Model.Config.MaxPositions})");
+            m.Model.Config.RequireContext(s.Context, dir);
             double Ppl(IReadOnlyList<TextSample> samples) =>
                 Perplexity.Evaluate(m.Model, Perplexity.WindowsOf(m.Tokenizer, samples, s.Context), s.BatchSize).Perplexity;
             return (Ppl(domain), general is null ? null : Ppl(general));

@@ -17,8 +17,7 @@ public sealed class PerplexityCommand : Command<PerplexitySettings>
         if (s.MaxDocuments is int max) samples = samples.Take(max).ToList();
         using var pretrained = PretrainedModel.Open(s.Model, s.Device, s.ChatTemplate);
         int ctx = s.Context == 0 ? pretrained.Model.Config.MaxPositions : s.Context;
-        if (ctx > pretrained.Model.Config.MaxPositions)
-            throw new MftException($"--context {ctx} exceeds the model's max_position_embeddings ({pretrained.Model.Config.MaxPositions})");
+        pretrained.Model.Config.RequireContext(ctx);
         var result = Perplexity.Evaluate(pretrained.Model, Perplexity.WindowsOf(pretrained.Tokenizer, samples, ctx, s.Stride,
             samples.Any(x => x.Messages is not null) ? pretrained.Chat : null), s.BatchSize);
         var table = new Table().AddColumns("file", "documents", "tokens scored", "mean NLL (nats)", "perplexity");

@@ -113,7 +113,7 @@ public class TrainSettings : ComputeSettings
             Method = Method, Tau = Tau, Temperature = Temperature, CorrectOnlyWrong = CorrectOnlyWrong, LearningRate = LearningRate,
             WeightDecay = WeightDecay, MaxSteps = MaxSteps, Epochs = Epochs, WarmupSteps = WarmupSteps, Schedule = Schedule,
             MinLrRatio = MinLrRatio, BatchSize = BatchSize, GradientAccumulation = GradAccum, ClipNorm = Clip, Seed = Seed,
-            EvalEvery = EvalEvery, KeepBest = KeepBest || MaxDegeneralization is not null, MaxDegeneralization = MaxDegeneralization, EarlyStoppingPatience = Patience, CheckpointEvery = CheckpointEvery,
+            EvalEvery = EvalEvery, KeepBest = KeepBest, MaxDegeneralization = MaxDegeneralization, EarlyStoppingPatience = Patience, CheckpointEvery = CheckpointEvery,
             ContextLength = Context, Packing = Packing == "pad" ? Mft.Data.Packing.Pad : Mft.Data.Packing.Pack,
             LossChunkTokens = LossChunk, OnNonFinite = OnNonFinite, TeacherCacheTopK = TeacherCacheTopK, TeacherCacheExact = TeacherCacheExact, GradientCheckpointing = GradientCheckpointing,
         },

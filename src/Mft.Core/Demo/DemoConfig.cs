@@ -31,7 +31,7 @@ public sealed record DemoConfig
     public void Validate()
     {
         if (Domains.Count == 0) throw new MftException("--domains: give at least one domain");
-        if (Taus.Any(t => t is < 0 or > 1)) throw new MftException("--taus: each tau must be in [0, 1]");
+        foreach (var tau in Taus) Objectives.TauCorrection.RequireValid(tau, "--taus: each tau");
         if (Samples <= 0 || Steps < 0 || Epochs <= 0 || Evaluations <= 0) throw new MftException("--samples, --epochs and --evaluations must be positive");
         Mft.Data.CorpusLayout.Check(DataDirectory, Domains, needGeneralTrain: false);
     }

@@ -15,6 +15,12 @@ public abstract record ModelConfig
     public required int HiddenSize { get; init; }
     public required int NumLayers { get; init; }
     public required int MaxPositions { get; init; }
+
+    /// <summary>Refuses a context longer than the model's positions, naming the option and <paramref name="model"/>.</summary>
+    public void RequireContext(int context, string model = "the model")
+    {
+        if (context > MaxPositions) throw new MftException($"--context {context} exceeds {model}'s max_position_embeddings ({MaxPositions})");
+    }
     public required bool TieWordEmbeddings { get; init; }
     public int? BosTokenId { get; init; }
     public IReadOnlyList<int> EosTokenIds { get; init; } = [];

@@ -17,6 +17,10 @@ public static class TauCorrection
     /// <summary>Added to the correction's denominators, as in the reference implementation.</summary>
     public const double Epsilon = 1e-7;
 
+    /// <summary>The one check of tau's range, for every place that takes one: <paramref name="what"/> names it in the error (--tau, a sweep method, ...).</summary>
+    public static double RequireValid(double tau, string what = "tau") =>
+        tau is >= 0 and <= 1 ? tau : throw new MftException($"{what} must be in [0, 1], got {tau}");
+
     /// <summary>Per-token results, all (N,).</summary>
     public sealed record Result(Tensor Mix, Tensor ArgmaxWrong, Tensor Capped);
 
@@ -26,7 +30,7 @@ public static class TauCorrection
     /// <param name="correctAll">false corrects only tokens whose teacher argmax is wrong (m = 0 elsewhere).</param>
     public static Result Compute(Tensor teacherLogProbs, Tensor labels, double tau, bool correctAll = true)
     {
-        if (!(tau >= 0 && tau <= 1)) throw new ArgumentOutOfRangeException(nameof(tau), $"tau must be in [0, 1], got {tau}");
+        RequireValid(tau);
         using var _ = no_grad();
         var (logPa, argmax) = teacherLogProbs.max(-1);                                  // (N,), (N,)
         var pa = logPa.exp();

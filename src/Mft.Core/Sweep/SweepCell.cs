@@ -11,7 +11,7 @@ public sealed record SweepCell(string Domain, DataBudget Budget, int Seed, Sweep
 
     public string Label => $"{Domain} {Budget.Folder} seed{Seed} {Method.Name}";
 
-    public bool NeedsTeacher => Method.Method is "mft" or "kd";
+    public bool NeedsTeacher => Objectives.ObjectiveFactory.Create(Method.Method, Method.Tau ?? 0).NeedsTeacher;
 
     /// <summary>The folder of the teacher cache for this cell's training rows (which depend on domain, budget samples, seed and replay, not on the method or the number of steps).</summary>
     public string TeacherFolder => Path.Combine("teachers", Domain, $"n{Budget.Samples}", $"seed{Seed}", $"replay{Method.Replay.ToString(System.Globalization.CultureInfo.InvariantCulture)}");

@@ -103,8 +103,9 @@ public sealed record SweepConfig
         foreach (var m in Methods)
         {
             Require(!string.IsNullOrWhiteSpace(m.Name) && m.Name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ' ']) < 0, $"method name '{m.Name}' must be a plain file name");
-            Require(m.Method is "ft" or "mft" or "kd", $"method {m.Name}: method must be ft, mft or kd, got '{m.Method}'");
-            Require(!m.IsMft || m.Tau is >= 0 and <= 1, $"method {m.Name}: mft needs a tau in [0, 1]");
+            Require(Objectives.ObjectiveFactory.Methods.Contains(m.Method), $"method {m.Name}: method must be one of {string.Join(", ", Objectives.ObjectiveFactory.Methods)}, got '{m.Method}'");
+            Require(!m.IsMft || m.Tau is not null, $"method {m.Name}: mft needs a tau in [0, 1]");
+            if (m.IsMft) Objectives.TauCorrection.RequireValid(m.Tau!.Value, $"{source}: method {m.Name}: tau");
             Require(m.Replay is >= 0 and < 1, $"method {m.Name}: replay must be in [0, 1)");
             try { m.AdapterConfig()?.Validate(); }
             catch (MftException e) { throw new MftException($"{source}: method {m.Name}: {e.Message}"); }

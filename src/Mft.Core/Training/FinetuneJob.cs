@@ -47,8 +47,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         Status?.Invoke("loading model");
         using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
         var student = pretrained.Model;
-        if (t.ContextLength > student.Config.MaxPositions)
-            throw new MftException($"--context {t.ContextLength} exceeds the model's max_position_embeddings ({student.Config.MaxPositions})");
+        student.Config.RequireContext(t.ContextLength);
         var tok = pretrained.Tokenizer;
         var adapter = config.Adapter is { } a ? a with { BaseModel = a.BaseModel ?? Path.GetFullPath(config.ModelDirectory) } : null;
         if (adapter is not null) ModelAdapters.Attach(student, adapter, t.Seed);
@@ -100,7 +99,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             throw new OperationCanceledException($"stopped at step {state.Step} of {trainer.TotalSteps}; checkpoint saved in {TrainingCheckpoint.PathIn(config.OutputDirectory)}, continue with --resume");
 
         var final = trainer.History.Last();
-        if (t.KeepBest && state.BestStep >= 0 && BestWeights.TryRestore(config.OutputDirectory, student))
+        if (t.KeepsBestWeights && state.BestStep >= 0 && BestWeights.TryRestore(config.OutputDirectory, student))
             final = trainer.History.Last(p => p.Step == state.BestStep);
 
         Status?.Invoke("saving");

@@ -6,37 +6,36 @@ namespace Mft.Training;
 /// </summary>
 public static class OutputFolder
 {
-    /// <summary>Fails early, without changing anything, if <see cref="Prepare"/> would refuse the folder.</summary>
-    public static void Check(string path, bool overwrite, bool resume)
-    {
-        if (File.Exists(path)) throw new MftException($"{path}: exists and is a file, not a folder");
-        bool nonEmpty = Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any();
-        if (!nonEmpty || overwrite) return;
-        if (resume && TrainingCheckpoint.Find(path) is not null) return;
-        if (resume && File.Exists(Path.Combine(path, "report.json")))
-            throw new MftException($"{path}: this run has already finished (report.json exists); nothing to resume");
-        if (!resume)
-            throw new MftException($"{path}: already exists and is not empty; pass --overwrite to replace it, or --resume to continue its run");
-    }
+    private enum Use { Create, Continue, Replace }
 
+    /// <summary>Fails early, without changing anything, if <see cref="Prepare"/> would refuse the folder.</summary>
+    public static void Check(string path, bool overwrite, bool resume) => Decide(path, overwrite, resume);
+
+    /// <summary>Creates the folder, empties it (--overwrite, or a resumed run that never reached a checkpoint), or keeps it to continue from its checkpoint.</summary>
     public static void Prepare(string path, bool overwrite, bool resume)
     {
-        if (File.Exists(path)) throw new MftException($"{path}: exists and is a file, not a folder");
-        bool nonEmpty = Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any();
-        if (nonEmpty && resume)
-        {
-            if (TrainingCheckpoint.Find(path) is not null) return;
-            if (File.Exists(Path.Combine(path, "report.json")))
-                throw new MftException($"{path}: this run has already finished (report.json exists); nothing to resume");
-            overwrite = true;   // stopped before its first checkpoint: start it again
-        }
-        if (nonEmpty && !overwrite)
-            throw new MftException($"{path}: already exists and is not empty; pass --overwrite to replace it, or --resume to continue its run");
-        if (nonEmpty) Directory.Delete(path, true);
+        var use = Decide(path, overwrite, resume);
+        if (use == Use.Continue) return;
+        if (use == Use.Replace) Directory.Delete(path, true);
         try { Directory.CreateDirectory(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new MftException($"{path}: cannot create the output folder ({e.Message})");
         }
+    }
+
+    private static Use Decide(string path, bool overwrite, bool resume)
+    {
+        if (File.Exists(path)) throw new MftException($"{path}: exists and is a file, not a folder");
+        if (!Directory.Exists(path) || !Directory.EnumerateFileSystemEntries(path).Any()) return Use.Create;
+        if (resume)
+        {
+            if (TrainingCheckpoint.Find(path) is not null) return Use.Continue;
+            if (File.Exists(Path.Combine(path, RunReport.FileName)))
+                throw new MftException($"{path}: this run has already finished ({RunReport.FileName} exists); nothing to resume");
+            return Use.Replace;   // stopped before its first checkpoint: start it again
+        }
+        return overwrite ? Use.Replace
+            : throw new MftException($"{path}: already exists and is not empty; pass --overwrite to replace it, or --resume to continue its run");
     }
 }

@@ -9,6 +9,9 @@ namespace Mft.Training;
 /// <summary>Writes report.json, report.md and the resolved config (run_config.json) of a finished job.</summary>
 public static class RunReport
 {
+    /// <summary>A finished run's summary; a run folder holding it is done (resume refuses it, sweeps skip it).</summary>
+    public const string FileName = "report.json";
+
     public static void Write(FinetuneJobConfig config, FinetuneResult r)
     {
         var f = r.Final.Report;
@@ -30,7 +33,7 @@ public static class RunReport
             ["elapsed_seconds"] = r.Elapsed.TotalSeconds,
         };
         var opts = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-        AtomicFile.WriteAllText(Path.Combine(config.OutputDirectory, "report.json"), json.ToJsonString(opts));
+        AtomicFile.WriteAllText(Path.Combine(config.OutputDirectory, FileName), json.ToJsonString(opts));
         AtomicFile.WriteAllText(Path.Combine(config.OutputDirectory, "run_config.json"), JsonSerializer.Serialize(config, opts));
         AtomicFile.WriteAllText(Path.Combine(config.OutputDirectory, "report.md"), Markdown(config, r));
     }

@@ -121,7 +121,7 @@ public sealed class Trainer
         if (point.Step == 0)
         {
             // Under a degeneralization budget the base weights are the fallback when no evaluation stays within it.
-            if (_config.KeepBest && _config.MaxDegeneralization is not null)
+            if (_config.KeepsBestWeights && _config.MaxDegeneralization is not null)
             {
                 BestWeights.Save(_outDir, _student);
                 state = state with { BestStep = 0 };
@@ -132,7 +132,7 @@ public sealed class Trainer
         if (withinBudget && point.DomainValidation < state.BestValidationPerplexity)
         {
             state = state with { BestValidationPerplexity = point.DomainValidation, BestStep = point.Step, EvaluationsWithoutImprovement = 0 };
-            if (_config.KeepBest) BestWeights.Save(_outDir, _student);
+            if (_config.KeepsBestWeights) BestWeights.Save(_outDir, _student);
         }
         else
         {

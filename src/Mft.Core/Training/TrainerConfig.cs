@@ -39,6 +39,8 @@ public sealed record TrainerConfig
     public string EvaluationSpacing { get; init; } = "linear";
     /// <summary>Return the weights of the evaluation with the lowest domain validation perplexity.</summary>
     public bool KeepBest { get; init; }
+    /// <summary>Whether the run ends with its best evaluated weights: asked for, or implied by a degeneralization budget (<see cref="MaxDegeneralization"/>).</summary>
+    public bool KeepsBestWeights => KeepBest || MaxDegeneralization is not null;
     /// <summary>
     /// With <see cref="KeepBest"/>: only evaluations whose degeneralization is at most this (0.02: general perplexity
     /// rose at most 2%) may be kept; if none qualifies, the base weights are returned.
@@ -75,8 +77,8 @@ public sealed record TrainerConfig
     public void Validate()
     {
         void Require(bool ok, string message) { if (!ok) throw new MftException(message); }
-        Require(ObjectiveFactory.Methods.Contains(Method), $"--method '{Method}' is unknown (expected ft, mft or kd)");
-        Require(Tau is >= 0 and <= 1, $"--tau must be in [0, 1], got {Tau}");
+        Require(ObjectiveFactory.Methods.Contains(Method), $"--method '{Method}' is unknown (expected {string.Join(", ", ObjectiveFactory.Methods)})");
+        TauCorrection.RequireValid(Tau, "--tau");
         Require(Temperature > 0, $"--temperature must be positive, got {Temperature}");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr must be positive, got {LearningRate}");
         Require(WeightDecay >= 0, $"--weight-decay must be >= 0, got {WeightDecay}");
