@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Mft.Data;
+using Mft.Evaluation;
 using Mft.Training;
 
 namespace Mft.Demo;
@@ -18,7 +19,7 @@ public sealed class DemoRunner(DemoConfig config)
         var runs = new List<DemoRun>();
         foreach (var domain in config.Domains)
         {
-            double?[]? basePpl = null;
+            BasePerplexities? basePpl = null;
             var methods = new List<(string Method, double? Tau)> { ("ft", null) };
             methods.AddRange(config.Taus.Select(t => ("mft", (double?)t)));
             foreach (var (method, tau) in methods)
@@ -31,7 +32,7 @@ public sealed class DemoRunner(DemoConfig config)
                 var start = watch.Elapsed;
                 var result = job.Run(cancel);
                 var first = result.Trajectory[0];
-                basePpl ??= [first.DomainValidation, first.DomainTest, first.General];
+                basePpl ??= new BasePerplexities(first.DomainValidation, first.DomainTest, first.General, first.GeneralValidation);
                 var run = new DemoRun(domain, method, tau, result.Final, result.Trajectory, result.State.Step, watch.Elapsed - start);
                 runs.Add(run);
                 RunCompleted?.Invoke(run);
@@ -42,7 +43,7 @@ public sealed class DemoRunner(DemoConfig config)
         return runs;
     }
 
-    private FinetuneJobConfig JobConfig(string domain, string method, double tau, string outDir, double?[]? basePpl)
+    private FinetuneJobConfig JobConfig(string domain, string method, double tau, string outDir, BasePerplexities? basePpl)
     {
         var trainer = new TrainerConfig
         {

@@ -25,8 +25,8 @@ public sealed class SpecializationEvaluator
         (_validation, _test, _general, _batchSize, _generalValidation) = (validation, test, general, batchSize, generalValidation ?? []);
     }
 
-    /// <summary>The base perplexities in the order a job's saved base perplexities keep them: domain validation, domain test, general, general validation.</summary>
-    public double?[] BasePerplexities => [BaseValidation, BaseTest, BaseGeneral, BaseGeneralValidation];
+    /// <summary>The base perplexities, to give to other runs on the same sets.</summary>
+    public BasePerplexities Base => new(BaseValidation, BaseTest, BaseGeneral, BaseGeneralValidation);
 
     /// <summary>Measures the base model (or restores earlier measurements on resume).</summary>
     public void SetBase(CausalLM baseModel)
@@ -40,8 +40,8 @@ public sealed class SpecializationEvaluator
     public void SetBase(double validation, double test, double? general, double? generalValidation = null) =>
         (BaseValidation, BaseTest, BaseGeneral, BaseGeneralValidation) = (validation, test, general, generalValidation);
 
-    /// <summary>Restores base perplexities saved as <see cref="BasePerplexities"/> (3 entries in files written before general validation existed).</summary>
-    public void SetBase(IReadOnlyList<double?> saved) => SetBase(saved[0] ?? double.NaN, saved[1] ?? double.NaN, saved[2], saved.Count > 3 ? saved[3] : null);
+    /// <summary>Base perplexities measured earlier on the same sets.</summary>
+    public void SetBase(BasePerplexities b) => SetBase(b.DomainValidation, b.DomainTest, b.General, b.GeneralValidation);
 
     /// <summary>Whether base perplexities are known (then the starting point need not be measured again).</summary>
     public bool HasBase => !double.IsNaN(BaseTest);

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Mft.Checkpoints;
 using Mft.Cluster;
 using Mft.Data;
+using Mft.Evaluation;
 using Mft.Training;
 
 namespace Mft.Sweep;
@@ -23,9 +24,8 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
 {
     public const string ConfigFile = "sweep.json";
 
-    private static readonly JsonSerializerOptions BaseJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly Shard _shard = shard ?? Shard.All;
-    private readonly Dictionary<string, double?[]> _base = [];
+    private readonly Dictionary<string, BasePerplexities> _base = [];
 
     public event Action<string, StepMetrics, int>? StepCompleted;
     /// <summary>A run finished (or was found finished: the flag is false), with its position in this share.</summary>
@@ -145,7 +145,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     }
 
     /// <summary>The config a sweep run, the base measurement and the teacher pass share: the same data, split and evaluation sets.</summary>
-    private FinetuneJobConfig JobConfig(string dir, SweepCell cell, double?[]? basePpl, string? teacherCache)
+    private FinetuneJobConfig JobConfig(string dir, SweepCell cell, BasePerplexities? basePpl, string? teacherCache)
     {
         var method = cell.Method;
         var trainer = new TrainerConfig
@@ -178,14 +178,13 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         : null;
 
     /// <summary>The base model's perplexities on the cell's evaluation sets (which depend on domain and seed only), measured once.</summary>
-    private double?[] BasePerplexities(SweepCell cell)
+    private BasePerplexities BaseOf(SweepCell cell)
     {
         var path = Path.Combine(outputDirectory, "base", cell.Domain, $"seed{cell.Seed}.json");
         if (_base.TryGetValue(path, out var known)) return known;
-        if (File.Exists(path)) return _base[path] = JsonSerializer.Deserialize<double?[]>(File.ReadAllText(path), BaseJson)!;
-        var measured = BaseMeasurement.Measure(JobConfig(Path.GetDirectoryName(path)!, cell, null, null));
-        Publish(path, JsonSerializer.Serialize(measured, BaseJson));   // shards measuring it at once write the same numbers; the first file stays
-        return _base[path] = JsonSerializer.Deserialize<double?[]>(File.ReadAllText(path), BaseJson)!;
+        if (!File.Exists(path))
+            Publish(path, BaseMeasurement.Measure(JobConfig(Path.GetDirectoryName(path)!, cell, null, null)).ToJson());   // shards measuring it at once write the same numbers; the first file stays
+        return _base[path] = BasePerplexities.Read(path);
     }
 
     private SweepRun Train(string dir, SweepCell cell, CancellationToken cancel)
@@ -194,7 +193,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         var teacherCache = TeacherCachePath(cell);
         if (teacherCache is not null && !File.Exists(teacherCache))
             TeacherPass.Run(JobConfig(Path.GetDirectoryName(teacherCache)!, cell, null, teacherCache), Shard.All);
-        var job = new FinetuneJob(JobConfig(dir, cell, BasePerplexities(cell), teacherCache));
+        var job = new FinetuneJob(JobConfig(dir, cell, BaseOf(cell), teacherCache));
         job.StepCompleted += (m, total) => StepCompleted?.Invoke(cell.Label, m, total);
         var result = job.Run(cancel);
         if (Directory.Exists(result.ModelDirectory)) Directory.Delete(result.ModelDirectory, recursive: true);

@@ -10,13 +10,13 @@ namespace Mft.Training;
 /// </summary>
 public static class BaseMeasurement
 {
-    public static double?[] Measure(FinetuneJobConfig config)
+    public static Evaluation.BasePerplexities Measure(FinetuneJobConfig config)
     {
         TorchRuntime.SetThreads(config.Threads);
         var data = FinetuneData.Read(config);
         using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
         var evaluator = data.Evaluator(pretrained.Tokenizer, data.IsChat ? pretrained.Chat : null, config.Trainer.ContextLength, config.EvalBatchSize);
         evaluator.SetBase(pretrained.Model);
-        return evaluator.BasePerplexities;
+        return evaluator.Base;
     }
 }

@@ -79,15 +79,14 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         using var teacher = online;
         Status?.Invoke("measuring the base model");
         var baseFile = Path.Combine(config.OutputDirectory, "base_perplexity.json");
-        if (config.BasePerplexities is { Length: >= 3 } known && known[0] is double && known[1] is double)
+        if (config.BasePerplexities is { } known)
             evaluator.SetBase(known);
         else if (File.Exists(baseFile) && TrainingCheckpoint.Find(config.OutputDirectory) is not null)
-            evaluator.SetBase(JsonSerializer.Deserialize<double?[]>(File.ReadAllText(baseFile))!);
+            evaluator.SetBase(BasePerplexities.Read(baseFile));
         else
         {
             evaluator.SetBase(student);
-            Checkpoints.AtomicFile.WriteAllText(baseFile, JsonSerializer.Serialize(evaluator.BasePerplexities,
-                new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            Checkpoints.AtomicFile.WriteAllText(baseFile, evaluator.Base.ToJson());
         }
 
         var trainer = new Trainer(t, student, teacher, rows, evaluator, config.OutputDirectory, fingerprint);

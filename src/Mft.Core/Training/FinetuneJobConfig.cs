@@ -19,7 +19,7 @@ public sealed record FinetuneJobConfig
     /// <summary>A general validation set of this many samples from <see cref="GeneralPath"/>, disjoint from the general samples evaluated as test.</summary>
     public int? GeneralValidationSamples { get; init; }
     /// <summary>Base-model perplexities (domain validation, domain test, general, optionally general validation) measured earlier on the same sets, to skip measuring them again.</summary>
-    public double?[]? BasePerplexities { get; init; }
+    public Evaluation.BasePerplexities? BasePerplexities { get; init; }
     /// <summary>General-domain text for measuring degeneralization (evaluation only, never trained on).</summary>
     public string? GeneralPath { get; init; }
     /// <summary>Where the tuned model (model/ or adapter/), reports, metrics and checkpoints are written.</summary>
