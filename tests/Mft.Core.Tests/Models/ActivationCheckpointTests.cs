@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace Mft.Tests.Models;
 
+[Collection("autograd")]
 public sealed class ActivationCheckpointTests
 {
     public static TheoryData<string, string> Models() => new()
