@@ -66,7 +66,7 @@ public sealed class Trainer
         var c = _config;
         var groups = new List<AdamW.ParamGroup> { new(decay, c.LearningRate, c.Beta1, c.Beta2, 1e-8, c.WeightDecay, false, false) };
         if (noDecay.Count > 0) groups.Add(new AdamW.ParamGroup(noDecay, c.LearningRate, c.Beta1, c.Beta2, 1e-8, 0.0, false, false));
-        return optim.AdamW(groups, c.LearningRate, c.Beta1, c.Beta2, 1e-8, c.WeightDecay, false, false);
+        return new LowMemoryAdamW(groups, c.LearningRate, c.Beta1, c.Beta2, 1e-8, c.WeightDecay);
     }
 
     /// <summary>Trains to the end (or until cancelled or stopped early); returns the final state.</summary>
@@ -173,7 +173,7 @@ public sealed class Trainer
             throw new MftException($"step {step + 1}: the loss ({loss}) or gradient norm ({norm}) is not finite; the weights were not updated. " +
                                    "Lower --lr, or pass --on-nonfinite skip to skip such steps.");
         if (finite) optimizer.step();
-        optimizer.zero_grad();
+        foreach (var p in parameters) p.grad = null;   // freed, as PyTorch's zero_grad(set_to_none=True): no gradient memory between steps
         bool corrected = statistics.HasCorrection;
         return new StepMetrics(step + 1, loss, lr, norm, tokens / watch.Elapsed.TotalSeconds, tokens,
             statistics.NllTokens > 0 ? statistics.TrainPerplexity : null,
