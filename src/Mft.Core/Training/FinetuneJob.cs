@@ -101,6 +101,13 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         if (t.KeepsBestWeights && state.BestStep >= 0 && BestWeights.TryRestore(config.OutputDirectory, student))
             final = trainer.History.Last(p => p.Step == state.BestStep);
 
+        TeacherCacheFidelity? fidelity = null;
+        if (teacher is TeacherCache)
+        {
+            Status?.Invoke("checking the teacher cache against the exact teacher");
+            fidelity = CheckTeacherCache(trainer.History, rows, evaluator, adapter);
+        }
+
         Status?.Invoke("saving");
         var modelDir = Path.Combine(config.OutputDirectory, adapter is null ? "model" : "adapter");
         if (adapter is null) ModelFactory.Save(student, modelDir, config.ModelDirectory);
@@ -110,6 +117,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             ReplaySamples = data.Replay.Count,
             TrainableParameters = student.parameters().Where(p => p.requires_grad).Sum(p => p.NumberOfElements),
             TeacherCopyBytes = teacherCopyBytes,
+            TeacherCacheFidelity = fidelity,
         };
         RunReport.Write(config, result);
         var checkpoint = TrainingCheckpoint.PathIn(config.OutputDirectory);
@@ -125,6 +133,19 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     {
         if (!t.CreateObjective().NeedsTeacher) return null;
         return adapters ? new AdaptersOffTeacher(student) : FrozenModelTeacher.CopyOf(student);
+    }
+
+    /// <summary>The run's first steps again, from freshly loaded weights with the exact teacher (<see cref="TeacherCacheFidelity"/>).</summary>
+    private TeacherCacheFidelity CheckTeacherCache(IReadOnlyList<EvaluationPoint> history, IReadOnlyList<TrainingSequence> rows,
+        SpecializationEvaluator evaluator, AdapterConfig? adapter)
+    {
+        var t = config.Trainer;
+        using var fresh = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
+        if (adapter is not null) ModelAdapters.Attach(fresh.Model, adapter, t.Seed);
+        using var exact = CreateTeacher(t, fresh.Model, adapter is not null)!;
+        double cachedFirstLoss = MetricsLog.StepLoss(config.OutputDirectory, 1) ?? double.NaN;
+        return TeacherCacheFidelity.Measure(t, fresh.Model, exact, rows, evaluator, history, cachedFirstLoss,
+            Path.Combine(config.OutputDirectory, ".teacher-cache-check"));
     }
 
     /// <summary>The cache at the cache path; else its shards joined (and saved whole); else built here and saved.</summary>

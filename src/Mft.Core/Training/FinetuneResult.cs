@@ -18,4 +18,6 @@ public sealed record FinetuneResult(string ModelDirectory, EvaluationPoint Final
     public long TrainableParameters { get; init; }
     /// <summary>Memory held for the teacher beyond the student: a frozen copy (the model's fp32 size), the top-k cache's size, or 0 when the teacher is the base with adapters off.</summary>
     public long TeacherCopyBytes { get; init; }
+    /// <summary>With the top-k teacher cache: its first steps repeated with the exact teacher, and the two compared.</summary>
+    public TeacherCacheFidelity? TeacherCacheFidelity { get; init; }
 }

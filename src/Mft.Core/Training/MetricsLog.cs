@@ -58,6 +58,16 @@ public static class MetricsLog
         Checkpoints.AtomicFile.WriteAllText(path, string.Concat(kept.Select(l => l + "\n")));
     }
 
+    /// <summary>The training loss logged for <paramref name="step"/>, or null when that step is not in the log.</summary>
+    public static double? StepLoss(string outDir, int step)
+    {
+        var path = Path.Combine(outDir, FileName);
+        if (!File.Exists(path)) return null;
+        return File.ReadLines(path).Select(l => JsonNode.Parse(l))
+            .Where(n => n?["type"]?.GetValue<string>() == "step" && n["step"]?.GetValue<int>() == step)
+            .Select(n => Number(n!["loss"])).LastOrDefault();
+    }
+
     public static IEnumerable<EvaluationPoint> ReadEvaluations(string outDir)
     {
         var path = Path.Combine(outDir, FileName);

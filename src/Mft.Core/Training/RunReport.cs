@@ -31,6 +31,7 @@ public static class RunReport
             ["specialization"] = f.Specialization, ["degeneralization"] = f.Degeneralization,
             ["ratio"] = f.Ratio, ["ratio_text"] = f.RatioText,
             ["elapsed_seconds"] = r.Elapsed.TotalSeconds,
+            ["teacher_cache_fidelity"] = r.TeacherCacheFidelity?.ToJson(),
         };
         var opts = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
         AtomicFile.WriteAllText(Path.Combine(config.OutputDirectory, FileName), json.ToJsonString(opts));
@@ -54,6 +55,11 @@ public static class RunReport
         sb.AppendLine();
         sb.AppendLine($"Specialization S = {F(f.Specialization, "P2")}, degeneralization D = {F(f.Degeneralization, "P2")}, S/D = {f.RatioText}.");
         sb.AppendLine();
+        if (r.TeacherCacheFidelity is { } fidelity)
+        {
+            sb.AppendLine(fidelity.Markdown(config.Trainer.TeacherCacheTopK));
+            sb.AppendLine();
+        }
         sb.AppendLine("| step | domain val ppl | domain test ppl | general ppl | S | D |");
         sb.AppendLine("|---|---|---|---|---|---|");
         foreach (var p in r.Trajectory)
