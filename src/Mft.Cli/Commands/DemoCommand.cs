@@ -19,7 +19,7 @@ public sealed class DemoCommand : Command<DemoSettings>
             Taus = s.Taus.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => double.TryParse(t, CultureInfo.InvariantCulture, out var v) ? v
                 : throw new MftException($"--taus: '{t}' is not a number")).ToList(),
             Samples = s.Samples, Steps = s.Steps, Epochs = s.Epochs, Evaluations = s.Evaluations, LearningRate = s.LearningRate, ContextLength = s.Context,
-            Seed = s.Seed, Threads = s.Threads,
+            Seed = s.Seed, Threads = s.Threads, Workers = s.Workers,
         };
         var runner = new DemoRunner(config);
         int total = config.Domains.Count * (1 + config.Taus.Count);
@@ -29,20 +29,25 @@ public sealed class DemoCommand : Command<DemoSettings>
             .Start(ctx =>
             {
                 var overall = ctx.AddTask($"demo: {total} runs", maxValue: total);
-                ProgressTask? current = null;
-                string? currentName = null;
+                var running = new Dictionary<string, ProgressTask>();   // runs train on several threads at once
                 runner.StepCompleted += (name, m, steps) =>
                 {
-                    if (name != currentName) { current = ctx.AddTask(Markup.Escape(name), maxValue: steps); currentName = name; }
-                    current!.Value = m.Step;
-                    current.Description = Markup.Escape($"{name}: step {m.Step}/{steps} loss {m.Loss:F3}");
+                    lock (running)
+                    {
+                        if (!running.TryGetValue(name, out var task)) running[name] = task = ctx.AddTask(Markup.Escape(name), maxValue: steps);
+                        task.Value = m.Step;
+                        task.Description = Markup.Escape($"{name}: step {m.Step}/{steps} loss {m.Loss:F3}");
+                    }
                 };
                 runner.RunCompleted += r =>
                 {
-                    overall.Increment(1);
-                    current?.StopTask();
-                    AnsiConsole.MarkupLine(Markup.Escape(
-                        $"  {r.Domain,-7} {r.Label,-13} S {r.Final.Report.Specialization,7:P1}  D {r.Final.Report.Degeneralization,7:P2}  S/D {r.Final.Report.RatioText}"));
+                    lock (running)
+                    {
+                        overall.Increment(1);
+                        if (running.Remove($"{r.Domain} {r.FolderName}", out var task)) task.StopTask();
+                        AnsiConsole.MarkupLine(Markup.Escape(
+                            $"  {r.Domain,-7} {r.Label,-13} S {r.Final.Report.Specialization,7:P1}  D {r.Final.Report.Degeneralization,7:P2}  S/D {r.Final.Report.RatioText}"));
+                    }
                 };
                 runs = runner.Run(cancellationToken);
             });

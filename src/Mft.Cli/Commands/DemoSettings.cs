@@ -22,7 +22,8 @@ public sealed class DemoSettings : CommandSettings
     [CommandOption("--lr <LR>")] [DefaultValue(1e-3)] public double LearningRate { get; init; } = 1e-3;
     [CommandOption("--context <N>")] [DefaultValue(128)] public int Context { get; init; } = 128;
     [CommandOption("--seed <S>")] [DefaultValue(0)] public int Seed { get; init; }
-    [CommandOption("--threads <N>")] [DefaultValue(0)] public int Threads { get; init; }
+    [CommandOption("--threads <N>")] [Description("threads per run; 0: the cores shared among the workers")] [DefaultValue(0)] public int Threads { get; init; }
+    [CommandOption("--workers <N>")] [Description("runs trained at once; 0: one per core (at most one per run)")] [DefaultValue(0)] public int Workers { get; init; }
     [CommandOption("--verbose")] public bool Verbose { get; init; }
 
     public override ValidationResult Validate() => Samples > 0 ? ValidationResult.Success() : ValidationResult.Error("--samples must be positive");

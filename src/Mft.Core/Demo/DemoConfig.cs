@@ -26,13 +26,21 @@ public sealed record DemoConfig
     public int DomainTestSamples { get; init; } = 150;
     public int GeneralTestSamples { get; init; } = 120;
     public int Seed { get; init; }
+    /// <summary>Threads per run (0: the machine's cores shared among the workers).</summary>
     public int Threads { get; init; }
+    /// <summary>Runs trained at once (0: one per core, at most one per run). A model this small trains faster as two runs on one thread each than as one on two.</summary>
+    public int Workers { get; init; }
+
+    public int WorkerCount(int runs) => Math.Clamp(Workers > 0 ? Workers : Environment.ProcessorCount, 1, Math.Max(1, runs));
+
+    public int ThreadsPerRun(int workers) => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount / workers);
 
     public void Validate()
     {
         if (Domains.Count == 0) throw new MftException("--domains: give at least one domain");
         foreach (var tau in Taus) Objectives.TauCorrection.RequireValid(tau, "--taus: each tau");
         if (Samples <= 0 || Steps < 0 || Epochs <= 0 || Evaluations <= 0) throw new MftException("--samples, --epochs and --evaluations must be positive");
+        if (Workers < 0 || Threads < 0) throw new MftException("--workers and --threads must be >= 0 (0: automatic)");
         Mft.Data.CorpusLayout.Check(DataDirectory, Domains, needGeneralTrain: false);
     }
 }

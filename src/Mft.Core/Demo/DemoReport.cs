@@ -38,7 +38,8 @@ public static class DemoReport
         sb.AppendLine($"Base model `{config.ModelDirectory}`; {config.Samples} training samples per domain; every method trains for the same " +
                       $"number of steps ({(config.Steps > 0 ? $"{config.Steps} steps" : $"{config.Epochs} epochs")}, batch {config.BatchSize} x {config.ContextLength} tokens, lr {config.LearningRate}). " +
                       $"Domain perplexity on {config.DomainTestSamples} held-out domain samples, general perplexity on {config.GeneralTestSamples} held-out general documents. " +
-                      $"Total time {elapsed.TotalMinutes:F1} min on {Environment.ProcessorCount} cores.");
+                      $"Total time {elapsed.TotalMinutes:F1} min on {Environment.ProcessorCount} cores, {config.WorkerCount(runs.Count)} runs at a time with " +
+                      $"{config.ThreadsPerRun(config.WorkerCount(runs.Count))} threads each (a run's time below is its own wall time).");
         sb.AppendLine();
         sb.AppendLine("S = (ppl_dom_base - ppl_dom) / ppl_dom_base (specialization), D = (ppl_gen - ppl_gen_base) / ppl_gen_base (degeneralization).");
         sb.AppendLine();

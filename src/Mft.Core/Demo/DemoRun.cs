@@ -7,4 +7,9 @@ public sealed record DemoRun(string Domain, string Method, double? Tau, Evaluati
     int Steps, TimeSpan Elapsed)
 {
     public string Label => Tau is double t ? $"mft tau={t}" : Method;
+
+    /// <summary>Its folder under runs/DOMAIN/, and its name in progress reports with the domain.</summary>
+    public string FolderName => FolderNameOf(Method, Tau);
+
+    public static string FolderNameOf(string method, double? tau) => tau is double t ? $"mft-tau{t}" : method;
 }
