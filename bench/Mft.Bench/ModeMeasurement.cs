@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Mft.Adapters;
 using Mft.Data;
@@ -15,8 +16,8 @@ namespace Mft.Bench;
 /// lr 3e-4, weight decay 0.1, clip 1.0, tau 0.2, 3 warm-up steps, then the median of the timed steps.
 /// Modes: ft, mft (frozen-copy teacher run every step), mft-cached (teacher top-k cache built before timing), mft-exact (teacher hidden-state cache built before timing),
 /// fwd (forward and loss, no gradient), lora (LoRA r 16 student, cross-entropy), mft-lora (LoRA r 16 student, teacher =
-/// base with adapters off) and mft-lora-copy (LoRA student, frozen-copy teacher) to measure what sharing the base
-/// weights saves. A "+gc" suffix (ft+gc, mft-exact+gc, ...) trains with activation checkpointing per decoder layer.
+/// base with adapters off), mft-lora-exact (the same teacher through the exact cache, sharing the student's frozen head)
+/// and mft-lora-copy (LoRA student, frozen-copy teacher) to measure what sharing the base weights saves. A "+gc" suffix (ft+gc, mft-exact+gc, ...) trains with activation checkpointing per decoder layer.
 /// LoRA modes used rank 8 before 2026-11-29.
 /// </summary>
 public static class ModeMeasurement
@@ -42,6 +43,7 @@ public static class ModeMeasurement
         var times = new List<double>();
         var rssPerStep = new JsonArray();    // resident MB after each training step (warm-up included)
         var livePerStep = new JsonArray();   // live TorchSharp tensors after each training step
+        var mklPerStep = new JsonArray();    // MB in oneMKL's buffer pool after each training step
         var faultsPerStep = new JsonArray(); // minor page faults during each training step (fresh pages the kernel zeroed)
         long lastFaults = 0;
         if (mode == "fwd")
@@ -64,22 +66,22 @@ public static class ModeMeasurement
             ITeacher? teacher = mode switch
             {
                 "ft" or "lora" => null,
-                "mft-lora" => null,   // set after the adapters are attached
+                "mft-lora" or "mft-lora-exact" => null,   // set after the adapters are attached
                 _ => FrozenModelTeacher.CopyOf(student),
             };
             if (lora) ModelAdapters.Attach(student, new AdapterConfig { Kind = AdapterKind.Lora, Rank = LoraRank, Alpha = 2 * LoraRank });
-            if (mode == "mft-lora") teacher = new AdaptersOffTeacher(student);
+            if (mode is "mft-lora" or "mft-lora-exact") teacher = new AdaptersOffTeacher(student);
             if (mode == "mft-cached")
             {
                 var online = teacher!;
                 teacher = TeacherCache.Build(online, rows, config.VocabSize, CacheTopK, preset.B, "bench", CPU);
                 online.Dispose();
             }
-            if (mode == "mft-exact")
+            if (mode is "mft-exact" or "mft-lora-exact")
             {
                 var online = teacher!;
                 Tensor head;
-                using (no_grad()) head = student.OutputWeight.detach().clone();
+                using (no_grad()) head = lora ? student.OutputWeight : student.OutputWeight.detach().clone();   // adapters: the frozen head, shared
                 teacher = ExactTeacherCache.Build(online, rows, head, preset.B, "bench", CPU);
                 online.Dispose();
             }
@@ -98,6 +100,8 @@ public static class ModeMeasurement
             {
                 if (m.Step > Warmup) times.Add(w.Elapsed.TotalSeconds);
                 rssPerStep.Add(Memory.CurrentRssMb());
+                mklPerStep.Add(Memory.MklPoolMb());
+                if (m.Step == Warmup && Environment.GetEnvironmentVariable("MFT_BENCH_SMAPS") is { Length: > 0 }) Memory.PrintMappings();
                 livePerStep.Add(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
                 long faults = Memory.MinorFaults();
                 faultsPerStep.Add(faults - lastFaults);
@@ -116,7 +120,7 @@ public static class ModeMeasurement
             ["mode"] = modeName, ["n_params"] = n, ["median_step_s"] = median, ["min_step_s"] = times[0], ["max_step_s"] = times[^1],
             ["tokens_per_s"] = tokS, ["gflops"] = tokS * preset.FlopsPerToken(mode, n) / 1e9,
             ["peak_rss_mb"] = Memory.PeakRssMb(), ["rss_after_setup_mb"] = rssAfterSetup, ["steps"] = times.Count,
-            ["rss_per_step_mb"] = rssPerStep, ["live_tensors_per_step"] = livePerStep, ["minor_faults_per_step"] = faultsPerStep, ["malloc"] = AllocatorTuning.State,
+            ["rss_per_step_mb"] = rssPerStep, ["live_tensors_per_step"] = livePerStep, ["mkl_pool_mb_per_step"] = mklPerStep, ["minor_faults_per_step"] = faultsPerStep, ["malloc"] = AllocatorTuning.State,
             ["layer_recomputations"] = Mft.Models.Layers.ActivationCheckpoint.Recomputations,
         };
     }
@@ -142,6 +146,42 @@ public static class ModeMeasurement
     {
         public static double PeakRssMb() => Field("VmHWM:");
         public static double CurrentRssMb() => Field("VmRSS:");
+
+        /// <summary>Bytes held by oneMKL's own buffer pool (linked into libtorch_cpu), in MB; NaN where it cannot be asked.</summary>
+        public static double MklPoolMb()
+        {
+            if (!NativeLibrary.TryLoad("libtorch_cpu.so", out var torch) || !NativeLibrary.TryGetExport(torch, "mkl_serv_mem_stat", out var export))
+                return double.NaN;
+            return Marshal.GetDelegateForFunctionPointer<MemStat>(export)(out _) / 1048576.0;
+        }
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate long MemStat(out int buffers);
+
+        /// <summary>Resident MB by kind of mapping (MFT_BENCH_SMAPS=1, after the warm-up): where memory that no tensor explains sits.</summary>
+        public static void PrintMappings()
+        {
+            var rss = new Dictionary<string, (double Mb, int Count)>();
+            string kind = "";
+            foreach (var line in File.ReadLines("/proc/self/smaps"))
+            {
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length >= 5 && parts[0].Contains('-') && !line.EndsWith(" kB", StringComparison.Ordinal))
+                {
+                    var range = parts[0].Split('-');
+                    double mb = (Convert.ToUInt64(range[1], 16) - Convert.ToUInt64(range[0], 16)) / 1048576.0;
+                    string path = parts.Length > 5 ? parts[5] : "";
+                    kind = path.Length > 0 && !path.StartsWith('[') ? (path.EndsWith(".so", StringComparison.Ordinal) || path.Contains(".so.") ? "libraries" : "files")
+                         : path.Length > 0 ? path : mb >= 2 ? $"anonymous >= 2 MB" : "anonymous < 2 MB";
+                }
+                else if (parts.Length >= 2 && parts[0] == "Rss:")
+                {
+                    var (total, count) = rss.GetValueOrDefault(kind);
+                    rss[kind] = (total + double.Parse(parts[1], CultureInfo.InvariantCulture) / 1024, count + 1);
+                }
+            }
+            foreach (var (k, (mb, count)) in rss.OrderByDescending(e => e.Value.Mb))
+                File.AppendAllText(Environment.GetEnvironmentVariable("MFT_BENCH_SMAPS")!, $"smaps {k,-20} {mb,9:F0} MB resident in {count} mappings\n");
+        }
 
         /// <summary>Minor page faults of this process so far (field 10 of /proc/self/stat).</summary>
         public static long MinorFaults()
