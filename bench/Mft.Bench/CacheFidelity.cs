@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Mft.Checkpoints;
 using Mft.Data;
 using Mft.Training;
@@ -30,8 +29,7 @@ public static class CacheFidelity
                 Method = "mft", Tau = 0.1, MaxSteps = steps, LearningRate = 1e-3, BatchSize = 8, ContextLength = 128, Packing = Packing.Pack,
                 WarmupSteps = 5, Schedule = "cosine", TeacherCacheTopK = k,
             }) with { MaxSamples = 500, Threads = 2 }).Run();
-        double FirstLoss(FinetuneResult r) => File.ReadLines(Path.Combine(Path.GetDirectoryName(r.ModelDirectory)!, MetricsLog.FileName))
-            .Select(l => JsonNode.Parse(l)!).First(n => n["type"]?.GetValue<string>() == "step")["loss"]!.GetValue<double>();
+        double FirstLoss(FinetuneResult r) => MetricsLog.StepLoss(Path.GetDirectoryName(r.ModelDirectory)!, 1)!.Value;
         var exact = Train(0);
         Console.WriteLine($"exact (online teacher): first-step loss {FirstLoss(exact):F6}, S {exact.Final.Report.Specialization:P2}, D {exact.Final.Report.Degeneralization:P2}, {exact.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine("| top-k | cache MB | first-step loss (rel. diff) | S | D | weights: ‖cached − exact‖ / ‖exact − base‖ | time |");

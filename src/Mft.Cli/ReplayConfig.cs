@@ -14,8 +14,6 @@ namespace Mft.Cli;
 /// </summary>
 public static class ReplayConfig
 {
-    public const string FileName = "run_config.yaml";
-
     private static readonly HashSet<string> NotReplayed = ["config", "out", "overwrite", "resume", "verbose"];
 
     public static void Write(CommandSettings settings, string outputDirectory, string command)
@@ -28,7 +26,7 @@ public static class ReplayConfig
             if (NotReplayed.Contains(name) || p.GetValue(settings) is not { } value) continue;
             sb.AppendLine($"{name.Replace('-', '_')}: {Scalar(value)}");
         }
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, FileName), sb.ToString());
+        AtomicFile.WriteAllText(new Mft.Training.RunLayout(outputDirectory).ReplayConfig, sb.ToString());
     }
 
     /// <summary>A YAML scalar that reads back as the same value: numbers round-trip, strings single-quoted.</summary>

@@ -57,7 +57,7 @@ public sealed class DemoRunner(DemoConfig config)
                 var result = job.Run(stop.Token);
                 var first = result.Trajectory[0];
                 var demoRun = new DemoRun(run.Domain, run.Method, run.Tau, result.Final, result.Trajectory, result.State.Step, watch.Elapsed - started);
-                Directory.Delete(Path.Combine(outDir, "model"), recursive: true);   // keep reports, not 9 copies of the weights
+                Directory.Delete(new RunLayout(outDir).Model, recursive: true);   // keep reports, not 9 copies of the weights
                 lock (gate)
                 {
                     basePerplexities.TryAdd(run.Domain, new BasePerplexities(first.DomainValidation, first.DomainTest, first.General, first.GeneralValidation));

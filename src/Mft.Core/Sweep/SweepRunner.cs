@@ -43,7 +43,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         {
             cancel.ThrowIfCancellationRequested();
             var dir = Path.Combine(outputDirectory, cell.Folder);
-            bool done = File.Exists(Path.Combine(dir, RunReport.FileName));
+            bool done = new RunLayout(dir).IsFinished;
             var run = done ? Read(dir, cell) : Train(dir, cell, cancel);
             runs.Add(run);
             RunCompleted?.Invoke(run, runs.Count, mine.Count, !done);
@@ -82,9 +82,9 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         if (!File.Exists(path)) throw new MftException($"{path}: not found: {outputDirectory} holds no sweep to collect");
         CheckSameConfig(path);
         var grid = SweepCell.Grid(config);
-        var missing = grid.Where(c => !File.Exists(Path.Combine(outputDirectory, c.Folder, RunReport.FileName))).ToList();
+        var missing = grid.Where(c => !new RunLayout(Path.Combine(outputDirectory, c.Folder)).IsFinished).ToList();
         if (missing.Count > 0)
-            throw new MftException($"{outputDirectory}: {missing.Count} of {grid.Count} runs have no {RunReport.FileName} yet (first: {missing[0].Folder}); " +
+            throw new MftException($"{outputDirectory}: {missing.Count} of {grid.Count} runs have no {RunLayout.ReportFile} yet (first: {missing[0].Folder}); " +
                                    "run the sweep or its shards again (finished runs are skipped), then collect");
         var runs = grid.Select(c => Read(Path.Combine(outputDirectory, c.Folder), c)).ToList();
         SweepReport.Write(config, runs, outputDirectory, elapsed: null);
@@ -202,9 +202,9 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
 
     private static SweepRun Read(string dir, SweepCell cell)
     {
-        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, RunReport.FileName)))!;
+        var report = JsonNode.Parse(File.ReadAllText(new RunLayout(dir).Report))!;
         var trajectory = MetricsLog.ReadEvaluations(dir).ToList();
-        if (trajectory.Count == 0) throw new MftException($"{dir}: {RunReport.FileName} exists but {MetricsLog.FileName} has no evaluations; delete the folder to rerun it");
+        if (trajectory.Count == 0) throw new MftException($"{dir}: {RunLayout.ReportFile} exists but {RunLayout.MetricsFile} has no evaluations; delete the folder to rerun it");
         return new SweepRun(cell.Domain, cell.Budget, cell.Seed, cell.Method.Name, report["train_samples"]!.GetValue<int>(),
             report["trainable_parameters"]?.GetValue<long>() ?? 0, trajectory, report["elapsed_seconds"]!.GetValue<double>());
     }

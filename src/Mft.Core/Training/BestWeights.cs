@@ -7,7 +7,7 @@ namespace Mft.Training;
 /// <summary>The weights of the best evaluation so far (for --keep-best), kept in the output folder.</summary>
 public static class BestWeights
 {
-    public static string PathIn(string outDir) => Path.Combine(outDir, "best.safetensors");
+    public static string PathIn(string outDir) => new RunLayout(outDir).BestWeights;
 
     public static void Save(string outDir, CausalLM model) =>
         SafetensorsWriter.Write(PathIn(outDir), model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));

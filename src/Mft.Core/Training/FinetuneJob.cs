@@ -78,7 +78,8 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         }
         using var teacher = online;
         Status?.Invoke("measuring the base model");
-        var baseFile = Path.Combine(config.OutputDirectory, "base_perplexity.json");
+        var layout = new RunLayout(config.OutputDirectory);
+        var baseFile = layout.BasePerplexities;
         if (config.BasePerplexities is { } known)
             evaluator.SetBase(known);
         else if (File.Exists(baseFile) && TrainingCheckpoint.Find(config.OutputDirectory) is not null)
@@ -109,7 +110,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         }
 
         Status?.Invoke("saving");
-        var modelDir = Path.Combine(config.OutputDirectory, adapter is null ? "model" : "adapter");
+        var modelDir = adapter is null ? layout.Model : layout.Adapter;
         if (adapter is null) ModelFactory.Save(student, modelDir, config.ModelDirectory);
         else PeftAdapterFiles.Save(student, adapter, modelDir);
         var result = new FinetuneResult(modelDir, final, trainer.History, state, data.Split.Train.Count, rows.Sum(r => (long)r.Ids.Length), watch.Elapsed)
@@ -145,7 +146,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         using var exact = CreateTeacher(t, fresh.Model, adapter is not null)!;
         double cachedFirstLoss = MetricsLog.StepLoss(config.OutputDirectory, 1) ?? double.NaN;
         return TeacherCacheFidelity.Measure(t, fresh.Model, exact, rows, evaluator, history, cachedFirstLoss,
-            Path.Combine(config.OutputDirectory, ".teacher-cache-check"));
+            new RunLayout(config.OutputDirectory).TeacherCacheCheck);
     }
 
     /// <summary>The cache at the cache path; else its shards joined (and saved whole); else built here and saved.</summary>

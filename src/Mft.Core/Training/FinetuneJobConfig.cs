@@ -54,7 +54,7 @@ public sealed record FinetuneJobConfig
     public string? TeacherCachePath { get; init; }
 
     /// <summary>Where the teacher cache is (or its shards are) kept: <see cref="TeacherCachePath"/>, else in the output folder.</summary>
-    public string TeacherCacheFile => TeacherCachePath ?? Path.Combine(OutputDirectory, Trainer.TeacherCacheExact ? ExactTeacherCache.FileName : TeacherCache.FileName);
+    public string TeacherCacheFile => TeacherCachePath ?? (Trainer.TeacherCacheExact ? new RunLayout(OutputDirectory).ExactTeacherCache : new RunLayout(OutputDirectory).TopKTeacherCache);
 
     /// <summary>
     /// A run on one domain of a corpora folder laid out like data/ (<see cref="CorpusLayout"/>), as the demo and

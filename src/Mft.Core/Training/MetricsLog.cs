@@ -7,8 +7,6 @@ namespace Mft.Training;
 /// <summary>metrics.jsonl in the output folder: one line per step ("type": "step") and per evaluation ("type": "eval").</summary>
 public static class MetricsLog
 {
-    public const string FileName = "metrics.jsonl";
-
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -42,13 +40,13 @@ public static class MetricsLog
     private static void AppendLine(string outDir, JsonObject node)
     {
         Directory.CreateDirectory(outDir);
-        File.AppendAllText(Path.Combine(outDir, FileName), node.ToJsonString(Options) + "\n");
+        File.AppendAllText(new RunLayout(outDir).Metrics, node.ToJsonString(Options) + "\n");
     }
 
     /// <summary>Drops lines logged after <paramref name="step"/> (work a resumed run will redo).</summary>
     public static void TruncateAfter(string outDir, int step)
     {
-        var path = Path.Combine(outDir, FileName);
+        var path = new RunLayout(outDir).Metrics;
         if (!File.Exists(path)) return;
         var kept = File.ReadAllLines(path).Where(l =>
         {
@@ -61,7 +59,7 @@ public static class MetricsLog
     /// <summary>The training loss logged for <paramref name="step"/>, or null when that step is not in the log.</summary>
     public static double? StepLoss(string outDir, int step)
     {
-        var path = Path.Combine(outDir, FileName);
+        var path = new RunLayout(outDir).Metrics;
         if (!File.Exists(path)) return null;
         return File.ReadLines(path).Select(l => JsonNode.Parse(l))
             .Where(n => n?["type"]?.GetValue<string>() == "step" && n["step"]?.GetValue<int>() == step)
@@ -70,7 +68,7 @@ public static class MetricsLog
 
     public static IEnumerable<EvaluationPoint> ReadEvaluations(string outDir)
     {
-        var path = Path.Combine(outDir, FileName);
+        var path = new RunLayout(outDir).Metrics;
         if (!File.Exists(path)) yield break;
         foreach (var line in File.ReadAllLines(path))
         {

@@ -31,8 +31,8 @@ public static class OutputFolder
         if (resume)
         {
             if (TrainingCheckpoint.Find(path) is not null) return Use.Continue;
-            if (File.Exists(Path.Combine(path, RunReport.FileName)))
-                throw new MftException($"{path}: this run has already finished ({RunReport.FileName} exists); nothing to resume");
+            if (new RunLayout(path).IsFinished)
+                throw new MftException($"{path}: this run has already finished ({RunLayout.ReportFile} exists); nothing to resume");
             return Use.Replace;   // stopped before its first checkpoint: start it again
         }
         return overwrite ? Use.Replace

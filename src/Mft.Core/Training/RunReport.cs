@@ -9,9 +9,6 @@ namespace Mft.Training;
 /// <summary>Writes report.json, report.md and the resolved config (run_config.json) of a finished job.</summary>
 public static class RunReport
 {
-    /// <summary>A finished run's summary; a run folder holding it is done (resume refuses it, sweeps skip it).</summary>
-    public const string FileName = "report.json";
-
     public static void Write(FinetuneJobConfig config, FinetuneResult r)
     {
         var f = r.Final.Report;
@@ -34,9 +31,10 @@ public static class RunReport
             ["teacher_cache_fidelity"] = r.TeacherCacheFidelity?.ToJson(),
         };
         var opts = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-        AtomicFile.WriteAllText(Path.Combine(config.OutputDirectory, FileName), json.ToJsonString(opts));
-        AtomicFile.WriteAllText(Path.Combine(config.OutputDirectory, "run_config.json"), JsonSerializer.Serialize(config, opts));
-        AtomicFile.WriteAllText(Path.Combine(config.OutputDirectory, "report.md"), Markdown(config, r));
+        var layout = new RunLayout(config.OutputDirectory);
+        AtomicFile.WriteAllText(layout.Report, json.ToJsonString(opts));
+        AtomicFile.WriteAllText(layout.ResolvedConfig, JsonSerializer.Serialize(config, opts));
+        AtomicFile.WriteAllText(layout.ReportMarkdown, Markdown(config, r));
     }
 
     public static string Markdown(FinetuneJobConfig config, FinetuneResult r)

@@ -13,16 +13,16 @@ namespace Mft.Training;
 /// </summary>
 public static class TrainingCheckpoint
 {
-    public const string FolderName = "checkpoint";
     private const string WeightsFile = "model.safetensors", OptimizerFile = "optimizer.bin", StateFile = "state.json";
 
-    public static string PathIn(string outDir) => Path.Combine(outDir, FolderName);
+    public static string PathIn(string outDir) => new RunLayout(outDir).Checkpoint;
 
     public static void Save(string outDir, CausalLM model, AdamW optimizer, TrainingState state)
     {
         var final = PathIn(outDir);
-        var tmp = Path.Combine(outDir, $".{FolderName}.{Environment.ProcessId}.tmp");
-        var old = Path.Combine(outDir, $"{FolderName}.old");
+        var layout = new RunLayout(outDir);
+        var tmp = layout.CheckpointInProgress(Environment.ProcessId);
+        var old = layout.PreviousCheckpoint;
         try
         {
             if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
@@ -48,7 +48,7 @@ public static class TrainingCheckpoint
     /// <summary>The folder to resume from: the checkpoint, or the previous one if a swap was interrupted.</summary>
     public static string? Find(string outDir)
     {
-        foreach (var dir in new[] { PathIn(outDir), Path.Combine(outDir, $"{FolderName}.old") })
+        foreach (var dir in new[] { PathIn(outDir), new RunLayout(outDir).PreviousCheckpoint })
             if (File.Exists(Path.Combine(dir, StateFile)) && File.Exists(Path.Combine(dir, WeightsFile)) && File.Exists(Path.Combine(dir, OptimizerFile)))
                 return dir;
         return null;

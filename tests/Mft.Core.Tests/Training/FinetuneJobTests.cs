@@ -32,7 +32,7 @@ public sealed class FinetuneJobTests
         Assert.True(File.Exists(Path.Combine(outDir, "model", "model.safetensors")));
         Assert.True(File.Exists(Path.Combine(outDir, "model", "tokenizer.json")));
         Assert.True(File.Exists(Path.Combine(outDir, "report.md")));
-        Assert.Equal(15, File.ReadAllLines(Path.Combine(outDir, MetricsLog.FileName)).Count(l => l.Contains("\"type\":\"step\"")));
+        Assert.Equal(15, File.ReadAllLines(new RunLayout(outDir).Metrics).Count(l => l.Contains("\"type\":\"step\"")));
         if (method != "kd")
             Assert.True(result.Final.Report.Specialization > 0.05, $"{method}: domain ppl {result.Final.Report.DomainBase} -> {result.Final.Report.Domain}");
     }
@@ -60,8 +60,8 @@ public sealed class FinetuneJobTests
         using var b = new SafetensorsReader(Path.Combine(resumed, "model", "model.safetensors"));
         foreach (var name in a.Tensors.Keys)
             Assert.True(a.Load(name).bytes.SequenceEqual(b.Load(name).bytes), $"{name} differs");
-        Assert.Equal(File.ReadAllLines(Path.Combine(straight, MetricsLog.FileName)).Count(l => l.Contains("\"step\"")),
-            File.ReadAllLines(Path.Combine(resumed, MetricsLog.FileName)).Count(l => l.Contains("\"step\"")));
+        Assert.Equal(File.ReadAllLines(new RunLayout(straight).Metrics).Count(l => l.Contains("\"step\"")),
+            File.ReadAllLines(new RunLayout(resumed).Metrics).Count(l => l.Contains("\"step\"")));
     }
 
     [Fact]

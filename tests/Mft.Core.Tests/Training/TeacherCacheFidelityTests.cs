@@ -35,10 +35,10 @@ public sealed class TeacherCacheFidelityTests
         Assert.NotEqual(fidelity.ExactDegeneralization, fidelity.CachedDegeneralization);   // top-4 of 61 tokens is not the teacher
         Assert.Null(exact.TeacherCacheFidelity);
 
-        Assert.Contains("Teacher cache fidelity (top-4 cache", File.ReadAllText(Path.Combine(cachedJob.OutputDirectory, "report.md")));
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(cachedJob.OutputDirectory, RunReport.FileName)))!["teacher_cache_fidelity"]!;
+        Assert.Contains("Teacher cache fidelity (top-4 cache", File.ReadAllText(new RunLayout(cachedJob.OutputDirectory).ReportMarkdown));
+        var json = JsonNode.Parse(File.ReadAllText(new RunLayout(cachedJob.OutputDirectory).Report))!["teacher_cache_fidelity"]!;
         Assert.Equal(fidelity.ExactDegeneralization, json["degeneralization_exact"]!.GetValue<double>());
-        Assert.False(Directory.Exists(Path.Combine(cachedJob.OutputDirectory, ".teacher-cache-check")));
+        Assert.False(Directory.Exists(new RunLayout(cachedJob.OutputDirectory).TeacherCacheCheck));
     }
 
     [Theory]

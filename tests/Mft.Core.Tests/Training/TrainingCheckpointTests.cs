@@ -16,7 +16,7 @@ public sealed class TrainingCheckpointTests
         var outDir = TempDir.Create("ckpt");
         TrainingCheckpoint.Save(outDir, model, optimizer, new TrainingState { Step = 3 });
         // When the next write cannot happen (its temporary folder's name is taken by a file, as a full or read-only disk would fail it)
-        File.WriteAllText(Path.Combine(outDir, $".{TrainingCheckpoint.FolderName}.{Environment.ProcessId}.tmp"), "in the way");
+        File.WriteAllText(new RunLayout(outDir).CheckpointInProgress(Environment.ProcessId), "in the way");
         var e = Assert.Throws<MftException>(() => TrainingCheckpoint.Save(outDir, model, optimizer, new TrainingState { Step = 4 }));
         // Then the message says so, and the step-3 checkpoint still loads
         Assert.Contains("could not write checkpoint", e.Message);

@@ -1,0 +1,48 @@
+namespace Mft.Training;
+
+/// <summary>
+/// Every path in a run folder (the --out of <c>mft train</c>; one run of a sweep or the demo), named in one place:
+/// the counterpart of <see cref="Data.CorpusLayout"/> for what a run writes. Each file's owner writes it atomically;
+/// a folder holding <see cref="Report"/> is a finished run (resume refuses it, sweeps skip it).
+/// </summary>
+public sealed record RunLayout(string Directory)
+{
+    public const string ReportFile = "report.json";
+    public const string MetricsFile = "metrics.jsonl";
+    public const string CheckpointFolder = "checkpoint";
+
+    /// <summary>The finished run's summary (<see cref="RunReport"/>).</summary>
+    public string Report => In(ReportFile);
+    /// <summary>The same for people.</summary>
+    public string ReportMarkdown => In("report.md");
+    /// <summary>Every option as the library resolved it (PascalCase JSON).</summary>
+    public string ResolvedConfig => In("run_config.json");
+    /// <summary>Every option as <c>mft train --config</c> reads it: replays the run.</summary>
+    public string ReplayConfig => In("run_config.yaml");
+    /// <summary>One line per step and per evaluation (<see cref="MetricsLog"/>).</summary>
+    public string Metrics => In(MetricsFile);
+    /// <summary>The base model's perplexities, measured once and reused on resume.</summary>
+    public string BasePerplexities => In("base_perplexity.json");
+    /// <summary>The resumable checkpoint (<see cref="TrainingCheckpoint"/>); deleted when the run finishes.</summary>
+    public string Checkpoint => In(CheckpointFolder);
+    /// <summary>The previous checkpoint while a new one replaces it.</summary>
+    public string PreviousCheckpoint => In($"{CheckpointFolder}.old");
+    /// <summary>A checkpoint being written by process <paramref name="processId"/>.</summary>
+    public string CheckpointInProgress(int processId) => In($".{CheckpointFolder}.{processId}.tmp");
+    /// <summary>The best evaluated weights under keep-best (<see cref="BestWeights"/>).</summary>
+    public string BestWeights => In("best.safetensors");
+    /// <summary>The tuned model (Hugging Face format) of full finetuning.</summary>
+    public string Model => In("model");
+    /// <summary>The PEFT adapter folder when adapters train.</summary>
+    public string Adapter => In("adapter");
+    /// <summary>The exact teacher cache, when the run keeps its own (<see cref="ExactTeacherCache"/>).</summary>
+    public string ExactTeacherCache => In(Training.ExactTeacherCache.FileName);
+    /// <summary>The top-k teacher cache, when the run keeps its own (<see cref="TeacherCache"/>).</summary>
+    public string TopKTeacherCache => In(TeacherCache.FileName);
+    /// <summary>Scratch space of the top-k cache's fidelity check (<see cref="TeacherCacheFidelity"/>), deleted after it.</summary>
+    public string TeacherCacheCheck => In(".teacher-cache-check");
+
+    public bool IsFinished => File.Exists(Report);
+
+    private string In(string name) => Path.Combine(Directory, name);
+}
