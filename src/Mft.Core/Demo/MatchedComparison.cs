@@ -28,15 +28,6 @@ public sealed record MatchedComparison(double MatchedSpecialization, double Base
     }
 
     /// <summary>D where the trajectory first reaches specialization <paramref name="s"/>.</summary>
-    public static double? DegeneralizationAt(IReadOnlyList<EvaluationPoint> points, double s)
-    {
-        for (int i = 1; i < points.Count; i++)
-        {
-            double s0 = points[i - 1].Report.Specialization, s1 = points[i].Report.Specialization;
-            if (points[i - 1].Report.Degeneralization is not double d0 || points[i].Report.Degeneralization is not double d1) return null;
-            if (s1 >= s && s0 <= s)
-                return s1 == s0 ? d1 : d0 + (d1 - d0) * (s - s0) / (s1 - s0);
-        }
-        return null;
-    }
+    public static double? DegeneralizationAt(IReadOnlyList<EvaluationPoint> points, double s) =>
+        SdInterpolation.DegeneralizationAt(points.Select(p => (p.Report.Specialization, p.Report.Degeneralization)).ToList(), s);
 }

@@ -89,17 +89,8 @@ public sealed class TunedComparison
             .OrderByDescending(x => x.p.ValidationS).Select(x => ((MeanTrajectory, MeanPoint)?)x).FirstOrDefault();
 
     /// <summary>Validation D where the seed-averaged validation trajectory first reaches validation S <paramref name="s"/> (linear between evaluations); null if it never does.</summary>
-    public static double? DAtValidationS(MeanTrajectory t, double s)
-    {
-        for (int i = 1; i < t.Points.Count; i++)
-        {
-            var (a, b) = (t.Points[i - 1], t.Points[i]);
-            if (!double.IsFinite(a.ValidationD) || !double.IsFinite(b.ValidationD)) return null;
-            if (a.ValidationS <= s && b.ValidationS >= s)
-                return b.ValidationS == a.ValidationS ? b.ValidationD : a.ValidationD + (b.ValidationD - a.ValidationD) * (s - a.ValidationS) / (b.ValidationS - a.ValidationS);
-        }
-        return null;
-    }
+    public static double? DAtValidationS(MeanTrajectory t, double s) =>
+        SdInterpolation.DegeneralizationAt(t.Points.Select(p => (p.ValidationS, double.IsFinite(p.ValidationD) ? p.ValidationD : (double?)null)).ToList(), s);
 
     private static string P(double x) => double.IsFinite(x) ? (100 * x).ToString("F1", CultureInfo.InvariantCulture) : "-";
     private static string Pm(SeedSpread x) => x.Count == 0 ? "-" : $"{P(x.Mean)} ± {P(x.Std)}";
