@@ -80,7 +80,7 @@ public class TrainSettings : ComputeSettings
     [CommandOption("--context <N>")] [DefaultValue(256)] public int Context { get; init; } = 256;
     [CommandOption("--packing <KIND>")] [Description("pack or pad")] [DefaultValue("pack")]
     public string Packing { get; init; } = "pack";
-    [CommandOption("--loss-chunk <N>")] [DefaultValue(1024)] public int LossChunk { get; init; } = 1024;
+    [CommandOption("--loss-chunk <N>")] [Description("positions whose logits are made at once (at most 16M logits: 110 positions at a 151,936-token vocabulary)")] [DefaultValue(1024)] public int LossChunk { get; init; } = 1024;
     [CommandOption("--eval-every <N>")] [DefaultValue(0)] public int EvalEvery { get; init; }
     [CommandOption("--eval-batch-size <N>")] [DefaultValue(8)] public int EvalBatchSize { get; init; } = 8;
     [CommandOption("--keep-best")] public bool KeepBest { get; init; }

@@ -53,7 +53,7 @@ public sealed record TrainerConfig
     /// <summary>Tokens per training row.</summary>
     public int ContextLength { get; init; } = 256;
     public Packing Packing { get; init; } = Packing.Pack;
-    /// <summary>Positions projected to the vocabulary at once in the loss.</summary>
+    /// <summary>Positions projected to the vocabulary at once in the loss (fewer where they would exceed <see cref="ChunkedLoss.MaxChunkLogits"/>).</summary>
     public int LossChunkTokens { get; init; } = 1024;
     /// <summary>
     /// Distillation objectives: compute the teacher once per dataset and keep its top-k probabilities per token
