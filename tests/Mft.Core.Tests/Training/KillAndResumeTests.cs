@@ -9,15 +9,15 @@ public sealed class KillAndResumeTests
 {
     private static string MftDll => Path.Combine(AppContext.BaseDirectory, "mft.dll");
 
-    private static Process Start(IEnumerable<string> args)
+    private static Process Start(IEnumerable<string> args, System.Text.StringBuilder? log = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(MftDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        p.OutputDataReceived += (_, e) => { if (log is not null && e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (log is not null && e.Data is not null) lock (log) log.AppendLine(e.Data); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;
@@ -74,16 +74,22 @@ public sealed class KillAndResumeTests
     {
         // Given a training run in progress
         var outDir = Path.Combine(TempDir.Create("sigint"), "out");
+        var log = new System.Text.StringBuilder();
         using var p = Start(
         [
             "train", "--model", TinyCorpus.ModelDirectory(), "--data", TinyCorpus.DomainFile(), "--out", outDir, "--method", "ft",
             "--max-steps", "100000", "--context", "32", "--batch-size", "4", "--threads", "1",
-        ]);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        ], log);
+        var started = DateTime.UtcNow;
+        var deadline = started.AddSeconds(60);
         while (!p.HasExited && StepsLogged(outDir) < 5 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        string before = $"before SIGINT: exited {p.HasExited}, {StepsLogged(outDir)} steps logged after {(DateTime.UtcNow - started).TotalSeconds:F1} s";
         // When Ctrl-C (SIGINT) arrives
         using (var kill = Process.Start("kill", ["-INT", p.Id.ToString()])) kill.WaitForExit();
-        Assert.True(p.WaitForExit(60_000), "the process did not stop after SIGINT");
+        bool stopped = p.WaitForExit(60_000);
+        if (!stopped) p.Kill(entireProcessTree: true);
+        string Diagnosis() { lock (log) return $"{before}; after: {StepsLogged(outDir)} steps logged; output:\n{log}"; }
+        Assert.True(stopped, $"the process did not stop after SIGINT ({Diagnosis()})");
         // Then it stopped with 130 after writing a checkpoint that a resumed run can use
         Assert.Equal(130, p.ExitCode);
         Assert.NotNull(Mft.Training.TrainingCheckpoint.Find(outDir));
