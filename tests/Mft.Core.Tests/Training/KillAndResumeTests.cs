@@ -9,9 +9,23 @@ public sealed class KillAndResumeTests
 {
     private static string MftDll => Path.Combine(AppContext.BaseDirectory, "mft.dll");
 
+    /// <summary>
+    /// Whether this process ignores SIGINT. A command started in the background by a non-interactive shell (`cmd &amp;`,
+    /// nohup) does, and its children inherit that: .NET then keeps ignoring it, so Ctrl-C could not be tested.
+    /// </summary>
+    private static bool SigintIgnored() => File.ReadLines("/proc/self/status").Where(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))
+        .Select(l => (Convert.ToUInt64(l["SigIgn:".Length..].Trim(), 16) & 0x2) != 0).FirstOrDefault();
+
     private static Process Start(IEnumerable<string> args, System.Text.StringBuilder? log = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (SigintIgnored())
+        {
+            // Restore SIGINT's default disposition before starting the CLI, as an interactive shell would have it.
+            psi.FileName = "/usr/bin/python3";
+            foreach (var a in new[] { "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])", "dotnet" })
+                psi.ArgumentList.Add(a);
+        }
         psi.ArgumentList.Add(MftDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
