@@ -106,7 +106,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         if (teacher is TeacherCache)
         {
             Status?.Invoke("checking the teacher cache against the exact teacher");
-            fidelity = CheckTeacherCache(trainer.History, rows, evaluator, adapter);
+            fidelity = CheckTeacherCache(trainer.History, rows, evaluator, adapter, layout);
         }
 
         Status?.Invoke("saving");
@@ -138,15 +138,14 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
 
     /// <summary>The run's first steps again, from freshly loaded weights with the exact teacher (<see cref="TeacherCacheFidelity"/>).</summary>
     private TeacherCacheFidelity CheckTeacherCache(IReadOnlyList<EvaluationPoint> history, IReadOnlyList<TrainingSequence> rows,
-        SpecializationEvaluator evaluator, AdapterConfig? adapter)
+        SpecializationEvaluator evaluator, AdapterConfig? adapter, RunLayout layout)
     {
         var t = config.Trainer;
         using var fresh = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
         if (adapter is not null) ModelAdapters.Attach(fresh.Model, adapter, t.Seed);
         using var exact = CreateTeacher(t, fresh.Model, adapter is not null)!;
-        double cachedFirstLoss = MetricsLog.StepLoss(config.OutputDirectory, 1) ?? double.NaN;
-        return TeacherCacheFidelity.Measure(t, fresh.Model, exact, rows, evaluator, history, cachedFirstLoss,
-            new RunLayout(config.OutputDirectory).TeacherCacheCheck);
+        double cachedFirstLoss = MetricsLog.StepLoss(layout.Directory, 1) ?? double.NaN;
+        return TeacherCacheFidelity.Measure(t, fresh.Model, exact, rows, evaluator, history, cachedFirstLoss, layout.TeacherCacheCheck);
     }
 
     /// <summary>The cache at the cache path; else its shards joined (and saved whole); else built here and saved.</summary>

@@ -54,7 +54,10 @@ public sealed record FinetuneJobConfig
     public string? TeacherCachePath { get; init; }
 
     /// <summary>Where the teacher cache is (or its shards are) kept: <see cref="TeacherCachePath"/>, else in the output folder.</summary>
-    public string TeacherCacheFile => TeacherCachePath ?? (Trainer.TeacherCacheExact ? new RunLayout(OutputDirectory).ExactTeacherCache : new RunLayout(OutputDirectory).TopKTeacherCache);
+    public string TeacherCacheFile => TeacherCachePath ?? (Trainer.TeacherCacheExact ? Layout.ExactTeacherCache : Layout.TopKTeacherCache);
+
+    /// <summary>The paths in <see cref="OutputDirectory"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public RunLayout Layout => new(OutputDirectory);
 
     /// <summary>
     /// A run on one domain of a corpora folder laid out like data/ (<see cref="CorpusLayout"/>), as the demo and
