@@ -2,6 +2,7 @@ using System.Globalization;
 using Mft.Checkpoints;
 using Mft.Data;
 using Mft.Training;
+using Mft.Jobs;
 using static TorchSharp.torch;
 
 namespace Mft.Bench;

@@ -7,6 +7,7 @@ using Mft.Data;
 using Mft.Models;
 using Mft.Runtime;
 using Mft.Training;
+using Mft.Teachers;
 using static TorchSharp.torch;
 
 namespace Mft.Bench;

@@ -1,6 +1,7 @@
 // Minifinetune the embedded base model on the Devil's Dictionary through the Mft.Core API, and print what it gained
 // on the domain (specialization S) and lost in general (degeneralization D). Run from the repository:
 //   dotnet run --project samples/AdaptEmbedded -c Release [-- OUTPUT_FOLDER]
+using Mft.Jobs;
 using Mft.Training;
 
 var root = Directory.GetCurrentDirectory();

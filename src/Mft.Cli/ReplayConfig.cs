@@ -26,7 +26,7 @@ public static class ReplayConfig
             if (NotReplayed.Contains(name) || p.GetValue(settings) is not { } value) continue;
             sb.AppendLine($"{name.Replace('-', '_')}: {Scalar(value)}");
         }
-        AtomicFile.WriteAllText(new Mft.Training.RunLayout(outputDirectory).ReplayConfig, sb.ToString());
+        AtomicFile.WriteAllText(new Mft.Runs.RunLayout(outputDirectory).ReplayConfig, sb.ToString());
     }
 
     /// <summary>A YAML scalar that reads back as the same value: numbers round-trip, strings single-quoted.</summary>

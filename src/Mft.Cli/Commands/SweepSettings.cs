@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Mft.Jobs;
 
 namespace Mft.Cli.Commands;
 

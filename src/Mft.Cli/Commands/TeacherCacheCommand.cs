@@ -2,6 +2,7 @@ using Mft.Cluster;
 using Mft.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Mft.Jobs;
 
 namespace Mft.Cli.Commands;
 

@@ -2,6 +2,7 @@ using Mft.Evaluation;
 using Mft.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Mft.Jobs;
 
 namespace Mft.Cli.Commands;
 
@@ -22,7 +23,7 @@ public sealed class TrainCommand : Command<TrainSettings>
                 AnsiConsole.MarkupLine(result.Final.Step == 0
                     ? $"no evaluated step kept degeneralization within {max:P1}: the base weights were kept"
                     : $"kept step {result.Final.Step}: the lowest domain validation perplexity with degeneralization within {max:P1}");
-            AnsiConsole.MarkupLine($"model: [bold]{Markup.Escape(result.ModelDirectory)}[/]  report: {Markup.Escape(new Mft.Training.RunLayout(config.OutputDirectory).ReportMarkdown)}");
+            AnsiConsole.MarkupLine($"model: [bold]{Markup.Escape(result.ModelDirectory)}[/]  report: {Markup.Escape(new Mft.Runs.RunLayout(config.OutputDirectory).ReportMarkdown)}");
             return 0;
         }
         catch (OperationCanceledException e)

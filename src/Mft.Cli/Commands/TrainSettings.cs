@@ -3,6 +3,8 @@ using Mft.Data;
 using Mft.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Mft.Jobs;
+using Mft.Teachers;
 
 namespace Mft.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using Mft.Models;
 using Mft.Training;
+using Mft.Runs;
 
 namespace Mft.Adapters;
 

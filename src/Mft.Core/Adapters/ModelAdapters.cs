@@ -52,7 +52,7 @@ public static class ModelAdapters
         return chosen.Count;
     }
 
-    public static bool HasAdapters(CausalLM model) => Layers(model).Any(l => l.Layer.Adapter is not null);
+    public static bool HasAdapters(CausalLM model) => AdaptableLinear.AnyAdapterIn(model);
 
     /// <summary>Switches every adapter off (the base model) or on; returns a handle that switches them back on.</summary>
     public static IDisposable Disabled(CausalLM model)

@@ -7,7 +7,7 @@ public sealed record EncodedSample(int[] Ids, int[] ScoreMask);
 
 /// <summary>
 /// Tokenizes samples the same way for training and evaluation: prompt tokens are context only; a conversation
-/// is rendered with the chat format and only its assistant turns are scored (see <see cref="Chat.ChatEncoder"/>).
+/// is rendered with the chat format and only its assistant turns are scored (see <see cref="ChatEncoder"/>).
 /// </summary>
 public static class SampleEncoder
 {
@@ -18,7 +18,7 @@ public static class SampleEncoder
             if (chat is null)
                 throw new MftException($"{sample.Source}: a conversation needs a chat template: the model has none " +
                                        "(no chat_template in tokenizer_config.json, no chat_template.jinja); give one with --chat-template FILE");
-            return Chat.ChatEncoder.Encode(tokenizer, chat, messages, sample.Source);
+            return ChatEncoder.Encode(tokenizer, chat, messages, sample.Source);
         }
         var s = tokenizer.Special;
         var prefix = new List<int>();

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using Mft.Data;
 using Mft.Evaluation;
 using Mft.Training;
+using Mft.Jobs;
+using Mft.Runs;
+using Mft.Teachers;
 
 namespace Mft.Demo;
 

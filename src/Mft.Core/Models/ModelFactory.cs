@@ -55,7 +55,7 @@ public static class ModelFactory
     public static void Save(CausalLM model, string directory, string? tokenizerSource = null)
     {
         Directory.CreateDirectory(directory);
-        if (Adapters.ModelAdapters.HasAdapters(model))
+        if (Layers.AdaptableLinear.AnyAdapterIn(model))
             throw new MftException("the model carries adapters: save them with PeftAdapterFiles.Save, or merge them first");
         var tensors = model.named_parameters()
             .Select(p => (p.name, (Tensor)p.parameter.detach().to(ScalarType.Float32, CPU)))

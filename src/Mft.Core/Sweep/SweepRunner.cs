@@ -7,6 +7,9 @@ using Mft.Cluster;
 using Mft.Data;
 using Mft.Evaluation;
 using Mft.Training;
+using Mft.Jobs;
+using Mft.Runs;
+using Mft.Teachers;
 
 namespace Mft.Sweep;
 

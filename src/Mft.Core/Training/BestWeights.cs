@@ -1,5 +1,6 @@
 using Mft.Checkpoints;
 using Mft.Models;
+using Mft.Runs;
 using static TorchSharp.torch;
 
 namespace Mft.Training;

@@ -1,5 +1,6 @@
 using Mft.Models;
 using Mft.Objectives;
+using Mft.Teachers;
 using static TorchSharp.torch;
 
 namespace Mft.Training;

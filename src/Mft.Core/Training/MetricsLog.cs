@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mft.Evaluation;
+using Mft.Runs;
 
 namespace Mft.Training;
 

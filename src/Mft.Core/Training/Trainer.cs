@@ -5,6 +5,7 @@ using Mft.Models;
 using Mft.Objectives;
 using TorchSharp;
 using TorchSharp.Modules;
+using Mft.Teachers;
 using static TorchSharp.torch;
 
 namespace Mft.Training;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Mft.Checkpoints;
 using Mft.Models;
+using Mft.Runs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ namespace Mft.Training;
 /// </summary>
 public static class TrainingCheckpoint
 {
-    private const string WeightsFile = "model.safetensors", OptimizerFile = "optimizer.bin", StateFile = "state.json";
+    private const string WeightsFile = RunLayout.CheckpointWeightsFile, OptimizerFile = RunLayout.CheckpointOptimizerFile, StateFile = RunLayout.CheckpointStateFile;
 
     public static string PathIn(string outDir) => new RunLayout(outDir).Checkpoint;
 
@@ -46,13 +47,7 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>The folder to resume from: the checkpoint, or the previous one if a swap was interrupted.</summary>
-    public static string? Find(string outDir)
-    {
-        foreach (var dir in new[] { PathIn(outDir), new RunLayout(outDir).PreviousCheckpoint })
-            if (File.Exists(Path.Combine(dir, StateFile)) && File.Exists(Path.Combine(dir, WeightsFile)) && File.Exists(Path.Combine(dir, OptimizerFile)))
-                return dir;
-        return null;
-    }
+    public static string? Find(string outDir) => new RunLayout(outDir).ResumableCheckpoint;
 
     public static TrainingState Load(string dir, CausalLM model, AdamW optimizer)
     {

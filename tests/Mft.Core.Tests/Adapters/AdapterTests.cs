@@ -3,6 +3,7 @@ using Mft.Adapters;
 using Mft.Checkpoints;
 using Mft.Models;
 using Mft.Training;
+using Mft.Teachers;
 using static TorchSharp.torch;
 
 namespace Mft.Tests.Adapters;

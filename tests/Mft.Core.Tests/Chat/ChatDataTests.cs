@@ -4,6 +4,7 @@ using Mft.Data;
 using Mft.Models;
 using Mft.Tokenization;
 using Mft.Training;
+using Mft.Jobs;
 
 namespace Mft.Tests.Chat;
 

@@ -1,5 +1,6 @@
 using Mft.Export.Gguf;
 using Mft.Training;
+using Mft.Jobs;
 
 namespace Mft.Tests.Export;
 

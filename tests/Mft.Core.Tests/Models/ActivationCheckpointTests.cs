@@ -2,6 +2,7 @@ using Mft.Adapters;
 using Mft.Data;
 using Mft.Models;
 using Mft.Training;
+using Mft.Teachers;
 using static TorchSharp.torch;
 
 namespace Mft.Tests.Models;

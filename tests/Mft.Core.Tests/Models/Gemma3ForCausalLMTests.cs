@@ -3,6 +3,7 @@ using Mft.Models;
 using Mft.Models.Llama;
 using Mft.Tests.Reference;
 using Xunit.Abstractions;
+using Mft.Models.Layers;
 using static TorchSharp.torch;
 
 namespace Mft.Tests.Models;

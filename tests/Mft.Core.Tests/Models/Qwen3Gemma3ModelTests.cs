@@ -3,6 +3,7 @@ using Mft.Adapters;
 using Mft.Generation;
 using Mft.Models;
 using Mft.Training;
+using Mft.Jobs;
 using static TorchSharp.torch;
 
 namespace Mft.Tests.Models;

@@ -48,9 +48,9 @@ public sealed class PackageTests(PackagesFixture packages, ITestOutputHelper out
             .Select(m => m.Attribute("name")!.Value).ToHashSet();
         foreach (var entry in new[]
         {
-            "T:Mft.Training.FinetuneJob", "M:Mft.Training.FinetuneJob.Run(System.Threading.CancellationToken)", "T:Mft.Training.FinetuneJobConfig",
-            "P:Mft.Training.FinetuneJobConfig.ModelDirectory", "P:Mft.Training.FinetuneJobConfig.OutputDirectory", "P:Mft.Training.FinetuneJobConfig.Trainer",
-            "T:Mft.Training.TrainerConfig", "P:Mft.Training.TrainerConfig.Tau", "T:Mft.Training.FinetuneResult",
+            "T:Mft.Jobs.FinetuneJob", "M:Mft.Jobs.FinetuneJob.Run(System.Threading.CancellationToken)", "T:Mft.Jobs.FinetuneJobConfig",
+            "P:Mft.Jobs.FinetuneJobConfig.ModelDirectory", "P:Mft.Jobs.FinetuneJobConfig.OutputDirectory", "P:Mft.Jobs.FinetuneJobConfig.Trainer",
+            "T:Mft.Training.TrainerConfig", "P:Mft.Training.TrainerConfig.Tau", "T:Mft.Jobs.FinetuneResult",
             "T:Mft.Evaluation.SpecializationReport", "P:Mft.Evaluation.SpecializationReport.Specialization", "P:Mft.Evaluation.SpecializationReport.Degeneralization",
             "T:Mft.Models.PretrainedModel", "T:Mft.Generation.TextGenerator", "T:Mft.Runtime.VersionInfo",
         })

@@ -5,6 +5,7 @@ using Mft.Evaluation;
 using Mft.Models;
 using Mft.Training;
 using TorchSharp;
+using Mft.Teachers;
 
 namespace Mft.Tests.Training;
 

@@ -1,5 +1,6 @@
 using Mft.Data;
 using Mft.Training;
+using Mft.Teachers;
 using static TorchSharp.torch;
 
 namespace Mft.Tests.Training;

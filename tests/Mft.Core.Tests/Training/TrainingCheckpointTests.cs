@@ -1,4 +1,5 @@
 using Mft.Training;
+using Mft.Runs;
 using static TorchSharp.torch;
 
 namespace Mft.Tests.Training;

@@ -1,4 +1,3 @@
-using Mft.Adapters;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -29,6 +28,9 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
     public Parameter? Bias => bias;
 
     public LinearAdapter? Adapter { get; private set; }
+
+    /// <summary>Whether any adaptable layer in <paramref name="module"/> carries an adapter.</summary>
+    public static bool AnyAdapterIn(nn.Module module) => module.modules().OfType<AdaptableLinear>().Any(l => l.Adapter is not null);
     public bool AdapterEnabled { get; set; } = true;
 
     /// <summary>Attaches an adapter and registers its parameters under PEFT's names.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Mft.Models.Layers;
 
 namespace Mft.Models.Llama;
 
@@ -91,7 +92,7 @@ public sealed record LlamaConfig : ModelConfig
             OutputBias = type != "qwen2" && attentionBias,
             MlpBias = type == "llama" && r.Bool("mlp_bias", false),
             QkNorm = type is "qwen3" or "gemma3_text",
-            RopeScaling = Llama.RopeScaling.Read(r),
+            RopeScaling = Layers.RopeScaling.Read(r),
             Raw = r.Raw,
             SourcePath = r.Path,
         };

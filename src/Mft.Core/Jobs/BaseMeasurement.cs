@@ -1,0 +1,22 @@
+using Mft.Models;
+using Mft.Runtime;
+
+namespace Mft.Jobs;
+
+/// <summary>
+/// The base model's perplexities (domain validation, domain test, general, general validation) on a job's evaluation sets, measured as
+/// <see cref="FinetuneJob"/> measures its step 0 but without attaching an adapter, so that every job on the same
+/// evaluation sets can be given the same numbers (<see cref="FinetuneJobConfig.BasePerplexities"/>).
+/// </summary>
+public static class BaseMeasurement
+{
+    public static Evaluation.BasePerplexities Measure(FinetuneJobConfig config)
+    {
+        TorchRuntime.SetThreads(config.Threads);
+        var data = FinetuneData.Read(config);
+        using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
+        var evaluator = data.Evaluator(pretrained.Tokenizer, data.IsChat ? pretrained.Chat : null, config.Trainer.ContextLength, config.EvalBatchSize);
+        evaluator.SetBase(pretrained.Model);
+        return evaluator.Base;
+    }
+}

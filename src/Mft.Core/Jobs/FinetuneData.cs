@@ -1,0 +1,87 @@
+using Mft.Chat;
+using Mft.Data;
+using Mft.Evaluation;
+using Mft.Tokenization;
+using Mft.Training;
+
+namespace Mft.Jobs;
+
+/// <summary>
+/// A job's samples, read and split exactly as <see cref="FinetuneJob"/> trains on them: the domain split by the
+/// seed, the general evaluation set (and its validation part, when asked for), and the replay samples. The teacher pass (<see cref="TeacherPass"/>) builds
+/// the same training rows from it, so a teacher cache computed on its own matches the run that uses it.
+/// </summary>
+public sealed record FinetuneData(IReadOnlyList<TextSample> Domain, DatasetSplit<TextSample> Split, IReadOnlyList<TextSample> General, IReadOnlyList<TextSample> Replay,
+    IReadOnlyList<TextSample> GeneralValidation)
+{
+    public static FinetuneData Read(FinetuneJobConfig config)
+    {
+        var t = config.Trainer;
+        var domain = SampleReader.Read(config.DataPath, config.TextSplit);
+        var split = DatasetSplit<TextSample>.Create(domain, t.Seed, config.ValidationFraction,
+            config.DomainTestPath is null ? config.TestFraction : 0, config.MaxSamples);
+        if (config.DomainTestPath is not null)
+        {
+            var (test, validation) = HeldOut(SampleReader.Read(config.DomainTestPath, config.TextSplit), config.DomainTestMaxSamples, config.DomainValidationSamples, t.Seed, config.DomainTestPath);
+            split = split with { Test = test, Validation = config.DomainValidationSamples is null ? split.Validation : validation };
+        }
+        var (general, generalValidation) = config.GeneralPath is null ? ([], [])
+            : HeldOut(SampleReader.Read(config.GeneralPath, config.TextSplit), config.GeneralMaxSamples, config.GeneralValidationSamples, t.Seed, config.GeneralPath);
+        return new FinetuneData(domain, split, general, ReplaySamples(config, split.Train.Count), generalValidation);
+    }
+
+    /// <summary>Chat data (any "messages" sample) is rendered with the model's chat template.</summary>
+    public bool IsChat => Domain.Concat(Split.Test).Any(s => s.Messages is not null);
+
+    /// <summary>The training rows: train and replay samples, encoded (eos-terminated unless eos is also bos) and packed or padded.</summary>
+    public IReadOnlyList<TrainingSequence> Rows(ITextTokenizer tok, ChatFormat? chat, TrainerConfig t)
+    {
+        bool appendEos = tok.Special.EosId != tok.Special.BosId || !tok.Special.AddBos;
+        return SequenceBuilder.Build(Split.Train.Concat(Replay).Select(s => SampleEncoder.Encode(tok, s, appendEos, chat)), t.ContextLength, t.Packing);
+    }
+
+    /// <summary>Measures perplexity on the validation, test, general and general validation sets in windows of the context length.</summary>
+    public SpecializationEvaluator Evaluator(ITextTokenizer tok, ChatFormat? chat, int contextLength, int batchSize)
+    {
+        List<Perplexity.Window> Windows(IEnumerable<TextSample> samples) => Perplexity.WindowsOf(tok, samples, contextLength, chat: chat);
+        return new SpecializationEvaluator(Windows(Split.Validation), Windows(Split.Test), Windows(General), batchSize, Windows(GeneralValidation));
+    }
+
+    private static IReadOnlyList<TextSample> ReplaySamples(FinetuneJobConfig config, int domainSamples)
+    {
+        if (config.ReplayFraction <= 0 || config.ReplayPath is null) return [];
+        var pool = SampleReader.Read(config.ReplayPath, config.TextSplit);
+        int wanted = (int)Math.Round(domainSamples * config.ReplayFraction / (1 - config.ReplayFraction));
+        if (pool.Count < wanted)
+            throw new MftException($"{config.ReplayPath}: {pool.Count} samples, but a replay fraction of {config.ReplayFraction} with {domainSamples} domain samples needs {wanted}");
+        return Subsample(pool, wanted, config.Trainer.Seed + 1);
+    }
+
+    /// <summary>
+    /// A held-out file's test samples (at most <paramref name="testMax"/>, chosen by the seed) and, when asked for,
+    /// validation samples: the next <paramref name="validationCount"/> in the same seeded order, so they never overlap
+    /// the test samples and the test samples are the same with or without them.
+    /// </summary>
+    private static (IReadOnlyList<TextSample> Test, IReadOnlyList<TextSample> Validation) HeldOut(IReadOnlyList<TextSample> samples, int? testMax, int? validationCount, int seed, string file)
+    {
+        if (validationCount is not int v) return (Subsample(samples, testMax, seed), []);
+        int m = testMax ?? throw new MftException($"{file}: validation samples from a held-out file need a test sample count");
+        if (samples.Count < m + v)
+            throw new MftException($"{file}: {samples.Count} samples, too few for {m} test and {v} validation samples");
+        var order = Shuffled(samples.Count, seed);
+        return (order.Take(m).Order().Select(i => samples[i]).ToList(), order.Skip(m).Take(v).Order().Select(i => samples[i]).ToList());
+    }
+
+    private static IReadOnlyList<TextSample> Subsample(IReadOnlyList<TextSample> samples, int? max, int seed)
+    {
+        if (max is not int m || samples.Count <= m) return samples;
+        return Shuffled(samples.Count, seed).Take(m).Order().Select(i => samples[i]).ToList();
+    }
+
+    private static int[] Shuffled(int count, int seed)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        new Random(seed).Shuffle(order);
+        return order;
+    }
+}

@@ -1,0 +1,113 @@
+using Mft.Adapters;
+using Mft.Data;
+using Mft.Runs;
+using Mft.Evaluation;
+using Mft.Training;
+
+namespace Mft.Jobs;
+
+/// <summary>A whole finetuning job: which model, which data, where to write, and how to train.</summary>
+public sealed record FinetuneJobConfig
+{
+    /// <summary>The base model: a Hugging Face model directory (config.json, safetensors, tokenizer).</summary>
+    public required string ModelDirectory { get; init; }
+    /// <summary>Domain data: text or JSONL; split into train, validation and test by <see cref="TrainerConfig.Seed"/>.</summary>
+    public required string DataPath { get; init; }
+    /// <summary>An explicit domain test set; then <see cref="DataPath"/> is split into train and validation only.</summary>
+    public string? DomainTestPath { get; init; }
+    /// <summary>At most this many domain test samples are evaluated (chosen by the seed).</summary>
+    public int? DomainTestMaxSamples { get; init; }
+    /// <summary>With <see cref="DomainTestPath"/>: this many domain validation samples are taken from that file, disjoint from the test samples, instead of from the training data.</summary>
+    public int? DomainValidationSamples { get; init; }
+    /// <summary>A general validation set of this many samples from <see cref="GeneralPath"/>, disjoint from the general samples evaluated as test.</summary>
+    public int? GeneralValidationSamples { get; init; }
+    /// <summary>Base-model perplexities (domain validation, domain test, general, optionally general validation) measured earlier on the same sets, to skip measuring them again.</summary>
+    public Evaluation.BasePerplexities? BasePerplexities { get; init; }
+    /// <summary>General-domain text for measuring degeneralization (evaluation only, never trained on).</summary>
+    public string? GeneralPath { get; init; }
+    /// <summary>Where the tuned model (model/ or adapter/), reports, metrics and checkpoints are written.</summary>
+    public required string OutputDirectory { get; init; }
+    /// <summary>Replace an existing output folder; without it, a non-empty one is an error.</summary>
+    public bool Overwrite { get; init; }
+    /// <summary>Continue from the checkpoint in the output folder.</summary>
+    public bool Resume { get; init; }
+    /// <summary>cpu, cuda or cuda:N (CUDA needs a build with -p:TorchBackend=cuda).</summary>
+    public string Device { get; init; } = "cpu";
+    /// <summary>libtorch intra-op threads; 0 keeps libtorch's default.</summary>
+    public int Threads { get; init; }
+    /// <summary>Data budget: at most this many training samples (the paper uses 500 and up).</summary>
+    public int? MaxSamples { get; init; }
+    public double ValidationFraction { get; init; } = 0.1;
+    public double TestFraction { get; init; } = 0.1;
+    /// <summary>At most this many general samples are evaluated (chosen by the seed).</summary>
+    public int? GeneralMaxSamples { get; init; } = 200;
+    public TextSplit TextSplit { get; init; } = TextSplit.BlankLines;
+    /// <summary>A chat template (Jinja, or JSON with "chat_template") for "messages" data instead of the model's own.</summary>
+    public string? ChatTemplatePath { get; init; }
+    public int EvalBatchSize { get; init; } = 8;
+    /// <summary>How to train: method (ft, mft, kd), tau, learning rate, steps, batch, context, evaluations.</summary>
+    public required TrainerConfig Trainer { get; init; }
+    /// <summary>Train a PEFT adapter (LoRA, DoRA, IA3) instead of all weights; the MFT teacher is then the base with adapters off.</summary>
+    public AdapterConfig? Adapter { get; init; }
+    /// <summary>General-domain text mixed into training (replay); must not be the general evaluation set.</summary>
+    public string? ReplayPath { get; init; }
+    /// <summary>Share of training samples drawn from <see cref="ReplayPath"/>: r / (domain + r).</summary>
+    public double ReplayFraction { get; init; }
+    /// <summary>With a teacher cache (<see cref="TrainerConfig.TeacherCacheExact"/> or <see cref="TrainerConfig.TeacherCacheTopK"/>): where it is kept (default: teacher_states.safetensors or teacher_cache.safetensors in the output folder); an existing cache for other data is refused.</summary>
+    public string? TeacherCachePath { get; init; }
+
+    /// <summary>Where the teacher cache is (or its shards are) kept: <see cref="TeacherCachePath"/>, else in the output folder.</summary>
+    public string TeacherCacheFile => TeacherCachePath ?? (Trainer.TeacherCacheExact ? Layout.ExactTeacherCache : Layout.TopKTeacherCache);
+
+    /// <summary>The paths in <see cref="OutputDirectory"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public RunLayout Layout => new(OutputDirectory);
+
+    /// <summary>
+    /// A run on one domain of a corpora folder laid out like data/ (<see cref="CorpusLayout"/>), as the demo and
+    /// the sweep make them: train on the domain's train.txt, measure on its test.txt and on general/test.txt, no
+    /// validation set (comparisons select no checkpoints).
+    /// </summary>
+    public static FinetuneJobConfig OnCorpusDomain(string model, string corpora, string domain, int domainTestSamples, int generalTestSamples,
+        string outputDirectory, TrainerConfig trainer) => new()
+    {
+        ModelDirectory = model,
+        DataPath = CorpusLayout.DomainTrain(corpora, domain),
+        DomainTestPath = CorpusLayout.DomainTest(corpora, domain),
+        DomainTestMaxSamples = domainTestSamples,
+        GeneralPath = CorpusLayout.GeneralTest(corpora),
+        GeneralMaxSamples = generalTestSamples,
+        OutputDirectory = outputDirectory,
+        ValidationFraction = 0,
+        EvalBatchSize = 16,
+        Trainer = trainer,
+    };
+
+    /// <summary>Throws <see cref="MftException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        Trainer.Validate();
+        if (string.IsNullOrWhiteSpace(ModelDirectory)) throw new MftException("--model is required");
+        if (string.IsNullOrWhiteSpace(DataPath)) throw new MftException("--data is required");
+        if (string.IsNullOrWhiteSpace(OutputDirectory)) throw new MftException("--out is required");
+        if (MaxSamples is <= 0) throw new MftException($"--max-samples must be positive, got {MaxSamples}");
+        if (GeneralMaxSamples is <= 0) throw new MftException($"--general-max-samples must be positive, got {GeneralMaxSamples}");
+        if (DomainValidationSamples is <= 0) throw new MftException($"domain validation samples must be positive, got {DomainValidationSamples}");
+        if (DomainValidationSamples is not null && (DomainTestPath is null || DomainTestMaxSamples is null))
+            throw new MftException("domain validation samples from the test file need a domain test file and a test sample count");
+        if (GeneralValidationSamples is <= 0) throw new MftException($"general validation samples must be positive, got {GeneralValidationSamples}");
+        if (GeneralValidationSamples is not null && (GeneralPath is null || GeneralMaxSamples is null))
+            throw new MftException("general validation samples need a general file and a general test sample count");
+        if (EvalBatchSize <= 0) throw new MftException($"--eval-batch-size must be positive, got {EvalBatchSize}");
+        Adapter?.Validate();
+        if (Trainer.GradientCheckpointing && Adapter is { Dropout: > 0 })
+            throw new MftException($"--gradient-checkpointing recomputes each layer in backward, which needs the same dropout mask twice: use --lora-dropout 0 (got {Adapter.Dropout})");
+        if (Trainer.MaxDegeneralization is not null && GeneralPath is null) throw new MftException("--max-degeneralization needs --general (general-domain text to measure degeneralization on)");
+        if (Trainer.MaxDegeneralization is not null && Trainer.Evaluations == 0 && Trainer.EvalEvery == 0)
+            throw new MftException("--max-degeneralization chooses among evaluated steps: give --eval-every or --evaluations");
+        if (ReplayFraction is < 0 or >= 1) throw new MftException($"--replay-fraction must be in [0, 1), got {ReplayFraction}");
+        if (ReplayFraction > 0 && string.IsNullOrWhiteSpace(ReplayPath)) throw new MftException("--replay-fraction needs --replay-data (general-domain text)");
+        if (ReplayPath is not null && GeneralPath is not null && Path.GetFullPath(ReplayPath) == Path.GetFullPath(GeneralPath))
+            throw new MftException($"{ReplayPath}: the replay data is also the general evaluation set; degeneralization would be measured on trained text");
+        if (Threads < 0) throw new MftException($"--threads must be >= 0, got {Threads}");
+    }
+}

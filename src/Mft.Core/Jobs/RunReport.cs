@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mft.Checkpoints;
+using Mft.Runs;
+
+namespace Mft.Jobs;
+
+/// <summary>Writes report.json, report.md and the resolved config (run_config.json) of a finished job.</summary>
+public static class RunReport
+{
+    public static void Write(FinetuneJobConfig config, FinetuneResult r)
+    {
+        var f = r.Final.Report;
+        var json = new JsonObject
+        {
+            ["method"] = config.Trainer.Method,
+            ["tau"] = config.Trainer.Method == "mft" ? config.Trainer.Tau : null,
+            ["steps"] = r.State.Step,
+            ["train_samples"] = r.TrainSamples,
+            ["replay_samples"] = r.ReplaySamples,
+            ["adapter"] = config.Adapter is { } a ? Adapters.AdapterConfig.Name(a.Kind) : null,
+            ["trainable_parameters"] = r.TrainableParameters,
+            ["teacher_copy_bytes"] = r.TeacherCopyBytes,
+            ["final_step"] = r.Final.Step,
+            ["domain_ppl_base"] = f.DomainBase, ["domain_ppl"] = f.Domain,
+            ["general_ppl_base"] = f.GeneralBase, ["general_ppl"] = f.General,
+            ["specialization"] = f.Specialization, ["degeneralization"] = f.Degeneralization,
+            ["ratio"] = f.Ratio, ["ratio_text"] = f.RatioText,
+            ["elapsed_seconds"] = r.Elapsed.TotalSeconds,
+            ["teacher_cache_fidelity"] = r.TeacherCacheFidelity?.ToJson(),
+        };
+        var opts = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+        var layout = new RunLayout(config.OutputDirectory);
+        AtomicFile.WriteAllText(layout.Report, json.ToJsonString(opts));
+        AtomicFile.WriteAllText(layout.ResolvedConfig, JsonSerializer.Serialize(config, opts));
+        AtomicFile.WriteAllText(layout.ReportMarkdown, Markdown(config, r));
+    }
+
+    public static string Markdown(FinetuneJobConfig config, FinetuneResult r)
+    {
+        string F(double? x, string fmt = "F3") => x is double v ? v.ToString(fmt, CultureInfo.InvariantCulture) : "-";
+        var f = r.Final.Report;
+        var sb = new StringBuilder();
+        sb.AppendLine($"# {config.Trainer.Method}{(config.Trainer.Method == "mft" ? $" (tau {config.Trainer.Tau})" : "")} on {Path.GetFileName(config.DataPath)}");
+        sb.AppendLine();
+        sb.AppendLine($"{r.TrainSamples} training samples, {r.State.Step} steps, {r.Elapsed.TotalMinutes:F1} min. Model: `{r.ModelDirectory}`.");
+        sb.AppendLine();
+        sb.AppendLine("| | base | tuned |");
+        sb.AppendLine("|---|---|---|");
+        sb.AppendLine($"| domain test perplexity | {F(f.DomainBase)} | {F(f.Domain)} |");
+        sb.AppendLine($"| general perplexity | {F(f.GeneralBase)} | {F(f.General)} |");
+        sb.AppendLine();
+        sb.AppendLine($"Specialization S = {F(f.Specialization, "P2")}, degeneralization D = {F(f.Degeneralization, "P2")}, S/D = {f.RatioText}.");
+        sb.AppendLine();
+        if (r.TeacherCacheFidelity is { } fidelity)
+        {
+            sb.AppendLine(fidelity.Markdown(config.Trainer.TeacherCacheTopK));
+            sb.AppendLine();
+        }
+        sb.AppendLine("| step | domain val ppl | domain test ppl | general ppl | S | D |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        foreach (var p in r.Trajectory)
+            sb.AppendLine($"| {p.Step} | {F(p.DomainValidation)} | {F(p.DomainTest)} | {F(p.General)} | {F(p.Report.Specialization, "P2")} | {F(p.Report.Degeneralization, "P2")} |");
+        return sb.ToString();
+    }
+}

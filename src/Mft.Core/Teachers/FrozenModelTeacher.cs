@@ -1,0 +1,42 @@
+using Mft.Data;
+using Mft.Models;
+using static TorchSharp.torch;
+
+namespace Mft.Teachers;
+
+/// <summary>
+/// The MFT teacher: a frozen copy of the starting weights, run without gradients and without optimizer state.
+/// Its hidden states are computed once per batch; logits are projected per chunk.
+/// </summary>
+public sealed class FrozenModelTeacher : ITeacher, IDisposable
+{
+    private readonly CausalLM _model;
+
+    public FrozenModelTeacher(CausalLM model)
+    {
+        _model = model;
+        foreach (var p in _model.parameters()) p.requires_grad = false;
+        _model.eval();
+    }
+
+    /// <summary>Copies the student's current weights into a new frozen model.</summary>
+    public static FrozenModelTeacher CopyOf(CausalLM student)
+    {
+        var copy = ModelFactory.Create(student.Config, student.Device);
+        using (no_grad())
+        {
+            var source = student.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            foreach (var (name, p) in copy.named_parameters()) p.copy_(source[name]);
+        }
+        return new FrozenModelTeacher(copy);
+    }
+
+    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows)
+    {
+        using var _ = inference_mode();
+        var hidden = _model.ForwardHidden(inputs);                                  // (B, T, C)
+        return new HiddenStatesTeacherBatch(_model.OutputWeight, hidden.reshape(-1, hidden.shape[^1]));   // (B*T, C)
+    }
+
+    public void Dispose() => _model.Dispose();
+}
