@@ -38,7 +38,7 @@ public static class ModeMeasurement
         using var student = ModelFactory.Create(config);
         long n = student.ParameterCount();
         var rng = new Random(0);
-        var rows = Enumerable.Range(0, preset.B * 4).Select(_ => new TrainingSequence(
+        var rows = Enumerable.Range(0, preset.B * 4).Select(_ => new TokenSequence(
             Enumerable.Range(0, preset.T + 1).Select(_ => rng.Next(config.VocabSize)).ToArray(), [0, .. Enumerable.Repeat(1, preset.T)])).ToList();
         double rssAfterSetup;
         var times = new List<double>();

@@ -8,7 +8,7 @@ namespace Mft.Data;
 /// </summary>
 public sealed record Batch(Tensor Inputs, Tensor Labels, Tensor LossMask)
 {
-    public static Batch Collate(IReadOnlyList<TrainingSequence> rows, Device device)
+    public static Batch Collate(IReadOnlyList<TokenSequence> rows, Device device)
     {
         int t = rows.Max(r => r.Ids.Length) - 1;
         var inputs = new long[rows.Count * t];
@@ -21,7 +21,7 @@ public sealed record Batch(Tensor Inputs, Tensor Labels, Tensor LossMask)
             {
                 inputs[b * t + i] = r.Ids[i];
                 labels[b * t + i] = r.Ids[i + 1];
-                mask[b * t + i] = r.LossMask[i + 1];
+                mask[b * t + i] = r.ScoreMask[i + 1];
             }
         }
         return new Batch(tensor(inputs, [rows.Count, t], device: device), tensor(labels, [rows.Count, t], device: device),

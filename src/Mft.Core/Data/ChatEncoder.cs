@@ -12,7 +12,7 @@ namespace Mft.Data;
 /// </summary>
 public static class ChatEncoder
 {
-    public static EncodedSample Encode(ITextTokenizer tokenizer, ChatFormat format, IReadOnlyList<ChatMessage> messages, string where)
+    public static TokenSequence Encode(ITextTokenizer tokenizer, ChatFormat format, IReadOnlyList<ChatMessage> messages, string where)
     {
         string rendered;
         try { rendered = format.Render(messages, addGenerationPrompt: false); }
@@ -28,7 +28,7 @@ public static class ChatEncoder
         }
         if (mask.All(m => m == 0))
             throw new MftException($"{where}: the assistant turns are empty once rendered: nothing to train on");
-        return new EncodedSample(ids, mask);
+        return new TokenSequence(ids, mask);
     }
 
     /// <summary>

@@ -2,16 +2,13 @@ using Mft.Tokenization;
 
 namespace Mft.Data;
 
-/// <summary>A tokenized sample: ids (bos first where the tokenizer adds it) and which tokens are scored.</summary>
-public sealed record EncodedSample(int[] Ids, int[] ScoreMask);
-
 /// <summary>
 /// Tokenizes samples the same way for training and evaluation: prompt tokens are context only; a conversation
 /// is rendered with the chat format and only its assistant turns are scored (see <see cref="ChatEncoder"/>).
 /// </summary>
 public static class SampleEncoder
 {
-    public static EncodedSample Encode(ITextTokenizer tokenizer, TextSample sample, bool appendEos = false, Chat.ChatFormat? chat = null)
+    public static TokenSequence Encode(ITextTokenizer tokenizer, TextSample sample, bool trainingSample = false, Chat.ChatFormat? chat = null)
     {
         if (sample.Messages is { } messages)
         {
@@ -22,13 +19,13 @@ public static class SampleEncoder
         }
         var s = tokenizer.Special;
         var prefix = new List<int>();
-        if (s.AddBos && s.BosId is int bos) prefix.Add(bos);
+        if (s.LeadingBos is int bos) prefix.Add(bos);
         if (sample.Prompt.Length > 0) prefix.AddRange(tokenizer.Encode(sample.Prompt));
         var text = tokenizer.Encode(sample.Text).ToList();
-        if ((appendEos || s.AddEos) && s.EosId is int eos) text.Add(eos);
+        if (s.TrailingEos(trainingSample) is int eos) text.Add(eos);
         var ids = prefix.Concat(text).ToArray();
         var mask = new int[ids.Length];
         for (int i = prefix.Count; i < ids.Length; i++) mask[i] = 1;
-        return new EncodedSample(ids, mask);
+        return new TokenSequence(ids, mask);
     }
 }

@@ -12,24 +12,24 @@ public enum Packing
 /// <summary>Turns encoded samples into training rows of at most <c>context + 1</c> tokens.</summary>
 public static class SequenceBuilder
 {
-    public static List<TrainingSequence> Build(IEnumerable<EncodedSample> samples, int context, Packing packing) =>
+    public static List<TokenSequence> Build(IEnumerable<TokenSequence> samples, int context, Packing packing) =>
         packing == Packing.Pack ? Pack(samples, context) : Pad(samples, context);
 
-    public static List<TrainingSequence> Pad(IEnumerable<EncodedSample> samples, int context)
+    public static List<TokenSequence> Pad(IEnumerable<TokenSequence> samples, int context)
     {
-        var rows = new List<TrainingSequence>();
+        var rows = new List<TokenSequence>();
         foreach (var s in samples)
         {
             int n = Math.Min(s.Ids.Length, context + 1);
             if (n < 2) continue;
             var mask = s.ScoreMask[..n];
             mask[0] = 0;
-            if (mask.Skip(1).Any(m => m != 0)) rows.Add(new TrainingSequence(s.Ids[..n], mask));
+            if (mask.Skip(1).Any(m => m != 0)) rows.Add(new TokenSequence(s.Ids[..n], mask));
         }
         return rows;
     }
 
-    public static List<TrainingSequence> Pack(IEnumerable<EncodedSample> samples, int context)
+    public static List<TokenSequence> Pack(IEnumerable<TokenSequence> samples, int context)
     {
         var ids = new List<int>();
         var mask = new List<int>();
@@ -38,7 +38,7 @@ public static class SequenceBuilder
             ids.AddRange(s.Ids);
             mask.AddRange(s.ScoreMask);
         }
-        var rows = new List<TrainingSequence>();
+        var rows = new List<TokenSequence>();
         // Rows overlap by one token: the last token of a row is the first input of the next, so every
         // token after the first is a target exactly once.
         for (int start = 0; start + 1 < ids.Count; start += context)
@@ -46,7 +46,7 @@ public static class SequenceBuilder
             int end = Math.Min(start + context + 1, ids.Count);
             var rowMask = mask.GetRange(start, end - start).ToArray();
             rowMask[0] = 0;
-            if (rowMask.Any(m => m != 0)) rows.Add(new TrainingSequence(ids.GetRange(start, end - start).ToArray(), rowMask));
+            if (rowMask.Any(m => m != 0)) rows.Add(new TokenSequence(ids.GetRange(start, end - start).ToArray(), rowMask));
         }
         return rows;
     }

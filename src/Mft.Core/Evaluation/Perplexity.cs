@@ -14,14 +14,11 @@ namespace Mft.Evaluation;
 /// </summary>
 public static class Perplexity
 {
-    /// <summary>A stretch of a document to run, and the positions in it whose next-token predictions are scored.</summary>
-    public sealed record Window(int[] Ids, int[] ScoreMask);
-
     /// <summary>
     /// Tokenizes samples as for training (bos where the tokenizer adds it; prompts are context only) and cuts them
     /// into scoring windows. <paramref name="stride"/> &lt;= 0 means half the context.
     /// </summary>
-    public static List<Window> WindowsOf(ITextTokenizer tokenizer, IEnumerable<TextSample> samples, int context, int stride = 0,
+    public static List<TokenSequence> WindowsOf(ITextTokenizer tokenizer, IEnumerable<TextSample> samples, int context, int stride = 0,
         Chat.ChatFormat? chat = null) => samples
         .Select(s => SampleEncoder.Encode(tokenizer, s, chat: chat))
         .SelectMany(e => Windows(e.Ids, context, stride <= 0 ? context / 2 : stride, e.ScoreMask)).ToList();
@@ -36,7 +33,7 @@ public static class Perplexity
     /// order of length, longest first: with short samples (one window each, of every length) batches in the given order
     /// were about half padding (measured 15-25% of the evaluation's time on the demo's domains, docs/performance.md).
     /// </summary>
-    public static PerplexityResult Evaluate(CausalLM model, IReadOnlyList<Window> windows, int batchSize, int chunkTokens = DefaultChunkTokens)
+    public static PerplexityResult Evaluate(CausalLM model, IReadOnlyList<TokenSequence> windows, int batchSize, int chunkTokens = DefaultChunkTokens)
     {
         if (chunkTokens < 1) throw new ArgumentOutOfRangeException(nameof(chunkTokens), "chunk must hold at least one position");
         var device = model.Device;
@@ -50,10 +47,11 @@ public static class Perplexity
             foreach (var batch in windows.OrderByDescending(w => w.Ids.Length).Chunk(Math.Max(1, batchSize)))
             {
                 using var scope = NewDisposeScope();
-                var (input, targets, scored) = Collate(batch, device);
-                var hidden = model.ForwardHidden(input);                                                // (B, T, C)
-                var positions = scored.nonzero().squeeze(-1);                                           // (S,) flat scored positions
-                var flatHidden = hidden[.., ..^1].reshape(-1, hidden.shape[^1]);                        // (B·(T-1), C)
+                var rows = Batch.Collate(batch, device);                                                // (B, T-1) inputs, labels, mask
+                var hidden = model.ForwardHidden(rows.Inputs);                                          // (B, T-1, C)
+                var targets = rows.Labels.reshape(-1);                                                  // (B·(T-1),)
+                var positions = (rows.LossMask.reshape(-1) > 0).nonzero().squeeze(-1);                 // (S,) flat scored positions
+                var flatHidden = hidden.reshape(-1, hidden.shape[^1]);                                  // (B·(T-1), C)
                 for (long start = 0; start < positions.shape[0]; start += chunkTokens)
                 {
                     using var chunkScope = NewDisposeScope();
@@ -73,29 +71,11 @@ public static class Perplexity
         return new PerplexityResult(total, count);
     }
 
-    /// <summary>Right-pads a batch of windows: inputs (B, T), flat next-token targets (B·(T-1),) and the flat score mask.</summary>
-    private static (Tensor Input, Tensor Targets, Tensor Scored) Collate(Window[] batch, Device device)
-    {
-        int len = batch.Max(w => w.Ids.Length);
-        var ids = new long[batch.Length * len];
-        var mask = new bool[batch.Length * len];
-        for (int b = 0; b < batch.Length; b++)
-            for (int t = 0; t < batch[b].Ids.Length; t++)
-            {
-                ids[b * len + t] = batch[b].Ids[t];
-                mask[b * len + t] = batch[b].ScoreMask[t] != 0;
-            }
-        var input = tensor(ids, [batch.Length, len], device: device);                                   // (B, T)
-        var targets = input[.., 1..].reshape(-1);                                                        // (B·(T-1),)
-        var scored = tensor(mask, [batch.Length, len], device: device)[.., 1..].reshape(-1);            // (B·(T-1),)
-        return (input, targets, scored);
-    }
-
     /// <summary>
     /// Cuts a document into windows. Token i (i &gt;= 1) is scored as the prediction from position i-1;
     /// <paramref name="scoreMask"/> (per token, 1 = score) restricts which tokens count, e.g. completions only.
     /// </summary>
-    public static IEnumerable<Window> Windows(int[] doc, int context, int stride, int[]? scoreMask = null)
+    public static IEnumerable<TokenSequence> Windows(int[] doc, int context, int stride, int[]? scoreMask = null)
     {
         if (context < 2) throw new ArgumentOutOfRangeException(nameof(context), "context must be at least 2");
         stride = Math.Clamp(stride, 1, context - 1);
@@ -108,7 +88,7 @@ public static class Perplexity
             var mask = new int[ids.Length];
             for (int i = Math.Max(scoredUpTo, begin + 1); i < end; i++) mask[i - begin] = scoreMask?[i] ?? 1;
             scoredUpTo = end;
-            yield return new Window(ids, mask);
+            yield return new TokenSequence(ids, mask);
             if (end == doc.Length) yield break;
         }
     }

@@ -1,4 +1,5 @@
 using Mft.Models;
+using Mft.Data;
 
 namespace Mft.Evaluation;
 
@@ -9,7 +10,7 @@ namespace Mft.Evaluation;
 /// </summary>
 public sealed class SpecializationEvaluator
 {
-    private readonly IReadOnlyList<Perplexity.Window> _validation, _test, _general, _generalValidation;
+    private readonly IReadOnlyList<TokenSequence> _validation, _test, _general, _generalValidation;
     private readonly int _batchSize;
 
     public double BaseValidation { get; private set; }
@@ -19,8 +20,8 @@ public sealed class SpecializationEvaluator
     public bool HasGeneral => _general.Count > 0;
     public bool HasGeneralValidation => _generalValidation.Count > 0;
 
-    public SpecializationEvaluator(IReadOnlyList<Perplexity.Window> validation, IReadOnlyList<Perplexity.Window> test,
-        IReadOnlyList<Perplexity.Window> general, int batchSize, IReadOnlyList<Perplexity.Window>? generalValidation = null)
+    public SpecializationEvaluator(IReadOnlyList<TokenSequence> validation, IReadOnlyList<TokenSequence> test,
+        IReadOnlyList<TokenSequence> general, int batchSize, IReadOnlyList<TokenSequence>? generalValidation = null)
     {
         (_validation, _test, _general, _batchSize, _generalValidation) = (validation, test, general, batchSize, generalValidation ?? []);
     }
@@ -64,6 +65,6 @@ public sealed class SpecializationEvaluator
             Validation = double.IsNaN(val) ? null : new SpecializationReport(BaseValidation, val, BaseGeneralValidation, genVal),
         };
 
-    private double Ppl(CausalLM model, IReadOnlyList<Perplexity.Window> windows) =>
+    private double Ppl(CausalLM model, IReadOnlyList<TokenSequence> windows) =>
         windows.Count == 0 ? double.NaN : Perplexity.Evaluate(model, windows, _batchSize).Perplexity;
 }

@@ -34,16 +34,15 @@ public sealed record FinetuneData(IReadOnlyList<TextSample> Domain, DatasetSplit
     public bool IsChat => Domain.Concat(Split.Test).Any(s => s.Messages is not null);
 
     /// <summary>The training rows: train and replay samples, encoded (eos-terminated unless eos is also bos) and packed or padded.</summary>
-    public IReadOnlyList<TrainingSequence> Rows(ITextTokenizer tok, ChatFormat? chat, TrainerConfig t)
+    public IReadOnlyList<TokenSequence> Rows(ITextTokenizer tok, ChatFormat? chat, TrainerConfig t)
     {
-        bool appendEos = tok.Special.EosId != tok.Special.BosId || !tok.Special.AddBos;
-        return SequenceBuilder.Build(Split.Train.Concat(Replay).Select(s => SampleEncoder.Encode(tok, s, appendEos, chat)), t.ContextLength, t.Packing);
+        return SequenceBuilder.Build(Split.Train.Concat(Replay).Select(s => SampleEncoder.Encode(tok, s, trainingSample: true, chat)), t.ContextLength, t.Packing);
     }
 
     /// <summary>Measures perplexity on the validation, test, general and general validation sets in windows of the context length.</summary>
     public SpecializationEvaluator Evaluator(ITextTokenizer tok, ChatFormat? chat, int contextLength, int batchSize)
     {
-        List<Perplexity.Window> Windows(IEnumerable<TextSample> samples) => Perplexity.WindowsOf(tok, samples, contextLength, chat: chat);
+        List<TokenSequence> Windows(IEnumerable<TextSample> samples) => Perplexity.WindowsOf(tok, samples, contextLength, chat: chat);
         return new SpecializationEvaluator(Windows(Split.Validation), Windows(Split.Test), Windows(General), batchSize, Windows(GeneralValidation));
     }
 

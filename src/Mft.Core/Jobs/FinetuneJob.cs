@@ -140,7 +140,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     }
 
     /// <summary>The run's first steps again, from freshly loaded weights with the exact teacher (<see cref="TeacherCacheFidelity"/>).</summary>
-    private TeacherCacheFidelity CheckTeacherCache(IReadOnlyList<EvaluationPoint> history, IReadOnlyList<TrainingSequence> rows,
+    private TeacherCacheFidelity CheckTeacherCache(IReadOnlyList<EvaluationPoint> history, IReadOnlyList<TokenSequence> rows,
         SpecializationEvaluator evaluator, AdapterConfig? adapter, RunLayout layout)
     {
         var t = config.Trainer;
@@ -152,7 +152,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     }
 
     /// <summary>The cache at the cache path; else its shards joined (and saved whole); else built here and saved.</summary>
-    private TeacherCache CachedTeacher(ITeacher online, CausalLM student, ITextTokenizer tok, IReadOnlyList<TrainingSequence> rows)
+    private TeacherCache CachedTeacher(ITeacher online, CausalLM student, ITextTokenizer tok, IReadOnlyList<TokenSequence> rows)
     {
         var t = config.Trainer;
         var path = config.TeacherCacheFile;
@@ -171,7 +171,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     /// else built from <paramref name="online"/> and saved there. Its head is the starting output weight: a copy for
     /// full finetuning (the student's head moves), the student's own frozen head when only adapters train.
     /// </summary>
-    private ExactTeacherCache ExactCachedTeacher(ITeacher online, CausalLM student, bool adapters, IReadOnlyList<TrainingSequence> rows)
+    private ExactTeacherCache ExactCachedTeacher(ITeacher online, CausalLM student, bool adapters, IReadOnlyList<TokenSequence> rows)
     {
         var path = config.TeacherCacheFile;
         var device = student.Device;
@@ -186,7 +186,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         return cache;
     }
 
-    private static string Fingerprint(IReadOnlyList<TrainingSequence> rows, TrainerConfig t, AdapterConfig? adapter)
+    private static string Fingerprint(IReadOnlyList<TokenSequence> rows, TrainerConfig t, AdapterConfig? adapter)
     {
         using var sha = SHA256.Create();
         var bytes = new List<byte>();

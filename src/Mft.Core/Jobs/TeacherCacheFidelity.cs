@@ -35,7 +35,7 @@ public sealed record TeacherCacheFidelity(int Step, double CachedFirstLoss, doub
     /// run's starting weights (a fresh load), <paramref name="cachedHistory"/> and <paramref name="cachedFirstLoss"/>
     /// are the cached run's. Scratch files go to <paramref name="scratchDirectory"/>, deleted afterwards.
     /// </summary>
-    public static TeacherCacheFidelity Measure(TrainerConfig config, CausalLM student, ITeacher exactTeacher, IReadOnlyList<TrainingSequence> rows,
+    public static TeacherCacheFidelity Measure(TrainerConfig config, CausalLM student, ITeacher exactTeacher, IReadOnlyList<TokenSequence> rows,
         SpecializationEvaluator evaluator, IReadOnlyList<EvaluationPoint> cachedHistory, double cachedFirstLoss, string scratchDirectory)
     {
         var exactConfig = config with { TeacherCacheTopK = 0, TeacherCacheExact = false, CheckpointEvery = 0, EarlyStoppingPatience = 0 };

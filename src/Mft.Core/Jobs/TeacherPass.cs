@@ -2,6 +2,7 @@ using Mft.Cluster;
 using Mft.Models;
 using Mft.Runtime;
 using Mft.Teachers;
+using Mft.Data;
 
 namespace Mft.Jobs;
 
@@ -50,7 +51,7 @@ public static class TeacherPass
     }
 
     /// <summary>The exact cache's share: the base model's hidden states at the share's positions.</summary>
-    private static string RunExact(FinetuneJobConfig config, Shard shard, CausalLM model, IReadOnlyList<Data.TrainingSequence> rows,
+    private static string RunExact(FinetuneJobConfig config, Shard shard, CausalLM model, IReadOnlyList<Data.TokenSequence> rows,
         FrozenModelTeacher teacher, string fingerprint, string path)
     {
         int batch = config.Trainer.BatchSize;

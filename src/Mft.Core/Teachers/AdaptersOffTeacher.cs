@@ -11,7 +11,7 @@ namespace Mft.Teachers;
 /// </summary>
 public sealed class AdaptersOffTeacher(CausalLM model) : ITeacher
 {
-    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows)
+    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TokenSequence> rows)
     {
         using var _ = inference_mode();
         using var off = ModelAdapters.Disabled(model);

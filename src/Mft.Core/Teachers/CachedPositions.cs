@@ -9,12 +9,12 @@ namespace Mft.Teachers;
 /// </summary>
 internal sealed class CachedPositions
 {
-    private readonly Dictionary<TrainingSequence, long> _offsets = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<TokenSequence, long> _offsets = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Scored positions of all rows; also the index of the extra row.</summary>
     public long Count { get; }
 
-    public CachedPositions(IReadOnlyList<TrainingSequence> rows)
+    public CachedPositions(IReadOnlyList<TokenSequence> rows)
     {
         long offset = 0;
         foreach (var r in rows) { _offsets[r] = offset; offset += r.Ids.Length - 1; }
@@ -22,7 +22,7 @@ internal sealed class CachedPositions
     }
 
     /// <summary>(B·T) indices for <paramref name="rows"/> collated to <paramref name="t"/> positions; padding and each row's last position read the extra row.</summary>
-    public long[] Index(IReadOnlyList<TrainingSequence> rows, long t)
+    public long[] Index(IReadOnlyList<TokenSequence> rows, long t)
     {
         var index = new long[rows.Count * t];
         for (int b = 0; b < rows.Count; b++)
@@ -42,7 +42,7 @@ internal sealed class CachedPositions
     /// first (so a share that starts on a batch boundary gets exactly the numbers one pass over all rows gets), and hands
     /// each row's scored positions to <paramref name="visit"/>, in cache order, inside the batch's dispose scope.
     /// </summary>
-    public static void RunTeacher(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, int batchSize, Device device, Action<RowSlice> visit)
+    public static void RunTeacher(ITeacher teacher, IReadOnlyList<TokenSequence> rows, int batchSize, Device device, Action<RowSlice> visit)
     {
         long offset = 0;
         for (int start = 0; start < rows.Count; start += batchSize)

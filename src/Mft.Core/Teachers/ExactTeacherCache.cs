@@ -28,7 +28,7 @@ public sealed class ExactTeacherCache : ITeacher
 
     public string Fingerprint { get; }
 
-    private ExactTeacherCache(IReadOnlyList<TrainingSequence> rows, Tensor hidden, Tensor head, string fingerprint)
+    private ExactTeacherCache(IReadOnlyList<TokenSequence> rows, Tensor hidden, Tensor head, string fingerprint)
     {
         _layout = new CachedPositions(rows);
         _positions = _layout.Count;
@@ -39,13 +39,13 @@ public sealed class ExactTeacherCache : ITeacher
     public long Bytes => _hidden.NumberOfElements * 4;
 
     /// <summary>Bytes a cache of <paramref name="rows"/> takes for a model of <paramref name="hiddenSize"/>, before building it.</summary>
-    public static long BytesFor(IReadOnlyList<TrainingSequence> rows, int hiddenSize) => (rows.Sum(r => (long)r.Ids.Length - 1) + 1) * hiddenSize * 4L;
+    public static long BytesFor(IReadOnlyList<TokenSequence> rows, int hiddenSize) => (rows.Sum(r => (long)r.Ids.Length - 1) + 1) * hiddenSize * 4L;
 
     /// <summary>
     /// Runs <paramref name="teacher"/> (a frozen model, or the student with adapters off: a teacher that gives hidden
     /// states) over every row once, <paramref name="batchSize"/> rows at a time.
     /// </summary>
-    public static ExactTeacherCache Build(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, Tensor head,
+    public static ExactTeacherCache Build(ITeacher teacher, IReadOnlyList<TokenSequence> rows, Tensor head,
         int batchSize, string fingerprint, Device device)
     {
         long positions = rows.Sum(r => (long)r.Ids.Length - 1);
@@ -55,7 +55,7 @@ public sealed class ExactTeacherCache : ITeacher
     }
 
     /// <summary>The teacher's hidden states at every scored position of <paramref name="rows"/>, (P, C): a whole cache or a shard's share.</summary>
-    public static Tensor Positions(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, long hiddenSize, int batchSize, Device device)
+    public static Tensor Positions(ITeacher teacher, IReadOnlyList<TokenSequence> rows, long hiddenSize, int batchSize, Device device)
     {
         var hidden = zeros(rows.Sum(r => (long)r.Ids.Length - 1), hiddenSize, device: device);        // (P, C)
         Fill(hidden, teacher, rows, batchSize, device);
@@ -63,7 +63,7 @@ public sealed class ExactTeacherCache : ITeacher
     }
 
     /// <summary>Writes the teacher's hidden state at each scored position of <paramref name="rows"/> into the first rows of <paramref name="hidden"/>.</summary>
-    private static void Fill(Tensor hidden, ITeacher teacher, IReadOnlyList<TrainingSequence> rows, int batchSize, Device device) =>
+    private static void Fill(Tensor hidden, ITeacher teacher, IReadOnlyList<TokenSequence> rows, int batchSize, Device device) =>
         CachedPositions.RunTeacher(teacher, rows, batchSize, device, row =>
         {
             var states = row.Outputs as HiddenStatesTeacherBatch
@@ -72,7 +72,7 @@ public sealed class ExactTeacherCache : ITeacher
         });
 
     /// <summary>A cache joined from its shards' hidden states (<see cref="TeacherCacheShards"/>).</summary>
-    public static ExactTeacherCache FromShards(IReadOnlyList<TrainingSequence> rows, Tensor head, string fingerprint, TeacherCacheShards.Joined joined, Device device)
+    public static ExactTeacherCache FromShards(IReadOnlyList<TokenSequence> rows, Tensor head, string fingerprint, TeacherCacheShards.Joined joined, Device device)
     {
         var hidden = joined.Positions["hidden"].to(device);
         var cache = new ExactTeacherCache(rows, cat([hidden, zeros(1, hidden.shape[1], device: device)], 0), head, fingerprint);
@@ -88,7 +88,7 @@ public sealed class ExactTeacherCache : ITeacher
         });
 
     /// <summary>Loads a saved cache, refusing one built for another model, tokenizer or data.</summary>
-    public static ExactTeacherCache Load(string path, IReadOnlyList<TrainingSequence> rows, Tensor head, string fingerprint, Device device)
+    public static ExactTeacherCache Load(string path, IReadOnlyList<TokenSequence> rows, Tensor head, string fingerprint, Device device)
     {
         using var reader = new SafetensorsReader(path);
         if (!reader.Metadata.TryGetValue("fingerprint", out var stored) || reader.Metadata.GetValueOrDefault("format") != Format)
@@ -102,7 +102,7 @@ public sealed class ExactTeacherCache : ITeacher
         return cache;
     }
 
-    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows)
+    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TokenSequence> rows)
     {
         long t = inputs.shape[1];
         var index = _layout.Index(rows, t);

@@ -31,7 +31,7 @@ public sealed class FrozenModelTeacher : ITeacher, IDisposable
         return new FrozenModelTeacher(copy);
     }
 
-    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows)
+    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TokenSequence> rows)
     {
         using var _ = inference_mode();
         var hidden = _model.ForwardHidden(inputs);                                  // (B, T, C)

@@ -14,7 +14,7 @@ public interface ITeacher : IDisposable
 {
     /// <param name="inputs">(B, T) token ids of the collated batch.</param>
     /// <param name="rows">the training rows the batch was collated from, in order.</param>
-    ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows);
+    ITeacherBatch Run(Tensor inputs, IReadOnlyList<TokenSequence> rows);
 }
 
 /// <summary>Teacher outputs for one batch. Tensors belong to the caller's dispose scope.</summary>

@@ -31,7 +31,7 @@ public sealed class TeacherCache : ITeacher
     public int Vocab { get; }
     public string Fingerprint { get; }
 
-    private TeacherCache(IReadOnlyList<TrainingSequence> rows, int topK, int vocab, string fingerprint,
+    private TeacherCache(IReadOnlyList<TokenSequence> rows, int topK, int vocab, string fingerprint,
         Tensor topIds, Tensor topLogP, Tensor labelIds, Tensor labelLogP, Tensor tailLogP)
     {
         _layout = new CachedPositions(rows);
@@ -41,7 +41,7 @@ public sealed class TeacherCache : ITeacher
     }
 
     /// <summary>SHA-256 over the teacher's base weights (adapters excluded), the tokenizer's identity, the rows and k.</summary>
-    public static string ComputeFingerprint(CausalLM teacherWeights, string tokenizerIdentity, IReadOnlyList<TrainingSequence> rows, int topK)
+    public static string ComputeFingerprint(CausalLM teacherWeights, string tokenizerIdentity, IReadOnlyList<TokenSequence> rows, int topK)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var (name, p) in teacherWeights.named_parameters().Where(p => !ModelAdapters.IsAdapterParameter(p.name)))
@@ -64,14 +64,14 @@ public sealed class TeacherCache : ITeacher
     public const string Kind = "topk";
 
     /// <summary>Runs <paramref name="teacher"/> over every row once and keeps its top-k summary.</summary>
-    public static TeacherCache Build(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, int vocab, int topK, int batchSize, string fingerprint, Device device) =>
+    public static TeacherCache Build(ITeacher teacher, IReadOnlyList<TokenSequence> rows, int vocab, int topK, int batchSize, string fingerprint, Device device) =>
         FromPositions(rows, vocab, topK, fingerprint, Positions(teacher, rows, vocab, topK, batchSize, device), device);
 
     /// <summary>
     /// The top-k summary of every position of <paramref name="rows"/> (on the CPU), batch by batch from the first
     /// row: a share of the rows that starts on a batch boundary gets exactly the numbers one pass over all rows gets.
     /// </summary>
-    public static Dictionary<string, Tensor> Positions(ITeacher teacher, IReadOnlyList<TrainingSequence> rows, int vocab, int topK, int batchSize, Device device)
+    public static Dictionary<string, Tensor> Positions(ITeacher teacher, IReadOnlyList<TokenSequence> rows, int vocab, int topK, int batchSize, Device device)
     {
         if (topK <= 0 || topK > vocab) throw new MftException($"--teacher-cache-topk must be in [1, {vocab}], got {topK}");
         long positions = rows.Sum(r => (long)r.Ids.Length - 1);
@@ -100,7 +100,7 @@ public sealed class TeacherCache : ITeacher
     }
 
     /// <summary>A cache over <paramref name="rows"/> from the summaries of all their positions, plus the uniform row that padding reads.</summary>
-    public static TeacherCache FromPositions(IReadOnlyList<TrainingSequence> rows, int vocab, int topK, string fingerprint, IReadOnlyDictionary<string, Tensor> positions, Device device)
+    public static TeacherCache FromPositions(IReadOnlyList<TokenSequence> rows, int vocab, int topK, string fingerprint, IReadOnlyDictionary<string, Tensor> positions, Device device)
     {
         double uniform = -Math.Log(vocab);
         Tensor With(string name, Tensor padding) => cat([positions[name], padding.unsqueeze(0)], 0).to(device);
@@ -119,7 +119,7 @@ public sealed class TeacherCache : ITeacher
     };
 
     /// <summary>A cache joined from its shards' positions.</summary>
-    public static TeacherCache FromShards(IReadOnlyList<TrainingSequence> rows, string fingerprint, TeacherCacheShards.Joined joined, Device device) =>
+    public static TeacherCache FromShards(IReadOnlyList<TokenSequence> rows, string fingerprint, TeacherCacheShards.Joined joined, Device device) =>
         FromPositions(rows, int.Parse(joined.Parameters["vocab"], CultureInfo.InvariantCulture), int.Parse(joined.Parameters["top_k"], CultureInfo.InvariantCulture),
             fingerprint, joined.Positions, device);
 
@@ -141,7 +141,7 @@ public sealed class TeacherCache : ITeacher
             });
 
     /// <summary>Loads a saved cache, refusing one built for another model, tokenizer, data or k.</summary>
-    public static TeacherCache Load(string path, IReadOnlyList<TrainingSequence> rows, string fingerprint, Device device)
+    public static TeacherCache Load(string path, IReadOnlyList<TokenSequence> rows, string fingerprint, Device device)
     {
         using var reader = new SafetensorsReader(path);
         if (!reader.Metadata.TryGetValue("fingerprint", out var stored) || reader.Metadata.GetValueOrDefault("format") != "mft-teacher-cache-1")
@@ -158,7 +158,7 @@ public sealed class TeacherCache : ITeacher
     /// <summary>Bytes held in memory: (8 + 4) k + 16 per position.</summary>
     public long Bytes => (_positions + 1) * (12L * TopK + 16);
 
-    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TrainingSequence> rows)
+    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TokenSequence> rows)
     {
         long t = inputs.shape[1];
         var index = _layout.Index(rows, t);

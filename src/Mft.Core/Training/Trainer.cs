@@ -22,7 +22,7 @@ public sealed class Trainer
     private readonly CausalLM _student;
     private readonly ITeacher? _teacher;
     private readonly ITrainingObjective _objective;
-    private readonly IReadOnlyList<TrainingSequence> _rows;
+    private readonly IReadOnlyList<TokenSequence> _rows;
     private readonly SpecializationEvaluator? _evaluator;
     private readonly string _outDir;
     private readonly string _fingerprint;
@@ -37,7 +37,7 @@ public sealed class Trainer
     public int TotalSteps { get; }
     public List<EvaluationPoint> History { get; } = new();
 
-    public Trainer(TrainerConfig config, CausalLM student, ITeacher? teacher, IReadOnlyList<TrainingSequence> rows,
+    public Trainer(TrainerConfig config, CausalLM student, ITeacher? teacher, IReadOnlyList<TokenSequence> rows,
         SpecializationEvaluator? evaluator, string outDir, string fingerprint)
     {
         config.Validate();
@@ -195,7 +195,7 @@ public sealed class Trainer
     }
 
     /// <summary>The rows of micro-batch k of the endless stream of shuffled epochs.</summary>
-    private List<TrainingSequence> MicroBatch(int k)
+    private List<TokenSequence> MicroBatch(int k)
     {
         int perEpoch = (_rows.Count + _config.BatchSize - 1) / _config.BatchSize;
         int epoch = k / perEpoch, index = k % perEpoch;

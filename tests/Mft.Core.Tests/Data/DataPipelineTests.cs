@@ -6,13 +6,13 @@ namespace Mft.Tests.Data;
 /// <summary>Text to training rows, against naive restatements: packing, padding, prompt masking and the split.</summary>
 public sealed class DataPipelineTests
 {
-    private static List<EncodedSample> RandomSamples(int seed, int count)
+    private static List<TokenSequence> RandomSamples(int seed, int count)
     {
         var rng = new Random(seed);
         return [.. Enumerable.Range(0, count).Select(_ =>
         {
             int n = rng.Next(1, 21);
-            return new EncodedSample([.. Enumerable.Range(0, n).Select(_ => rng.Next(100))], [.. Enumerable.Range(0, n).Select(_ => rng.Next(3) == 0 ? 0 : 1)]);
+            return new TokenSequence([.. Enumerable.Range(0, n).Select(_ => rng.Next(100))], [.. Enumerable.Range(0, n).Select(_ => rng.Next(3) == 0 ? 0 : 1)]);
         })];
     }
 
@@ -30,9 +30,9 @@ public sealed class DataPipelineTests
         // Reference: the concatenation's scored positions, each with the token before it
         var all = samples.SelectMany(s => s.Ids).ToArray();
         var expected = Targets(all, [.. samples.SelectMany(s => s.ScoreMask)]);
-        Assert.Equal(expected, rows.SelectMany(r => Targets(r.Ids, r.LossMask)));
+        Assert.Equal(expected, rows.SelectMany(r => Targets(r.Ids, r.ScoreMask)));
         Assert.All(rows, r => Assert.InRange(r.Ids.Length, 2, context + 1));
-        Assert.All(rows, r => Assert.Equal(0, r.LossMask[0]));
+        Assert.All(rows, r => Assert.Equal(0, r.ScoreMask[0]));
     }
 
     [Fact]
@@ -45,14 +45,14 @@ public sealed class DataPipelineTests
         var expected = samples.Select(s => (Ids: s.Ids.Take(context + 1).ToArray(), Mask: s.ScoreMask.Take(context + 1).Select((m, i) => i == 0 ? 0 : m).ToArray()))
             .Where(r => r.Mask.Any(m => m != 0)).ToList();
         Assert.Equal(expected.Select(e => e.Ids), rows.Select(r => r.Ids));
-        Assert.Equal(expected.Select(e => e.Mask), rows.Select(r => r.LossMask));
+        Assert.Equal(expected.Select(e => e.Mask), rows.Select(r => r.ScoreMask));
     }
 
     [Fact]
     public void Should_score_only_the_completion_and_its_eos_after_the_prompt()
     {
         var tok = HfTokenizer.Load(TinyCorpus.ModelDirectory());   // bytes + <|endoftext|> (256), no bos
-        var encoded = SampleEncoder.Encode(tok, new TextSample("Q: ab", " cd", "test:1"), appendEos: true);
+        var encoded = SampleEncoder.Encode(tok, new TextSample("Q: ab", " cd", "test:1"), trainingSample: true);
         Assert.Equal([.. "Q: ab cd"u8.ToArray().Select(b => (int)b), 256], encoded.Ids);
         Assert.Equal([0, 0, 0, 0, 0, 1, 1, 1, 1], encoded.ScoreMask);
     }

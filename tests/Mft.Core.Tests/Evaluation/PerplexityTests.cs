@@ -1,4 +1,5 @@
 using Mft.Evaluation;
+using Mft.Data;
 using static TorchSharp.torch;
 
 namespace Mft.Tests.Evaluation;
@@ -35,7 +36,7 @@ public sealed class PerplexityTests
         {
             var ids = Enumerable.Range(0, n).Select(_ => rng.Next(61)).ToArray();
             var mask = ids.Select((_, i) => i == 0 || i % 4 == 3 ? 0 : 1).ToArray();
-            return new Perplexity.Window(ids, mask);
+            return new TokenSequence(ids, mask);
         }).ToList();
         // the reference: each window alone, full logits, log-softmax summed in double by a plain loop
         double nll = 0;

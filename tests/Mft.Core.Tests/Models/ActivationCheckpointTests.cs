@@ -79,7 +79,7 @@ public sealed class ActivationCheckpointTests
             using var scope = NewDisposeScope();
             using var student = TinyModels.Random(TinyModels.LlamaJson());
             var rng = new Random(5);
-            var rows = Enumerable.Range(0, 8).Select(_ => new TrainingSequence(Enumerable.Range(0, 13).Select(_ => rng.Next(61)).ToArray(), [0, .. Enumerable.Repeat(1, 12)])).ToList();
+            var rows = Enumerable.Range(0, 8).Select(_ => new TokenSequence(Enumerable.Range(0, 13).Select(_ => rng.Next(61)).ToArray(), [0, .. Enumerable.Repeat(1, 12)])).ToList();
             using var teacher = FrozenModelTeacher.CopyOf(student);
             var config = new TrainerConfig { Method = "mft", Tau = 0.2, MaxSteps = 5, BatchSize = 4, ContextLength = 12, LearningRate = 1e-2, WarmupSteps = 0, GradientCheckpointing = checkpoint };
             var outDir = TempDir.Create("checkpointing");

@@ -10,13 +10,13 @@ public sealed class TeacherCacheTests
 {
     private static readonly string Json = TinyModels.LlamaJson();
 
-    private static List<TrainingSequence> Rows(int count, int length, int seed = 5)
+    private static List<TokenSequence> Rows(int count, int length, int seed = 5)
     {
         var rng = new Random(seed);
         return Enumerable.Range(0, count).Select(i =>
         {
             int n = length - i % 3;   // ragged rows, as with --packing pad
-            return new TrainingSequence(Enumerable.Range(0, n).Select(_ => rng.Next(61)).ToArray(), [0, .. Enumerable.Repeat(1, n - 1)]);
+            return new TokenSequence(Enumerable.Range(0, n).Select(_ => rng.Next(61)).ToArray(), [0, .. Enumerable.Repeat(1, n - 1)]);
         }).ToList();
     }
 
@@ -26,7 +26,7 @@ public sealed class TeacherCacheTests
         using var online = FrozenModelTeacher.CopyOf(model);
         var rows = Rows(5, 12);
         using var cache = TeacherCache.Build(online, rows, 61, topK, batchSize: 2, "fp", CPU);
-        var group = new List<TrainingSequence> { rows[4], rows[1], rows[2] };   // another order and grouping than when built
+        var group = new List<TokenSequence> { rows[4], rows[1], rows[2] };   // another order and grouping than when built
         var batch = Batch.Collate(group, CPU);
         var exact = nn.functional.log_softmax(online.Run(batch.Inputs, group).Logits(0, batch.Inputs.NumberOfElements), -1);
         var cached = cache.Run(batch.Inputs, group).Logits(0, batch.Inputs.NumberOfElements);

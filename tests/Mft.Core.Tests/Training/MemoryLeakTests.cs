@@ -21,7 +21,7 @@ public sealed class MemoryLeakTests
         using var teacher = FrozenModelTeacher.CopyOf(student);
         var rng = new Random(1);
         var rows = Enumerable.Range(0, 16).Select(_ =>
-            new TrainingSequence(Enumerable.Range(0, 33).Select(_ => rng.Next(61)).ToArray(), [0, .. Enumerable.Repeat(1, 32)])).ToList();
+            new TokenSequence(Enumerable.Range(0, 33).Select(_ => rng.Next(61)).ToArray(), [0, .. Enumerable.Repeat(1, 32)])).ToList();
         var config = new TrainerConfig { Method = "mft", MaxSteps = 200, BatchSize = 4, ContextLength = 32, WarmupSteps = 0, LearningRate = 1e-3 };
         var trainer = new Trainer(config, student, teacher, rows, null, TempDir.Create("leak"), "leak");
         var live = new List<long>();
@@ -109,7 +109,7 @@ public sealed class MemoryLeakTests
     {
         // Given a tiny model with a real vocabulary and 4 windows of 64 tokens
         using var model = TinyModels.Random(TinyModels.LlamaJson(vocab: LargeVocab, hidden: 64, layers: 2, tied: true));
-        var windows = RandomRows(4, 63, LargeVocab).Select(r => new Perplexity.Window(r.Ids, [0, .. Enumerable.Repeat(1, r.Ids.Length - 1)])).ToList();
+        var windows = RandomRows(4, 63, LargeVocab).Select(r => new TokenSequence(r.Ids, [0, .. Enumerable.Repeat(1, r.Ids.Length - 1)])).ToList();
         var (live, rss) = (new List<long>(), new List<double>());
         // When evaluated 30 times
         for (int i = 1; i <= Steps; i++)
@@ -121,11 +121,11 @@ public sealed class MemoryLeakTests
         AssertFlat(live, rss, "evaluation");
     }
 
-    private static List<TrainingSequence> RandomRows(int count, int length, int vocab)
+    private static List<TokenSequence> RandomRows(int count, int length, int vocab)
     {
         var rng = new Random(1);
         return Enumerable.Range(0, count).Select(_ =>
-            new TrainingSequence(Enumerable.Range(0, length + 1).Select(_ => rng.Next(vocab)).ToArray(), [0, .. Enumerable.Repeat(1, length)])).ToList();
+            new TokenSequence(Enumerable.Range(0, length + 1).Select(_ => rng.Next(vocab)).ToArray(), [0, .. Enumerable.Repeat(1, length)])).ToList();
     }
 
     private static void Sample(List<long> live, List<double> rss)

@@ -13,7 +13,7 @@ public sealed class TrainerEquivalenceTests
         using var scope = NewDisposeScope();
         using var student = TinyModels.Random(TinyModels.LlamaJson());
         var rng = new Random(11);
-        var rows = Enumerable.Range(0, 8).Select(_ => new TrainingSequence(Enumerable.Range(0, 13).Select(_ => rng.Next(61)).ToArray(),
+        var rows = Enumerable.Range(0, 8).Select(_ => new TokenSequence(Enumerable.Range(0, 13).Select(_ => rng.Next(61)).ToArray(),
             [0, .. Enumerable.Range(0, 12).Select(_ => rng.Next(4) == 0 ? 0 : 1)])).ToList();
         using var teacher = method == "mft" ? FrozenModelTeacher.CopyOf(student) : null;
         var config = settings with { Method = method, Tau = 0.2, MaxSteps = 3, ContextLength = 12, LearningRate = 1e-2, WarmupSteps = 0 };
