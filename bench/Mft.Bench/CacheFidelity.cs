@@ -28,7 +28,7 @@ public static class CacheFidelity
             new TrainerConfig
             {
                 Method = "mft", Tau = 0.1, MaxSteps = steps, LearningRate = 1e-3, BatchSize = 8, ContextLength = 128, Packing = Packing.Pack,
-                WarmupSteps = 5, Schedule = "cosine", TeacherCacheTopK = k,
+                WarmupSteps = 5, Schedule = ScheduleKind.Cosine, TeacherCacheTopK = k,
             }) with { MaxSamples = 500, Threads = 2 }).Run();
         double FirstLoss(FinetuneResult r) => MetricsLog.StepLoss(Path.GetDirectoryName(r.ModelDirectory)!, 1)!.Value;
         var exact = Train(0);

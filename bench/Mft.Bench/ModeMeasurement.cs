@@ -91,7 +91,7 @@ public static class ModeMeasurement
             var trainerConfig = new TrainerConfig
             {
                 Method = mode is "ft" or "lora" ? "ft" : "mft", GradientCheckpointing = checkpointing, Tau = 0.2, MaxSteps = Warmup + steps, BatchSize = preset.B, ContextLength = preset.T,
-                LearningRate = 3e-4, WeightDecay = 0.1, ClipNorm = 1.0, WarmupSteps = 0, Schedule = "constant", LossChunkTokens = 1024,
+                LearningRate = 3e-4, WeightDecay = 0.1, ClipNorm = 1.0, WarmupSteps = 0, Schedule = ScheduleKind.Constant, LossChunkTokens = 1024,
                 AutogradLoss = autogradLoss,
             };
             var outDir = Path.Combine(Path.GetTempPath(), $"mft-bench-{Environment.ProcessId}");

@@ -46,7 +46,7 @@ public sealed class PretrainCommand : Command<PretrainSettings>
             {
                 Method = "ft", ContextLength = s.Context, BatchSize = s.BatchSize, LearningRate = s.LearningRate, MaxSteps = s.MaxSteps,
                 WarmupSteps = s.WarmupSteps, EvalEvery = s.EvalEvery, CheckpointEvery = s.CheckpointEvery, Seed = s.Seed,
-                WeightDecay = 0.1, Schedule = "cosine", MinLrRatio = 0.1,
+                WeightDecay = 0.1, Schedule = ScheduleKind.Cosine, MinLrRatio = 0.1,
             },
         };
         using var ctrlC = new CtrlC(cancellationToken);

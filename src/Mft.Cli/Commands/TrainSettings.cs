@@ -92,12 +92,6 @@ public class TrainSettings : ComputeSettings
     [CommandOption("--on-nonfinite <WHAT>")] [Description("stop or skip")] [DefaultValue("stop")]
     public string OnNonFinite { get; init; } = "stop";
 
-    public override ValidationResult Validate()
-    {
-        if (Packing is not ("pack" or "pad")) return ValidationResult.Error($"--packing must be pack or pad, got '{Packing}'");
-        return ValidationResult.Success();
-    }
-
     public FinetuneJobConfig ToJobConfig() => new()
     {
         ModelDirectory = Model, DataPath = Data, GeneralPath = General, OutputDirectory = Out, Overwrite = Overwrite, Resume = Resume,
@@ -113,11 +107,11 @@ public class TrainSettings : ComputeSettings
         Trainer = new TrainerConfig
         {
             Method = Method, Tau = Tau, Temperature = Temperature, CorrectOnlyWrong = CorrectOnlyWrong, LearningRate = LearningRate,
-            WeightDecay = WeightDecay, MaxSteps = MaxSteps, Epochs = Epochs, WarmupSteps = WarmupSteps, Schedule = Schedule,
+            WeightDecay = WeightDecay, MaxSteps = MaxSteps, Epochs = Epochs, WarmupSteps = WarmupSteps, Schedule = EnumOption.Parse<ScheduleKind>(Schedule, "--schedule"),
             MinLrRatio = MinLrRatio, BatchSize = BatchSize, GradientAccumulation = GradAccum, ClipNorm = Clip, Seed = Seed,
             EvalEvery = EvalEvery, KeepBest = KeepBest, MaxDegeneralization = MaxDegeneralization, EarlyStoppingPatience = Patience, CheckpointEvery = CheckpointEvery,
-            ContextLength = Context, Packing = Packing == "pad" ? Mft.Data.Packing.Pad : Mft.Data.Packing.Pack,
-            LossChunkTokens = LossChunk, OnNonFinite = OnNonFinite, TeacherCacheTopK = TeacherCacheTopK, TeacherCacheExact = TeacherCacheExact, GradientCheckpointing = GradientCheckpointing,
+            ContextLength = Context, Packing = EnumOption.Parse<Mft.Data.Packing>(Packing, "--packing"),
+            LossChunkTokens = LossChunk, OnNonFinite = EnumOption.Parse<NonFiniteAction>(OnNonFinite, "--on-nonfinite"), TeacherCacheTopK = TeacherCacheTopK, TeacherCacheExact = TeacherCacheExact, GradientCheckpointing = GradientCheckpointing,
         },
     };
 }

@@ -101,7 +101,7 @@ public sealed class DemoRunner(DemoConfig config)
         {
             Method = method, Tau = tau, MaxSteps = config.Steps, Epochs = config.Epochs, LearningRate = config.LearningRate, BatchSize = config.BatchSize,
             ContextLength = config.ContextLength, Packing = Packing.Pack, WarmupSteps = 5, Seed = config.Seed,
-            Evaluations = config.Evaluations, EvaluationSpacing = "quadratic", Schedule = "cosine",
+            Evaluations = config.Evaluations, EvaluationSpacing = EvaluationSpacing.Quadratic, Schedule = ScheduleKind.Cosine,
             TeacherCacheExact = method != "ft",
         };
         // every tau of a domain trains on the same rows: one exact teacher cache serves them all

@@ -101,7 +101,7 @@ public sealed class PretrainJob(PretrainJobConfig config)
         | parameters | {parameters:N0} |
         | tokenizer | byte-level BPE, {t.ContextLength} context for training, vocabulary from `tokenizer.json` |
         | data | `{Path.GetFileName(Path.GetDirectoryName(config.DataPath))}/{Path.GetFileName(config.DataPath)}` ({tokens:N0} tokens per epoch){DataSource()} |
-        | training | {steps} steps of batch {t.BatchSize} x {t.ContextLength}, AdamW lr {t.LearningRate}, {t.Schedule} schedule, warm-up {t.WarmupSteps}, seed {t.Seed} |
+        | training | {steps} steps of batch {t.BatchSize} x {t.ContextLength}, AdamW lr {t.LearningRate}, {EnumOption.Name(t.Schedule)} schedule, warm-up {t.WarmupSteps}, seed {t.Seed} |
         | time | {hours:F2} h on {Environment.ProcessorCount} CPU cores{(config.Threads > 0 ? $", {config.Threads} libtorch threads" : "")} |
         | general test perplexity | {testPpl.ToString("F2", CultureInfo.InvariantCulture)} on the first {config.EvalDocuments} documents of `{Path.GetFileName(config.TestPath)}` (context {t.ContextLength}, stride {t.ContextLength / 2}) |
 

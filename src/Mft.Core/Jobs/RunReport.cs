@@ -31,7 +31,7 @@ public static class RunReport
             ["elapsed_seconds"] = r.Elapsed.TotalSeconds,
             ["teacher_cache_fidelity"] = r.TeacherCacheFidelity?.ToJson(),
         };
-        var opts = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+        var opts = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals, Converters = { EnumOption.JsonConverter } };
         var layout = new RunLayout(config.OutputDirectory);
         AtomicFile.WriteAllText(layout.Report, json.ToJsonString(opts));
         AtomicFile.WriteAllText(layout.ResolvedConfig, JsonSerializer.Serialize(config, opts));

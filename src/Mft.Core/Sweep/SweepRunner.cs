@@ -155,7 +155,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         {
             Method = method.Method, Tau = method.Tau ?? 0, MaxSteps = cell.Budget.Steps, LearningRate = method.Lr ?? config.Lr,
             BatchSize = config.BatchSize, ContextLength = config.Context, Packing = Packing.Pack, WarmupSteps = config.WarmupStepsFor(cell.Budget),
-            Seed = cell.Seed, Evaluations = config.Evaluations, EvaluationSpacing = "quadratic", Schedule = "cosine",
+            Seed = cell.Seed, Evaluations = config.Evaluations, EvaluationSpacing = EvaluationSpacing.Quadratic, Schedule = ScheduleKind.Cosine,
             TeacherCacheTopK = teacherCache is null ? 0 : config.TeacherCacheTopK,
             TeacherCacheExact = teacherCache is not null && config.UsesExactTeacherCache,
         };

@@ -170,7 +170,7 @@ public sealed class Trainer
             ? nn.utils.clip_grad_norm_(parameters, _config.ClipNorm, 2.0)
             : Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => p.grad!.pow(2).sum().item<float>()));
         bool finite = double.IsFinite(loss) && double.IsFinite(norm);
-        if (!finite && _config.OnNonFinite == "stop")
+        if (!finite && _config.OnNonFinite == NonFiniteAction.Stop)
             throw new MftException($"step {step + 1}: the loss ({loss}) or gradient norm ({norm}) is not finite; the weights were not updated. " +
                                    "Lower --lr, or pass --on-nonfinite skip to skip such steps.");
         if (finite) optimizer.step();
@@ -190,7 +190,7 @@ public sealed class Trainer
     {
         if (c.Evaluations > 0)
             return Enumerable.Range(1, c.Evaluations).Select(i => (double)i / c.Evaluations)
-                .Select(f => Math.Max(1, (int)Math.Round(total * (c.EvaluationSpacing == "quadratic" ? f * f : f)))).ToHashSet();
+                .Select(f => Math.Max(1, (int)Math.Round(total * (c.EvaluationSpacing == EvaluationSpacing.Quadratic ? f * f : f)))).ToHashSet();
         return c.EvalEvery > 0 ? Enumerable.Range(1, total / c.EvalEvery).Select(i => i * c.EvalEvery).ToHashSet() : [];
     }
 

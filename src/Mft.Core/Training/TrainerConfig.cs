@@ -23,8 +23,7 @@ public sealed record TrainerConfig
     public int MaxSteps { get; init; }
     public double Epochs { get; init; } = 3;
     public int WarmupSteps { get; init; } = 10;
-    /// <summary>cosine, linear or constant.</summary>
-    public string Schedule { get; init; } = "cosine";
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
     public double MinLrRatio { get; init; } = 0.1;
     public int BatchSize { get; init; } = 8;
     public int GradientAccumulation { get; init; } = 1;
@@ -35,8 +34,8 @@ public sealed record TrainerConfig
     public int EvalEvery { get; init; } = 0;
     /// <summary>Evaluate this many times, evenly spaced (overrides <see cref="EvalEvery"/> when positive).</summary>
     public int Evaluations { get; init; }
-    /// <summary>With <see cref="Evaluations"/>: "linear" (evenly spaced) or "quadratic" (step = total x (i/n)², dense early, where finetuning moves fastest).</summary>
-    public string EvaluationSpacing { get; init; } = "linear";
+    /// <summary>Where the <see cref="Evaluations"/> fall: evenly, or dense early.</summary>
+    public EvaluationSpacing EvaluationSpacing { get; init; } = EvaluationSpacing.Linear;
     /// <summary>Return the weights of the evaluation with the lowest domain validation perplexity.</summary>
     public bool KeepBest { get; init; }
     /// <summary>Whether the run ends with its best evaluated weights: asked for, or implied by a degeneralization budget (<see cref="MaxDegeneralization"/>).</summary>
@@ -70,7 +69,7 @@ public sealed record TrainerConfig
     /// <summary>Differentiate the loss by autograd instead of its closed-form logit gradient (slower; for comparison).</summary>
     public bool AutogradLoss { get; init; }
     /// <summary>What a NaN or infinite loss or gradient does: stop (default) or skip the step.</summary>
-    public string OnNonFinite { get; init; } = "stop";
+    public NonFiniteAction OnNonFinite { get; init; } = NonFiniteAction.Stop;
 
     public ITrainingObjective CreateObjective() => ObjectiveFactory.Create(Method, Tau, Temperature, !CorrectOnlyWrong);
 
@@ -86,13 +85,13 @@ public sealed record TrainerConfig
         Require(MaxSteps >= 0, $"--max-steps must be >= 0, got {MaxSteps}");
         Require(MaxSteps > 0 || Epochs > 0, "give --max-steps or a positive --epochs");
         Require(WarmupSteps >= 0, $"--warmup-steps must be >= 0, got {WarmupSteps}");
-        Require(LearningRateSchedule.Kinds.Contains(Schedule), $"--schedule '{Schedule}' is unknown (expected cosine, linear or constant)");
+        Require(Enum.IsDefined(Schedule), $"--schedule: {(int)Schedule} is not a schedule");
         Require(MinLrRatio is >= 0 and <= 1, $"--min-lr-ratio must be in [0, 1], got {MinLrRatio}");
         Require(BatchSize > 0, $"--batch-size must be positive, got {BatchSize}");
         Require(GradientAccumulation > 0, $"--grad-accum must be positive, got {GradientAccumulation}");
         Require(ClipNorm >= 0, $"--clip must be >= 0, got {ClipNorm}");
         Require(Evaluations >= 0, $"--evaluations must be >= 0, got {Evaluations}");
-        Require(EvaluationSpacing is "linear" or "quadratic", $"evaluation spacing must be linear or quadratic, got '{EvaluationSpacing}'");
+        Require(Enum.IsDefined(EvaluationSpacing), $"evaluation spacing: {(int)EvaluationSpacing} is not a spacing");
         Require(EvalEvery >= 0 && CheckpointEvery >= 0 && EarlyStoppingPatience >= 0, "--eval-every, --checkpoint-every and --patience must be >= 0");
         Require(ContextLength >= 2, $"--context must be at least 2, got {ContextLength}");
         Require(LossChunkTokens > 0, $"--loss-chunk must be positive, got {LossChunkTokens}");
@@ -100,6 +99,6 @@ public sealed record TrainerConfig
         Require(TeacherCacheTopK >= 0, $"--teacher-cache-topk must be >= 0, got {TeacherCacheTopK}");
         Require(!(TeacherCacheExact && TeacherCacheTopK > 0), "--teacher-cache-exact and --teacher-cache-topk are two kinds of cache: choose one");
         Require(TeacherCacheTopK == 0 || Temperature == 1, "--teacher-cache-topk needs --temperature 1 (softening needs the teacher's full logits)");
-        Require(OnNonFinite is "stop" or "skip", $"--on-nonfinite must be stop or skip, got '{OnNonFinite}'");
+        Require(Enum.IsDefined(OnNonFinite), $"--on-nonfinite: {(int)OnNonFinite} is not an action");
     }
 }

@@ -84,6 +84,9 @@ public sealed class TrainCliTests
     [InlineData("--lr", "0", "--lr must be positive")]
     [InlineData("--batch-size", "0", "--batch-size must be positive")]
     [InlineData("--method", "sft", "--method 'sft' is unknown")]
+    [InlineData("--schedule", "cosin", "--schedule: 'cosin' is unknown (expected cosine, linear, constant)")]
+    [InlineData("--packing", "stack", "--packing: 'stack' is unknown (expected pack, pad)")]
+    [InlineData("--on-nonfinite", "ignore", "--on-nonfinite: 'ignore' is unknown (expected stop, skip)")]
     public void Should_reject_invalid_options_with_a_clear_message(string option, string value, string expected)
     {
         var (code, err) = Run("train", "--model", "m", "--data", "d", "--out", "o", option, value);

@@ -6,7 +6,7 @@ namespace Mft.Tests.Training;
 
 public sealed class NonFiniteTests
 {
-    private static (Trainer Trainer, Mft.Models.CausalLM Model) Setup(string onNonFinite)
+    private static (Trainer Trainer, Mft.Models.CausalLM Model) Setup(NonFiniteAction onNonFinite)
     {
         var model = TinyModels.Random(TinyModels.LlamaJson());
         using (no_grad()) model.named_parameters().First(p => p.name.EndsWith("norm.weight")).parameter.fill_(float.NaN);
@@ -18,7 +18,7 @@ public sealed class NonFiniteTests
     [Fact]
     public void Should_stop_with_a_clear_message_and_leave_weights_untouched()
     {
-        var (trainer, model) = Setup("stop");
+        var (trainer, model) = Setup(NonFiniteAction.Stop);
         var before = model.named_parameters().First(p => p.name.Contains("q_proj")).parameter.clone();
         var e = Assert.Throws<MftException>(() => trainer.Run());
         Assert.Contains("not finite", e.Message);
@@ -28,7 +28,7 @@ public sealed class NonFiniteTests
     [Fact]
     public void Should_skip_such_steps_when_asked()
     {
-        var (trainer, model) = Setup("skip");
+        var (trainer, model) = Setup(NonFiniteAction.Skip);
         var before = model.named_parameters().First(p => p.name.Contains("q_proj")).parameter.clone();
         var skipped = 0;
         trainer.StepCompleted += m => { if (m.Skipped) skipped++; };
@@ -45,7 +45,7 @@ public sealed class EvaluationScheduleTests
     {
         var linear = new TrainerConfig { Evaluations = 4 };
         Assert.Equal(new[] { 25, 50, 75, 100 }, Trainer.EvaluationSteps(linear, 100).Order());
-        Assert.Equal(new[] { 4, 16, 36, 64, 100 }, Trainer.EvaluationSteps(linear with { Evaluations = 5, EvaluationSpacing = "quadratic" }, 100).Order());
+        Assert.Equal(new[] { 4, 16, 36, 64, 100 }, Trainer.EvaluationSteps(linear with { Evaluations = 5, EvaluationSpacing = EvaluationSpacing.Quadratic }, 100).Order());
         Assert.Equal(new[] { 30, 60, 90 }, Trainer.EvaluationSteps(new TrainerConfig { EvalEvery = 30 }, 100).Order());
     }
 }
