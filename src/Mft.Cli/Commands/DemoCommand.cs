@@ -1,5 +1,6 @@
 using System.Globalization;
 using Mft.Demo;
+using Mft.Sweep;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -12,50 +13,61 @@ public sealed class DemoCommand : Command<DemoSettings>
     {
         var config = new DemoConfig
         {
+            Preset = DemoPreset.Load(),
             ModelDirectory = s.Model ?? EmbeddedAssets.Find("models/base", "config.json"),
             DataDirectory = s.DataDir ?? EmbeddedAssets.Find("data", "general/test.txt"),
             OutputDirectory = s.Out, Overwrite = s.Overwrite,
-            Domains = s.Domains.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Taus = s.Taus.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => double.TryParse(t, CultureInfo.InvariantCulture, out var v) ? v
+            Domains = s.Domains?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Taus = s.Taus?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => double.TryParse(t, CultureInfo.InvariantCulture, out var v) ? v
                 : throw new MftException($"--taus: '{t}' is not a number")).ToList(),
-            Samples = s.Samples, Steps = s.Steps, Epochs = s.Epochs, Evaluations = s.Evaluations, LearningRate = s.LearningRate, ContextLength = s.Context,
+            Samples = s.Samples, Steps = s.Steps, Evaluations = s.Evaluations, LearningRate = s.LearningRate, ContextLength = s.Context,
             Seed = s.Seed, Threads = s.Threads, Workers = s.Workers,
         };
         var runner = new DemoRunner(config);
-        int total = config.Domains.Count * (1 + config.Taus.Count);
-        IReadOnlyList<DemoRun> runs = [];
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                var overall = ctx.AddTask($"demo: {total} runs", maxValue: total);
-                var running = new Dictionary<string, ProgressTask>();   // runs train on several threads at once
-                runner.StepCompleted += (name, m, steps) =>
+        int total = SweepCell.Grid(config.Sweep()).Count;
+        IReadOnlyList<SweepRun> runs = [];
+        using var ctrlC = new CtrlC(cancellationToken);
+        try
+        {
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
                 {
-                    lock (running)
+                    var overall = ctx.AddTask($"demo: {total} runs", maxValue: total);
+                    var running = new Dictionary<string, ProgressTask>();   // runs train on several threads at once
+                    runner.StepCompleted += (name, m, steps) =>
                     {
-                        if (!running.TryGetValue(name, out var task)) running[name] = task = ctx.AddTask(Markup.Escape(name), maxValue: steps);
-                        task.Value = m.Step;
-                        task.Description = Markup.Escape($"{name}: step {m.Step}/{steps} loss {m.Loss:F3}");
-                    }
-                };
-                runner.RunCompleted += r =>
-                {
-                    lock (running)
+                        lock (running)
+                        {
+                            if (!running.TryGetValue(name, out var task)) running[name] = task = ctx.AddTask(Markup.Escape(name), maxValue: steps);
+                            task.Value = m.Step;
+                            task.Description = Markup.Escape($"{name}: step {m.Step}/{steps} loss {m.Loss:F3}");
+                        }
+                    };
+                    runner.RunCompleted += (r, trained) =>
                     {
-                        overall.Increment(1);
-                        if (running.Remove($"{r.Domain} {r.FolderName}", out var task)) task.StopTask();
-                        AnsiConsole.MarkupLine(Markup.Escape(
-                            $"  {r.Domain,-7} {r.Label,-13} S {r.Final.Report.Specialization,7:P1}  D {r.Final.Report.Degeneralization,7:P2}  S/D {r.Final.Report.RatioText}"));
-                    }
-                };
-                runs = runner.Run(cancellationToken);
-            });
+                        lock (running)
+                        {
+                            overall.Increment(1);
+                            if (running.Remove(r.Label, out var task)) task.StopTask();
+                            AnsiConsole.MarkupLine(Markup.Escape(
+                                $"  {r.Domain,-7} {r.Method,-13} S {r.Final.Report.Specialization,7:P1}  D {r.Final.Report.Degeneralization,7:P2}  S/D {r.Final.Report.RatioText}{(trained ? "" : "  (done earlier)")}"));
+                        }
+                    };
+                    runs = runner.Run(ctrlC.Token);
+                });
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine($"stopped; run the same command again to continue the demo in {s.Out}");
+            return 130;
+        }
+        var methods = config.Sweep().Variants().ToDictionary(m => m.Name);
         var table = new Table().AddColumns("domain", "method", "domain ppl", "general ppl", "S", "D", "S/D");
         foreach (var r in runs)
         {
             var f = r.Final.Report;
-            table.AddRow(r.Domain, Markup.Escape(r.Label), $"{f.DomainBase:F2} → {f.Domain:F2}", $"{f.GeneralBase:F2} → {f.General:F2}",
+            table.AddRow(r.Domain, Markup.Escape(DemoPreset.Label(methods[r.Method])), $"{f.DomainBase:F2} → {f.Domain:F2}", $"{f.GeneralBase:F2} → {f.General:F2}",
                 f.Specialization.ToString("P1"), f.Degeneralization?.ToString("P2") ?? "-", Markup.Escape(f.RatioText));
         }
         AnsiConsole.Write(table);

@@ -9,7 +9,10 @@ public sealed record SweepCell(string Domain, DataBudget Budget, int Seed, Sweep
 {
     public string Folder => Path.Combine("runs", Domain, Budget.Folder, $"seed{Seed}", Method.Name);
 
-    public string Label => $"{Domain} {Budget.Folder} seed{Seed} {Method.Name}";
+    public string Label => LabelOf(Domain, Budget, Seed, Method.Name);
+
+    /// <summary>How progress reports name a run.</summary>
+    public static string LabelOf(string domain, DataBudget budget, int seed, string method) => $"{domain} {budget.Folder} seed{seed} {method}";
 
     public bool NeedsTeacher => Objectives.ObjectiveFactory.Create(Method.Method, Method.Tau ?? 0).NeedsTeacher;
 

@@ -71,15 +71,20 @@ public sealed record SweepConfig
     public static SweepConfig Load(string path)
     {
         if (!File.Exists(path)) throw new MftException($"{path}: sweep config not found");
-        var yaml = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
-        SweepConfig config;
-        try { config = yaml.Deserialize<SweepConfig>(File.ReadAllText(path)) ?? throw new MftException($"{path}: empty sweep config"); }
-        catch (YamlException e)
-        {
-            throw new MftException($"{path}: line {e.Start.Line}: {(e.InnerException ?? e).Message}");
-        }
+        var config = Parse(File.ReadAllText(path), path);
         config.Validate(path);
         return config;
+    }
+
+    /// <summary>A sweep config from YAML text, not yet validated; <paramref name="source"/> names it in errors.</summary>
+    public static SweepConfig Parse(string yamlText, string source)
+    {
+        var yaml = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        try { return yaml.Deserialize<SweepConfig>(yamlText) ?? throw new MftException($"{source}: empty sweep config"); }
+        catch (YamlException e)
+        {
+            throw new MftException($"{source}: line {e.Start.Line}: {(e.InnerException ?? e).Message}");
+        }
     }
 
     public void Validate(string source = "sweep config")

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Mft.Checkpoints;
+using Mft.Evaluation;
 
 namespace Mft.Sweep;
 
@@ -129,12 +130,39 @@ public static class SweepReport
                         (any is null ? "; no method stays within it." : $"; best of all methods: {any.Method} at step {any.Point.Step} (S {P(any.Point.S)}%, D {P(any.Point.D)}%)."));
                 }
                 sb.AppendLine();
+                if (MatchedToFinetuning(methods, group) is { Length: > 0 } matched)
+                {
+                    sb.Append(matched);
+                    sb.AppendLine();
+                }
                 sb.AppendLine($"![S-D, {domain}, {budget.Label}](sd-{domain}-{budget.Folder}.png)");
                 sb.AppendLine();
             }
         foreach (var domain in config.Domains)
             if (means.Any(m => m.Domain == domain)) sb.AppendLine($"![S/D against budget, {domain}](ratio-{domain}.png)");
         sb.AppendLine();
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Each method against full finetuning (the first method that is plain ft: no adapter, no replay) at matched
+    /// specialization, on the seed-mean trajectories (<see cref="MatchedComparison"/>); empty when the sweep has no such ft.
+    /// </summary>
+    private static string MatchedToFinetuning(IReadOnlyList<SweepMethod> methods, IReadOnlyList<MeanTrajectory> group)
+    {
+        var ftName = methods.FirstOrDefault(m => m is { Method: "ft", Adapter: null, Replay: 0 })?.Name;
+        var ft = group.FirstOrDefault(g => g.Method == ftName);
+        if (ft is null) return "";
+        static List<(double S, double? D)> Sd(MeanTrajectory t) => [.. t.Points.Select(p => (p.S, (double?)p.D))];
+        var sb = new StringBuilder($"At matched specialization (S* = the smaller final S of the two; D read off each seed-mean trajectory at S* by linear interpolation), against {ft.Method}:\n\n");
+        foreach (var m in group.Where(g => g != ft))
+        {
+            var cmp = MatchedComparison.Compare(Sd(ft), Sd(m));
+            sb.AppendLine(cmp is null
+                ? $"- {m.Method}: no matched comparison (a run did not specialize, or a trajectory does not reach S*)."
+                : $"- {m.Method} at S* = {P(cmp.MatchedSpecialization)}%: D({ft.Method}) = {P(cmp.BaselineD, 2)}%, D({m.Method}) = {P(cmp.CandidateD, 2)}% → " +
+                  $"{m.Method}'s S/D is {cmp.Verdict} {ft.Method}'s.");
+        }
         return sb.ToString();
     }
 }

@@ -7,4 +7,7 @@ public sealed record SweepRun(string Domain, DataBudget Budget, int Seed, string
     IReadOnlyList<EvaluationPoint> Trajectory, double Seconds)
 {
     public EvaluationPoint Final => Trajectory[^1];
+
+    /// <summary>The run's name in progress reports, as its cell's (<see cref="SweepCell.Label"/>).</summary>
+    public string Label => SweepCell.LabelOf(Domain, Budget, Seed, Method);
 }

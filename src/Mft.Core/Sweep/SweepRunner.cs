@@ -21,14 +21,17 @@ namespace Mft.Sweep;
 /// run, and a teacher cache, when the config asks for one, is computed once per domain, budget, seed and replay
 /// (teachers/...), so that a run computes the same numbers whichever shard runs it. The full sweep writes the
 /// report; shards leave it to <see cref="Collect"/>. Trained weights are deleted after each run; reports, metrics
-/// and trajectories are kept.
+/// and trajectories are kept. <paramref name="workers"/> runs train at once in this process (each on
+/// <paramref name="threads"/> threads); a run needing a base measurement or a teacher cache that another is computing
+/// waits for it, so each is computed once. A run's numbers do not depend on which worker trains it.
 /// </summary>
-public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool overwrite, int threads = 0, Shard? shard = null)
+public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool overwrite, int threads = 0, Shard? shard = null, int workers = 1)
 {
     public const string ConfigFile = "sweep.json";
 
     private readonly Shard _shard = shard ?? Shard.All;
-    private readonly Dictionary<string, BasePerplexities> _base = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BasePerplexities> _base = [];
+    private readonly Dictionary<string, object> _computing = [];   // one lock per base measurement and teacher cache file
 
     public event Action<string, StepMetrics, int>? StepCompleted;
     /// <summary>A run finished (or was found finished: the flag is false), with its position in this share.</summary>
@@ -36,23 +39,52 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     /// <summary>A teacher cache is ready (computed, or found: the flag is false), with its position in this share.</summary>
     public event Action<string, int, int, bool>? TeacherCached;
 
-    public IReadOnlyList<SweepRun> Run(CancellationToken cancel = default)
+    /// <summary>Trains this share of the grid (finished runs are read, not trained) and, for the whole grid, writes the sweep report unless <paramref name="writeReport"/> is false.</summary>
+    public IReadOnlyList<SweepRun> Run(CancellationToken cancel = default, bool writeReport = true)
     {
         Prepare();
         var watch = Stopwatch.StartNew();
         var mine = _shard.Of(SweepCell.Grid(config), c => c.Folder);
-        var runs = new List<SweepRun>();
-        foreach (var cell in mine)
+        var runs = new SweepRun?[mine.Count];
+        int next = 0, completed = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        void Work()
         {
-            cancel.ThrowIfCancellationRequested();
-            var dir = Path.Combine(outputDirectory, cell.Folder);
-            bool done = new RunLayout(dir).IsFinished;
-            var run = done ? Read(dir, cell) : Train(dir, cell, cancel);
-            runs.Add(run);
-            RunCompleted?.Invoke(run, runs.Count, mine.Count, !done);
+            while (true)
+            {
+                stop.Token.ThrowIfCancellationRequested();
+                int i = Interlocked.Increment(ref next) - 1;
+                if (i >= mine.Count) return;
+                var cell = mine[i];
+                var dir = Path.Combine(outputDirectory, cell.Folder);
+                bool done = new RunLayout(dir).IsFinished;
+                var run = runs[i] = done ? Read(dir, cell) : Train(dir, cell, stop.Token);
+                lock (runs) RunCompleted?.Invoke(run, ++completed, mine.Count, !done);
+            }
         }
-        if (_shard.IsAll) SweepReport.Write(config, runs, outputDirectory, watch.Elapsed);
-        return runs;
+        var tasks = Enumerable.Range(0, Math.Clamp(workers, 1, Math.Max(1, mine.Count))).Select(_ => Task.Factory.StartNew(() =>
+        {
+            try { Work(); }
+            catch { stop.Cancel(); throw; }   // the others stop at their next step
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        try { Task.WaitAll(tasks); }
+        catch (AggregateException e)
+        {
+            // A real failure wins over the cancellations it caused in the other workers.
+            var first = e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? e.InnerExceptions[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
+        var all = runs.Select(r => r!).ToList();
+        if (_shard.IsAll && writeReport) SweepReport.Write(config, all, outputDirectory, watch.Elapsed);
+        return all;
+    }
+
+    /// <summary>Runs <paramref name="compute"/> for <paramref name="path"/> unless another worker is doing so: then waits for it.</summary>
+    private T Once<T>(string path, Func<T> compute)
+    {
+        object gate;
+        lock (_computing) gate = _computing.TryGetValue(path, out var g) ? g : _computing[path] = new object();
+        lock (gate) return compute();
     }
 
     /// <summary>The teacher pass alone: this share of the teacher caches the grid needs (none when teacher_cache_exact is false and teacher_cache_topk unset).</summary>
@@ -184,18 +216,21 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     private BasePerplexities BaseOf(SweepCell cell)
     {
         var path = Path.Combine(outputDirectory, "base", cell.Domain, $"seed{cell.Seed}.json");
-        if (_base.TryGetValue(path, out var known)) return known;
-        if (!File.Exists(path))
-            Publish(path, BaseMeasurement.Measure(JobConfig(Path.GetDirectoryName(path)!, cell, null, null)).ToJson());   // shards measuring it at once write the same numbers; the first file stays
-        return _base[path] = BasePerplexities.Read(path);
+        return Once(path, () =>
+        {
+            if (_base.TryGetValue(path, out var known)) return known;
+            if (!File.Exists(path))
+                Publish(path, BaseMeasurement.Measure(JobConfig(Path.GetDirectoryName(path)!, cell, null, null)).ToJson());   // shards measuring it at once write the same numbers; the first file stays
+            return _base[path] = BasePerplexities.Read(path);
+        });
     }
 
     private SweepRun Train(string dir, SweepCell cell, CancellationToken cancel)
     {
         using var claim = RunClaim.Take(dir, _shard);
         var teacherCache = TeacherCachePath(cell);
-        if (teacherCache is not null && !File.Exists(teacherCache))
-            TeacherPass.Run(JobConfig(Path.GetDirectoryName(teacherCache)!, cell, null, teacherCache), Shard.All);
+        if (teacherCache is not null)
+            Once(teacherCache, () => File.Exists(teacherCache) ? teacherCache : TeacherPass.Run(JobConfig(Path.GetDirectoryName(teacherCache)!, cell, null, teacherCache), Shard.All));
         var job = new FinetuneJob(JobConfig(dir, cell, BaseOf(cell), teacherCache));
         job.StepCompleted += (m, total) => StepCompleted?.Invoke(cell.Label, m, total);
         var result = job.Run(cancel);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Mft.Demo;
 using Mft.Evaluation;
 
 namespace Mft.Sweep;

@@ -1,54 +1,86 @@
 using Mft.Demo;
+using Mft.Sweep;
 
 namespace Mft.Tests.Demo;
 
 public sealed class DemoRunnerTests
 {
-    [Fact]
-    public void Should_run_ft_and_mft_per_domain_and_write_report_csv_and_plots()
+    /// <summary>The embedded preset on the tiny corpus: one small domain, few steps.</summary>
+    private static DemoConfig Tiny(string data, string outDir, IReadOnlyList<string> domains, IReadOnlyList<double> taus, int steps, int workers = 0) => new()
     {
-        // Given a data folder laid out like data/ with one small domain
-        var data = TinyCorpus.DataFolder();
+        Preset = DemoPreset.Load() with { BatchSize = 4, DomainTestSamples = 20, GeneralTestSamples = 20 },
+        ModelDirectory = TinyCorpus.ModelDirectory(), DataDirectory = data, OutputDirectory = outDir, Domains = domains, Taus = taus,
+        Samples = 40, Steps = steps, Evaluations = 2, ContextLength = 32, LearningRate = 3e-3, Threads = 1, Workers = workers,
+    };
+
+    [Fact]
+    public void Should_run_the_embedded_preset_and_write_report_csv_and_plots()
+    {
+        // Given the preset: sweeps/demo.yaml as committed
+        var preset = DemoPreset.Load();
+        Assert.Equal(["bible", "jargon", "devil"], preset.Domains);
+        Assert.Equal(["ft", "mft-tau0.1", "mft-tau0.25"], preset.Methods.Select(m => m.Name));
+        Assert.Equal((500, 100, 5, 128, 1e-3), (preset.Budgets.Single(), preset.Steps, preset.Evaluations, preset.Context, preset.Lr));
+        // When it runs on a data folder laid out like data/ with one small domain
         var outDir = Path.Combine(TempDir.Create("demo-out"), "demo");
-        var config = new DemoConfig
-        {
-            ModelDirectory = TinyCorpus.ModelDirectory(), DataDirectory = data, OutputDirectory = outDir, Domains = ["cats"], Taus = [0.2],
-            Samples = 40, Steps = 0, Epochs = 2, Evaluations = 2, ContextLength = 32, BatchSize = 4, LearningRate = 3e-3,
-        };
-        // When
-        var runs = new DemoRunner(config).Run();
+        var runs = new DemoRunner(Tiny(TinyCorpus.DataFolder(), outDir, ["cats"], [0.2], steps: 4)).Run();
         // Then
-        Assert.Equal(new[] { "ft", "mft tau=0.2" }, runs.Select(r => r.Label));
-        Assert.Equal(runs[0].Steps, runs[1].Steps);
+        Assert.Equal(["ft", "mft-tau0.2"], runs.Select(r => r.Method));
+        Assert.Equal(runs[0].Final.Step, runs[1].Final.Step);
         Assert.Equal(runs[0].Final.Report.DomainBase, runs[1].Final.Report.DomainBase);
         foreach (var f in new[] { "report.md", "results.csv", "sd-cats.png", "sd-cats.svg" })
             Assert.True(File.Exists(Path.Combine(outDir, f)), f);
-        Assert.Contains("## cats", File.ReadAllText(Path.Combine(outDir, "report.md")));
+        var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("## cats", report);
+        Assert.Contains("| mft tau=0.2 | 4 |", report);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(outDir, "results.csv")).Length);
+    }
+
+    [Fact]
+    public void Should_continue_a_stopped_demo_and_refuse_another_in_its_folder()
+    {
+        // Given a demo stopped after its first run (its second run's folder holds no report)
+        var data = TinyCorpus.DataFolder();
+        var outDir = Path.Combine(TempDir.Create("demo-resume"), "demo");
+        var config = Tiny(data, outDir, ["cats"], [0.2], steps: 4, workers: 1);
+        using (var stop = new CancellationTokenSource())
+        {
+            var runner = new DemoRunner(config);
+            runner.RunCompleted += (_, _) => stop.Cancel();
+            Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(stop.Token));
+        }
+        Assert.False(File.Exists(Path.Combine(outDir, "report.md")));
+        // When it runs again
+        var trained = new List<bool>();
+        var resumed = new DemoRunner(config);
+        resumed.RunCompleted += (_, t) => trained.Add(t);
+        var runs = resumed.Run();
+        // Then the finished run is read, only the other trains, and the numbers are those of a demo run at once
+        Assert.Equal([false, true], trained);
+        var fresh = new DemoRunner(config with { OutputDirectory = Path.Combine(TempDir.Create("demo-fresh"), "demo") }).Run();
+        Assert.Equal(fresh.Select(r => r.Trajectory.Select(p => (p.Step, p.DomainTest, p.General))), runs.Select(r => r.Trajectory.Select(p => (p.Step, p.DomainTest, p.General))));
+        // and a demo with other settings is refused there unless asked to overwrite
+        var e = Assert.Throws<MftException>(() => new DemoRunner(config with { Steps = 5 }).Run());
+        Assert.Contains("another config", e.Message);
     }
 
     [Fact]
     public void Should_train_runs_at_once_to_the_numbers_of_one_at_a_time()
     {
-        // Given two domains and two taus: a second tau waits for the first's teacher cache, every mft run for its domain's ft
+        // Given two domains and two taus: each domain's taus share one teacher cache, which only one worker computes
         var data = TinyCorpus.DataFolder();
         var dogs = Path.Combine(data, "domains", "dogs");
         Directory.CreateDirectory(dogs);
         foreach (var f in new[] { "train.txt", "test.txt" })
             File.WriteAllLines(Path.Combine(dogs, f), File.ReadAllLines(Path.Combine(data, "domains", "cats", f)).Select(l => l.Replace("cat", "dog")));
-        DemoConfig Config(int workers) => new()
-        {
-            ModelDirectory = TinyCorpus.ModelDirectory(), DataDirectory = data, OutputDirectory = Path.Combine(TempDir.Create("demo-workers"), "demo"),
-            Domains = ["cats", "dogs"], Taus = [0.1, 0.3], Samples = 40, Steps = 6, Evaluations = 2, ContextLength = 32, BatchSize = 4,
-            LearningRate = 3e-3, Threads = 1, Workers = workers,
-        };
+        DemoConfig Config(int workers) => Tiny(data, Path.Combine(TempDir.Create("demo-workers"), "demo"), ["cats", "dogs"], [0.1, 0.3], steps: 6, workers);
         // When they train one at a time, then two at a time
         var one = new DemoRunner(Config(1)).Run();
         var two = new DemoRunner(Config(2)).Run();
-        // Then the report lists them domain by domain, with the same numbers
-        string[] order = ["cats ft", "cats mft tau=0.1", "cats mft tau=0.3", "dogs ft", "dogs mft tau=0.1", "dogs mft tau=0.3"];
-        Assert.Equal(order, one.Select(r => $"{r.Domain} {r.Label}"));
-        Assert.Equal(order, two.Select(r => $"{r.Domain} {r.Label}"));
+        // Then the runs come domain by domain, with the same numbers
+        string[] order = ["cats ft", "cats mft-tau0.1", "cats mft-tau0.3", "dogs ft", "dogs mft-tau0.1", "dogs mft-tau0.3"];
+        Assert.Equal(order, one.Select(r => $"{r.Domain} {r.Method}"));
+        Assert.Equal(order, two.Select(r => $"{r.Domain} {r.Method}"));
         for (int i = 0; i < one.Count; i++)
         {
             Assert.Equal(one[i].Trajectory.Select(p => (p.Step, p.DomainTest, p.General)), two[i].Trajectory.Select(p => (p.Step, p.DomainTest, p.General)));

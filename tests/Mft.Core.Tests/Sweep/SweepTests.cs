@@ -37,6 +37,10 @@ public sealed class SweepTests
         var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
         Assert.Contains("## cats, 40 samples", report);
         Assert.Contains("best S at D ≤ 2%", report);
+        // and each method against ft at matched specialization: S* is the smaller of the two seed-mean final S
+        double FinalS(string method) => runs.Where(r => r.Method == method && r.Budget.Samples == 40).Average(r => r.Final.Report.Specialization);
+        var matchedS = Math.Min(FinalS("ft"), FinalS("replay"));
+        Assert.Contains($"- replay at S* = {(100 * matchedS).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}%: D(ft) = ", report);
         var replayReport = File.ReadAllText(Path.Combine(outDir, "runs", "cats", "n40", "seed0", "replay", "report.json"));
         Assert.Contains("\"replay_samples\": 13", replayReport);
         Assert.False(Directory.Exists(Path.Combine(outDir, "runs", "cats", "n40", "seed0", "ft", "model")));

@@ -1,6 +1,4 @@
-using Mft.Evaluation;
-
-namespace Mft.Demo;
+namespace Mft.Evaluation;
 
 /// <summary>
 /// Compares two S-D trajectories at the same specialization: S* is the smaller of the two final S values, and
@@ -17,17 +15,21 @@ public sealed record MatchedComparison(double MatchedSpecialization, double Base
         : BaselineD <= 0 ? "baseline: no degeneralization at matched S"
         : $"{Advantage:F2}x";
 
-    public static MatchedComparison? Compare(IReadOnlyList<EvaluationPoint> baseline, IReadOnlyList<EvaluationPoint> candidate)
+    public static MatchedComparison? Compare(IReadOnlyList<EvaluationPoint> baseline, IReadOnlyList<EvaluationPoint> candidate) =>
+        Compare(Sd(baseline), Sd(candidate));
+
+    /// <summary>The same over (S, D) points in step order, such as seed-mean trajectories.</summary>
+    public static MatchedComparison? Compare(IReadOnlyList<(double S, double? D)> baseline, IReadOnlyList<(double S, double? D)> candidate)
     {
-        double sb = baseline[^1].Report.Specialization, sc = candidate[^1].Report.Specialization;
-        double target = Math.Min(sb, sc);
+        double target = Math.Min(baseline[^1].S, candidate[^1].S);
         if (target <= 0) return null;
-        var db = DegeneralizationAt(baseline, target);
-        var dc = DegeneralizationAt(candidate, target);
-        return db is double b && dc is double c ? new MatchedComparison(target, b, c) : null;
+        return SdInterpolation.DegeneralizationAt(baseline, target) is double b && SdInterpolation.DegeneralizationAt(candidate, target) is double c
+            ? new MatchedComparison(target, b, c) : null;
     }
 
     /// <summary>D where the trajectory first reaches specialization <paramref name="s"/>.</summary>
-    public static double? DegeneralizationAt(IReadOnlyList<EvaluationPoint> points, double s) =>
-        SdInterpolation.DegeneralizationAt(points.Select(p => (p.Report.Specialization, p.Report.Degeneralization)).ToList(), s);
+    public static double? DegeneralizationAt(IReadOnlyList<EvaluationPoint> points, double s) => SdInterpolation.DegeneralizationAt(Sd(points), s);
+
+    private static List<(double S, double? D)> Sd(IReadOnlyList<EvaluationPoint> points) =>
+        [.. points.Select(p => (p.Report.Specialization, p.Report.Degeneralization))];
 }

@@ -1,7 +1,6 @@
-using Mft.Demo;
 using Mft.Evaluation;
 
-namespace Mft.Tests.Demo;
+namespace Mft.Tests.Evaluation;
 
 public sealed class MatchedComparisonTests
 {
