@@ -20,7 +20,7 @@ public static class DemoReport
         var methods = config.Variants().ToDictionary(m => m.Name);
         var rows = runs.Select(r => new Row(r, methods[r.Method])).ToList();
         foreach (var domain in rows.Select(r => r.Run.Domain).Distinct())
-            SdPlot.Save($"{domain}: {config.Budgets[0]} samples", rows.Where(r => r.Run.Domain == domain).Select(r => (r.Label, r.Run.Trajectory)).ToList(),
+            SweepPlots.SdTrajectories($"{domain}: {config.Budgets[0]} samples", rows.Where(r => r.Run.Domain == domain).Select(r => (r.Label, r.Run.Trajectory)).ToList(),
                 Path.Combine(dir, $"sd-{domain}"));
         Checkpoints.AtomicFile.WriteAllText(Path.Combine(dir, "results.csv"), Csv(rows));
         Checkpoints.AtomicFile.WriteAllText(Path.Combine(dir, "report.md"), Markdown(config, rows, elapsed, workers, threads));

@@ -1,6 +1,11 @@
+using Mft.Evaluation;
+
 namespace Mft.Sweep;
 
-/// <summary>The sweep's figures: per domain and budget, S against D with each method's Pareto front; per domain, S/D against data budget.</summary>
+/// <summary>
+/// The sweep's figures: per domain and budget, S against D with each method's Pareto front; per domain, S/D against
+/// data budget; and the demo's S-D trajectories, one curve per run. Each is saved as PNG and SVG (ScottPlot).
+/// </summary>
 public static class SweepPlots
 {
     /// <summary>One colour per method, the same in every figure (ten before they repeat).</summary>
@@ -41,6 +46,26 @@ public static class SweepPlots
         plot.XLabel("data budget (training samples; same number of steps)");
         plot.YLabel("S/D at the end of training (means over seeds)");
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        Save(plot, pathWithoutExtension);
+    }
+
+    /// <summary>
+    /// The paper's kind of figure: degeneralization on x, specialization on y, one curve per run through its evaluations
+    /// (step 0 at the origin).
+    /// </summary>
+    public static void SdTrajectories(string title, IReadOnlyList<(string Label, IReadOnlyList<EvaluationPoint> Points)> runs, string pathWithoutExtension)
+    {
+        var plot = new ScottPlot.Plot();
+        foreach (var (label, points) in runs)
+        {
+            var line = plot.Add.Scatter(points.Select(p => 100 * (p.Report.Degeneralization ?? 0)).ToArray(), points.Select(p => 100 * p.Report.Specialization).ToArray());
+            line.LegendText = label;
+            line.MarkerSize = 6;
+        }
+        plot.Title(title);
+        plot.XLabel("degeneralization D (%)  (general perplexity increase)");
+        plot.YLabel("specialization S (%)  (domain perplexity decrease)");
+        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         Save(plot, pathWithoutExtension);
     }
 
