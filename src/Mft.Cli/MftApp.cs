@@ -15,14 +15,16 @@ public static class MftApp
             Console.WriteLine(VersionInfo.Describe());
             return 0;
         }
+        var fromConfig = new Dictionary<string, string>();   // option key -> the --config file that gave it
+        bool verbose = args.Contains("--verbose");
         try
         {
-            if (args.Length > 0 && args[0] == "train") args = YamlOptions.Expand(args, typeof(TrainSettings));
-            if (args.Length > 0 && args[0] == "teacher-cache") args = YamlOptions.Expand(args, typeof(TeacherCacheSettings));
+            if (args.Length > 0 && args[0] == "train") args = YamlOptions.Expand(args, typeof(TrainSettings), fromConfig);
+            if (args.Length > 0 && args[0] == "teacher-cache") args = YamlOptions.Expand(args, typeof(TeacherCacheSettings), fromConfig);
         }
         catch (MftException e)
         {
-            return Report(e, args.Contains("--verbose"));
+            return Report(e, verbose, fromConfig);
         }
         var app = new CommandApp();
         app.Configure(config =>
@@ -42,15 +44,25 @@ public static class MftApp
             config.AddCommand<ExportCommand>("export").WithDescription("Write a model (with an adapter merged) as GGUF for llama.cpp, LLamaSharp and Ollama.");
             config.AddCommand<PretrainCommand>("pretrain").WithDescription("Train the embedded base model from scratch (resumable).");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Specialization and degeneralization of a tuned model against its base.");
-            config.SetExceptionHandler((ex, _) => Report(ex, args.Contains("--verbose")));
+            config.SetExceptionHandler((ex, _) => Report(ex, verbose, fromConfig));
         });
         return app.Run(args);
     }
 
-    private static int Report(Exception ex, bool verbose)
+    /// <summary>
+    /// Prints the error. An option named by key is spelt as the user gave it: as the config file's key, with the file,
+    /// when a <c>--config</c> file set it; else as its flag.
+    /// </summary>
+    private static int Report(Exception ex, bool verbose, IReadOnlyDictionary<string, string> fromConfig)
     {
         var inner = ex is CommandRuntimeException or CommandParseException ? ex : Unwrap(ex);
-        Console.Error.WriteLine($"error: {inner.Message}");
+        var message = inner switch
+        {
+            OptionException o when fromConfig.TryGetValue(o.Key, out var file) => $"{file}: {o.Message}",
+            OptionException o => o.AsFlags,
+            _ => inner.Message,
+        };
+        Console.Error.WriteLine($"error: {message}");
         if (verbose) Console.Error.WriteLine(inner);
         return inner is MftException or CommandAppException ? 2 : 1;
     }

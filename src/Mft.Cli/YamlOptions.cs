@@ -12,7 +12,8 @@ namespace Mft.Cli;
 /// </summary>
 public static class YamlOptions
 {
-    public static string[] Expand(string[] args, Type settingsType)
+    /// <summary>The file's options added to <paramref name="args"/>; <paramref name="fromFile"/> gets the keys they came from (snake_case) and the file.</summary>
+    public static string[] Expand(string[] args, Type settingsType, Dictionary<string, string>? fromFile = null)
     {
         int at = Array.IndexOf(args, "--config");
         if (at < 0 || at + 1 >= args.Length) return args;
@@ -36,6 +37,7 @@ public static class YamlOptions
             if (!known.TryGetValue(key, out var isSwitch) || key == "config")
                 throw new MftException($"{path}: unknown key '{((YamlScalarNode)keyNode).Value}' (line {keyNode.Start.Line})");
             if (given.Contains(key)) continue;
+            fromFile?.TryAdd(key.Replace('-', '_'), path);
             if (valueNode is not YamlScalarNode scalar) throw new MftException($"{path}: key '{key}' must have a single value");
             if (isSwitch)
             {

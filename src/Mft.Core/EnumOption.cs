@@ -22,6 +22,6 @@ public static class EnumOption
     {
         foreach (var v in Enum.GetValues<T>())
             if (string.Equals(Name(v), name?.Trim(), StringComparison.OrdinalIgnoreCase)) return v;
-        throw new MftException($"{key}: '{name}' is unknown (expected {string.Join(", ", Names<T>())})");
+        throw new OptionException(key, $"'{name}' is unknown (expected {string.Join(", ", Names<T>())})");
     }
 }

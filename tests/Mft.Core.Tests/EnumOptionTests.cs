@@ -20,9 +20,9 @@ public sealed class EnumOptionTests
     [Fact]
     public void Should_reject_an_unknown_name_naming_the_key_and_the_choices()
     {
-        var e = Assert.Throws<MftException>(() => EnumOption.Parse<NonFiniteAction>("ignore", "on_nonfinite"));
+        var e = Assert.Throws<OptionException>(() => EnumOption.Parse<NonFiniteAction>("ignore", "on_nonfinite"));
         Assert.Equal("on_nonfinite: 'ignore' is unknown (expected stop, skip)", e.Message);
-        Assert.Throws<MftException>(() => EnumOption.Parse<NonFiniteAction>("0", "on_nonfinite"));   // numbers are not names
+        Assert.Throws<OptionException>(() => EnumOption.Parse<NonFiniteAction>("0", "on_nonfinite"));   // numbers are not names
     }
 
     [Fact]

@@ -107,11 +107,11 @@ public class TrainSettings : ComputeSettings
         Trainer = new TrainerConfig
         {
             Method = Method, Tau = Tau, Temperature = Temperature, CorrectOnlyWrong = CorrectOnlyWrong, LearningRate = LearningRate,
-            WeightDecay = WeightDecay, MaxSteps = MaxSteps, Epochs = Epochs, WarmupSteps = WarmupSteps, Schedule = EnumOption.Parse<ScheduleKind>(Schedule, "--schedule"),
+            WeightDecay = WeightDecay, MaxSteps = MaxSteps, Epochs = Epochs, WarmupSteps = WarmupSteps, Schedule = EnumOption.Parse<ScheduleKind>(Schedule, "schedule"),
             MinLrRatio = MinLrRatio, BatchSize = BatchSize, GradientAccumulation = GradAccum, ClipNorm = Clip, Seed = Seed,
             EvalEvery = EvalEvery, KeepBest = KeepBest, MaxDegeneralization = MaxDegeneralization, EarlyStoppingPatience = Patience, CheckpointEvery = CheckpointEvery,
-            ContextLength = Context, Packing = EnumOption.Parse<Mft.Data.Packing>(Packing, "--packing"),
-            LossChunkTokens = LossChunk, OnNonFinite = EnumOption.Parse<NonFiniteAction>(OnNonFinite, "--on-nonfinite"), TeacherCacheTopK = TeacherCacheTopK, TeacherCacheExact = TeacherCacheExact, GradientCheckpointing = GradientCheckpointing,
+            ContextLength = Context, Packing = EnumOption.Parse<Mft.Data.Packing>(Packing, "packing"),
+            LossChunkTokens = LossChunk, OnNonFinite = EnumOption.Parse<NonFiniteAction>(OnNonFinite, "on_nonfinite"), TeacherCacheTopK = TeacherCacheTopK, TeacherCacheExact = TeacherCacheExact, GradientCheckpointing = GradientCheckpointing,
         },
     };
 }

@@ -39,19 +39,19 @@ public sealed record AdapterConfig
         "lora" => AdapterKind.Lora,
         "dora" => AdapterKind.Dora,
         "ia3" => AdapterKind.Ia3,
-        _ => throw new MftException($"--adapter '{name}' is unknown (expected lora, dora or ia3)"),
+        _ => throw new OptionException("adapter", $"'{name}' is unknown (expected lora, dora or ia3)"),
     };
 
     public static string Name(AdapterKind kind) => kind.ToString().ToLowerInvariant();
 
     public void Validate()
     {
-        if (Kind != AdapterKind.Ia3 && Rank <= 0) throw new MftException($"--lora-rank must be positive, got {Rank}");
-        if (Kind != AdapterKind.Ia3 && !(Alpha > 0)) throw new MftException($"--lora-alpha must be positive, got {Alpha}");
-        if (Dropout is < 0 or >= 1) throw new MftException($"--lora-dropout must be in [0, 1), got {Dropout}");
-        if (Targets.Count == 0) throw new MftException("--target-modules: give at least one module name");
+        if (Kind != AdapterKind.Ia3 && Rank <= 0) throw new OptionException("lora_rank", $"must be positive, got {Rank}");
+        if (Kind != AdapterKind.Ia3 && !(Alpha > 0)) throw new OptionException("lora_alpha", $"must be positive, got {Alpha}");
+        if (Dropout is < 0 or >= 1) throw new OptionException("lora_dropout", $"must be in [0, 1), got {Dropout}");
+        if (Targets.Count == 0) throw new OptionException("target_modules", "give at least one module name");
         var stray = Feedforward.Except(Targets).ToList();
-        if (stray.Count > 0) throw new MftException($"feedforward_modules {string.Join(", ", stray)} are not among target_modules");
+        if (stray.Count > 0) throw new OptionException("feedforward_modules", $"{string.Join(", ", stray)} are not among {{target_modules}}");
     }
 
     public JsonObject ToPeftJson()

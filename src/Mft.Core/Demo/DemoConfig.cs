@@ -53,12 +53,13 @@ public sealed record DemoConfig
 
     public int ThreadsPerRun(int workers) => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount / workers);
 
-    /// <summary>Throws <see cref="MftException"/> naming the first invalid option.</summary>
+    /// <summary>Throws <see cref="OptionException"/> naming the first invalid option by its key.</summary>
     public void Validate()
     {
-        if (Workers < 0 || Threads < 0) throw new MftException("--workers and --threads must be >= 0 (0: automatic)");
-        if (Taus is not null) foreach (var tau in Taus) Objectives.TauCorrection.RequireValid(tau, "--taus: each tau");
-        if (Samples is <= 0) throw new MftException($"--samples must be positive, got {Samples}");
+        if (Workers < 0) throw new OptionException("workers", $"must be >= 0 (0: one per core), got {Workers}");
+        if (Threads < 0) throw new OptionException("threads", $"must be >= 0 (0: the cores shared among the workers), got {Threads}");
+        if (Taus is not null) foreach (var tau in Taus) Objectives.TauCorrection.RequireValid(tau, "taus");
+        if (Samples is <= 0) throw new OptionException("samples", $"must be positive, got {Samples}");
         Sweep().Validate("demo");
     }
 }

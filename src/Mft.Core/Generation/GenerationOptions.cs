@@ -13,8 +13,8 @@ public sealed record GenerationOptions
 
     public void Validate()
     {
-        if (MaxNewTokens < 0) throw new MftException($"--max-new-tokens must be >= 0, got {MaxNewTokens}");
-        if (Temperature < 0 || double.IsNaN(Temperature)) throw new MftException($"--temperature must be >= 0, got {Temperature}");
-        if (!(TopP > 0 && TopP <= 1)) throw new MftException($"--top-p must be in (0, 1], got {TopP}");
+        if (MaxNewTokens < 0) throw new OptionException("max_new_tokens", $"must be >= 0, got {MaxNewTokens}");
+        if (Temperature < 0 || double.IsNaN(Temperature)) throw new OptionException("temperature", $"must be >= 0, got {Temperature}");
+        if (!(TopP > 0 && TopP <= 1)) throw new OptionException("top_p", $"must be in (0, 1], got {TopP}");
     }
 }

@@ -82,32 +82,32 @@ public sealed record FinetuneJobConfig
         Trainer = trainer,
     };
 
-    /// <summary>Throws <see cref="MftException"/> naming the first invalid setting.</summary>
+    /// <summary>Throws <see cref="OptionException"/> naming the first invalid option by its key (<see cref="MftException"/> for the library-only settings).</summary>
     public void Validate()
     {
         Trainer.Validate();
-        if (string.IsNullOrWhiteSpace(ModelDirectory)) throw new MftException("--model is required");
-        if (string.IsNullOrWhiteSpace(DataPath)) throw new MftException("--data is required");
-        if (string.IsNullOrWhiteSpace(OutputDirectory)) throw new MftException("--out is required");
-        if (MaxSamples is <= 0) throw new MftException($"--max-samples must be positive, got {MaxSamples}");
-        if (GeneralMaxSamples is <= 0) throw new MftException($"--general-max-samples must be positive, got {GeneralMaxSamples}");
+        if (string.IsNullOrWhiteSpace(ModelDirectory)) throw new OptionException("model", "is required");
+        if (string.IsNullOrWhiteSpace(DataPath)) throw new OptionException("data", "is required");
+        if (string.IsNullOrWhiteSpace(OutputDirectory)) throw new OptionException("out", "is required");
+        if (MaxSamples is <= 0) throw new OptionException("max_samples", $"must be positive, got {MaxSamples}");
+        if (GeneralMaxSamples is <= 0) throw new OptionException("general_max_samples", $"must be positive, got {GeneralMaxSamples}");
         if (DomainValidationSamples is <= 0) throw new MftException($"domain validation samples must be positive, got {DomainValidationSamples}");
         if (DomainValidationSamples is not null && (DomainTestPath is null || DomainTestMaxSamples is null))
             throw new MftException("domain validation samples from the test file need a domain test file and a test sample count");
         if (GeneralValidationSamples is <= 0) throw new MftException($"general validation samples must be positive, got {GeneralValidationSamples}");
         if (GeneralValidationSamples is not null && (GeneralPath is null || GeneralMaxSamples is null))
             throw new MftException("general validation samples need a general file and a general test sample count");
-        if (EvalBatchSize <= 0) throw new MftException($"--eval-batch-size must be positive, got {EvalBatchSize}");
+        if (EvalBatchSize <= 0) throw new OptionException("eval_batch_size", $"must be positive, got {EvalBatchSize}");
         Adapter?.Validate();
         if (Trainer.GradientCheckpointing && Adapter is { Dropout: > 0 })
-            throw new MftException($"--gradient-checkpointing recomputes each layer in backward, which needs the same dropout mask twice: use --lora-dropout 0 (got {Adapter.Dropout})");
-        if (Trainer.MaxDegeneralization is not null && GeneralPath is null) throw new MftException("--max-degeneralization needs --general (general-domain text to measure degeneralization on)");
+            throw new OptionException("gradient_checkpointing", $"recomputes each layer in backward, which needs the same dropout mask twice: use {{lora_dropout}} 0 (got {Adapter.Dropout})");
+        if (Trainer.MaxDegeneralization is not null && GeneralPath is null) throw new OptionException("max_degeneralization", "needs {general} (general-domain text to measure degeneralization on)");
         if (Trainer.MaxDegeneralization is not null && Trainer.Evaluations == 0 && Trainer.EvalEvery == 0)
-            throw new MftException("--max-degeneralization chooses among evaluated steps: give --eval-every or --evaluations");
-        if (ReplayFraction is < 0 or >= 1) throw new MftException($"--replay-fraction must be in [0, 1), got {ReplayFraction}");
-        if (ReplayFraction > 0 && string.IsNullOrWhiteSpace(ReplayPath)) throw new MftException("--replay-fraction needs --replay-data (general-domain text)");
+            throw new OptionException("max_degeneralization", "chooses among evaluated steps: give {eval_every} or {evaluations}");
+        if (ReplayFraction is < 0 or >= 1) throw new OptionException("replay_fraction", $"must be in [0, 1), got {ReplayFraction}");
+        if (ReplayFraction > 0 && string.IsNullOrWhiteSpace(ReplayPath)) throw new OptionException("replay_fraction", "needs {replay_data} (general-domain text)");
         if (ReplayPath is not null && GeneralPath is not null && Path.GetFullPath(ReplayPath) == Path.GetFullPath(GeneralPath))
             throw new MftException($"{ReplayPath}: the replay data is also the general evaluation set; degeneralization would be measured on trained text");
-        if (Threads < 0) throw new MftException($"--threads must be >= 0, got {Threads}");
+        if (Threads < 0) throw new OptionException("threads", $"must be >= 0, got {Threads}");
     }
 }

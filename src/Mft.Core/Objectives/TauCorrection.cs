@@ -17,9 +17,9 @@ public static class TauCorrection
     /// <summary>Added to the correction's denominators, as in the reference implementation.</summary>
     public const double Epsilon = 1e-7;
 
-    /// <summary>The one check of tau's range, for every place that takes one: <paramref name="what"/> names it in the error (--tau, a sweep method, ...).</summary>
-    public static double RequireValid(double tau, string what = "tau") =>
-        tau is >= 0 and <= 1 ? tau : throw new MftException($"{what} must be in [0, 1], got {tau}");
+    /// <summary>The one check of tau's range, for every place that takes one: <paramref name="key"/> names the option in the error.</summary>
+    public static double RequireValid(double tau, string key = "tau") =>
+        tau is >= 0 and <= 1 ? tau : throw new OptionException(key, $"must be in [0, 1], got {tau}");
 
     /// <summary>Per-token results, all (N,).</summary>
     public sealed record Result(Tensor Mix, Tensor ArgmaxWrong, Tensor Capped);

@@ -110,7 +110,8 @@ public sealed record SweepConfig
             Require(!string.IsNullOrWhiteSpace(m.Name) && m.Name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ' ']) < 0, $"method name '{m.Name}' must be a plain file name");
             Require(Objectives.ObjectiveFactory.Methods.Contains(m.Method), $"method {m.Name}: method must be one of {string.Join(", ", Objectives.ObjectiveFactory.Methods)}, got '{m.Method}'");
             Require(!m.IsMft || m.Tau is not null, $"method {m.Name}: mft needs a tau in [0, 1]");
-            if (m.IsMft) Objectives.TauCorrection.RequireValid(m.Tau!.Value, $"{source}: method {m.Name}: tau");
+            try { if (m.IsMft) Objectives.TauCorrection.RequireValid(m.Tau!.Value); }
+            catch (OptionException e) { throw new MftException($"{source}: method {m.Name}: {e.Message}"); }
             Require(m.Replay is >= 0 and < 1, $"method {m.Name}: replay must be in [0, 1)");
             try { m.AdapterConfig()?.Validate(); }
             catch (MftException e) { throw new MftException($"{source}: method {m.Name}: {e.Message}"); }

@@ -73,32 +73,35 @@ public sealed record TrainerConfig
 
     public ITrainingObjective CreateObjective() => ObjectiveFactory.Create(Method, Tau, Temperature, !CorrectOnlyWrong);
 
+    /// <summary>Throws <see cref="OptionException"/> naming the first invalid option by its key.</summary>
     public void Validate()
     {
-        void Require(bool ok, string message) { if (!ok) throw new MftException(message); }
-        Require(ObjectiveFactory.Methods.Contains(Method), $"--method '{Method}' is unknown (expected {string.Join(", ", ObjectiveFactory.Methods)})");
-        TauCorrection.RequireValid(Tau, "--tau");
-        Require(Temperature > 0, $"--temperature must be positive, got {Temperature}");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr must be positive, got {LearningRate}");
-        Require(WeightDecay >= 0, $"--weight-decay must be >= 0, got {WeightDecay}");
-        Require(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, "AdamW betas must be in [0, 1)");
-        Require(MaxSteps >= 0, $"--max-steps must be >= 0, got {MaxSteps}");
-        Require(MaxSteps > 0 || Epochs > 0, "give --max-steps or a positive --epochs");
-        Require(WarmupSteps >= 0, $"--warmup-steps must be >= 0, got {WarmupSteps}");
-        Require(Enum.IsDefined(Schedule), $"--schedule: {(int)Schedule} is not a schedule");
-        Require(MinLrRatio is >= 0 and <= 1, $"--min-lr-ratio must be in [0, 1], got {MinLrRatio}");
-        Require(BatchSize > 0, $"--batch-size must be positive, got {BatchSize}");
-        Require(GradientAccumulation > 0, $"--grad-accum must be positive, got {GradientAccumulation}");
-        Require(ClipNorm >= 0, $"--clip must be >= 0, got {ClipNorm}");
-        Require(Evaluations >= 0, $"--evaluations must be >= 0, got {Evaluations}");
-        Require(Enum.IsDefined(EvaluationSpacing), $"evaluation spacing: {(int)EvaluationSpacing} is not a spacing");
-        Require(EvalEvery >= 0 && CheckpointEvery >= 0 && EarlyStoppingPatience >= 0, "--eval-every, --checkpoint-every and --patience must be >= 0");
-        Require(ContextLength >= 2, $"--context must be at least 2, got {ContextLength}");
-        Require(LossChunkTokens > 0, $"--loss-chunk must be positive, got {LossChunkTokens}");
-        Require(MaxDegeneralization is null or > 0, $"--max-degeneralization must be positive, got {MaxDegeneralization}");
-        Require(TeacherCacheTopK >= 0, $"--teacher-cache-topk must be >= 0, got {TeacherCacheTopK}");
-        Require(!(TeacherCacheExact && TeacherCacheTopK > 0), "--teacher-cache-exact and --teacher-cache-topk are two kinds of cache: choose one");
-        Require(TeacherCacheTopK == 0 || Temperature == 1, "--teacher-cache-topk needs --temperature 1 (softening needs the teacher's full logits)");
-        Require(Enum.IsDefined(OnNonFinite), $"--on-nonfinite: {(int)OnNonFinite} is not an action");
+        static void Require(bool ok, string key, string problem) { if (!ok) throw new OptionException(key, problem); }
+        Require(ObjectiveFactory.Methods.Contains(Method), "method", $"'{Method}' is unknown (expected {string.Join(", ", ObjectiveFactory.Methods)})");
+        TauCorrection.RequireValid(Tau);
+        Require(Temperature > 0, "temperature", $"must be positive, got {Temperature}");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), "lr", $"must be positive, got {LearningRate}");
+        Require(WeightDecay >= 0, "weight_decay", $"must be >= 0, got {WeightDecay}");
+        Require(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, "betas", $"AdamW's betas must be in [0, 1), got {Beta1} and {Beta2}");
+        Require(MaxSteps >= 0, "max_steps", $"must be >= 0, got {MaxSteps}");
+        Require(MaxSteps > 0 || Epochs > 0, "epochs", "must be positive when {max_steps} is 0");
+        Require(WarmupSteps >= 0, "warmup_steps", $"must be >= 0, got {WarmupSteps}");
+        Require(Enum.IsDefined(Schedule), "schedule", $"{(int)Schedule} is not a schedule");
+        Require(MinLrRatio is >= 0 and <= 1, "min_lr_ratio", $"must be in [0, 1], got {MinLrRatio}");
+        Require(BatchSize > 0, "batch_size", $"must be positive, got {BatchSize}");
+        Require(GradientAccumulation > 0, "grad_accum", $"must be positive, got {GradientAccumulation}");
+        Require(ClipNorm >= 0, "clip", $"must be >= 0, got {ClipNorm}");
+        Require(Evaluations >= 0, "evaluations", $"must be >= 0, got {Evaluations}");
+        Require(Enum.IsDefined(EvaluationSpacing), "evaluation_spacing", $"{(int)EvaluationSpacing} is not a spacing");
+        Require(EvalEvery >= 0, "eval_every", $"must be >= 0, got {EvalEvery}");
+        Require(CheckpointEvery >= 0, "checkpoint_every", $"must be >= 0, got {CheckpointEvery}");
+        Require(EarlyStoppingPatience >= 0, "patience", $"must be >= 0, got {EarlyStoppingPatience}");
+        Require(ContextLength >= 2, "context", $"must be at least 2, got {ContextLength}");
+        Require(LossChunkTokens > 0, "loss_chunk", $"must be positive, got {LossChunkTokens}");
+        Require(MaxDegeneralization is null or > 0, "max_degeneralization", $"must be positive, got {MaxDegeneralization}");
+        Require(TeacherCacheTopK >= 0, "teacher_cache_topk", $"must be >= 0, got {TeacherCacheTopK}");
+        Require(!(TeacherCacheExact && TeacherCacheTopK > 0), "teacher_cache_exact", "and {teacher_cache_topk} are two kinds of cache: choose one");
+        Require(TeacherCacheTopK == 0 || Temperature == 1, "teacher_cache_topk", "needs {temperature} 1 (softening needs the teacher's full logits)");
+        Require(Enum.IsDefined(OnNonFinite), "on_nonfinite", $"{(int)OnNonFinite} is not an action");
     }
 }

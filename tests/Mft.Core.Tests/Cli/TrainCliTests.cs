@@ -69,6 +69,20 @@ public sealed class TrainCliTests
     }
 
     [Fact]
+    public void Should_name_a_bad_value_from_a_config_file_by_its_key_and_file_and_one_from_the_command_line_by_its_flag()
+    {
+        var yaml = Path.Combine(TempDir.Create("yaml-value"), "run.yaml");
+        File.WriteAllText(yaml, "batch_size: 0\nmax_degeneralization: 0.05\n");
+        var (code, err) = Run("train", "--config", yaml, "--model", "m", "--data", "d", "--out", "o");
+        Assert.NotEqual(0, code);
+        Assert.Contains($"error: {yaml}: batch_size: must be positive, got 0", err);
+        (code, err) = Run("train", "--config", yaml, "--batch-size", "2", "--model", "m", "--data", "d", "--out", "o");
+        Assert.Contains($"error: {yaml}: max_degeneralization: needs general (general-domain text", err);   // the file's key, and the key it needs
+        (code, err) = Run("train", "--max-degeneralization", "0.05", "--model", "m", "--data", "d", "--out", "o");
+        Assert.Contains("error: --max-degeneralization: needs --general (general-domain text", err);
+    }
+
+    [Fact]
     public void Should_reject_unknown_yaml_keys_naming_the_key()
     {
         var yaml = Path.Combine(TempDir.Create("yaml-bad"), "run.yaml");
@@ -80,13 +94,13 @@ public sealed class TrainCliTests
     }
 
     [Theory]
-    [InlineData("--tau", "1.5", "--tau must be in [0, 1]")]
-    [InlineData("--lr", "0", "--lr must be positive")]
-    [InlineData("--batch-size", "0", "--batch-size must be positive")]
-    [InlineData("--method", "sft", "--method 'sft' is unknown")]
-    [InlineData("--schedule", "cosin", "--schedule: 'cosin' is unknown (expected cosine, linear, constant)")]
-    [InlineData("--packing", "stack", "--packing: 'stack' is unknown (expected pack, pad)")]
-    [InlineData("--on-nonfinite", "ignore", "--on-nonfinite: 'ignore' is unknown (expected stop, skip)")]
+    [InlineData("--tau", "1.5", "--tau: must be in [0, 1]")]
+    [InlineData("--lr", "0", "--lr: must be positive")]
+    [InlineData("--batch-size", "0", "--batch-size: must be positive")]
+    [InlineData("--method", "sft", "--method: 'sft' is unknown")]
+    [InlineData("--schedule", "cosin", "error: --schedule: 'cosin' is unknown (expected cosine, linear, constant)")]
+    [InlineData("--packing", "stack", "error: --packing: 'stack' is unknown (expected pack, pad)")]
+    [InlineData("--on-nonfinite", "ignore", "error: --on-nonfinite: 'ignore' is unknown (expected stop, skip)")]
     public void Should_reject_invalid_options_with_a_clear_message(string option, string value, string expected)
     {
         var (code, err) = Run("train", "--model", "m", "--data", "d", "--out", "o", option, value);
