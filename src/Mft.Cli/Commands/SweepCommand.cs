@@ -17,7 +17,8 @@ public sealed class SweepCommand : Command<SweepSettings>
     {
         var config = Load(s);
         var shard = s.Shard is null ? Shard.All : Shard.Parse(s.Shard);
-        var runner = new SweepRunner(config, s.Out, s.Overwrite, s.Threads, shard);
+        if (s.Workers < 1) throw new OptionException("workers", $"must be at least 1, got {s.Workers}");
+        var runner = new SweepRunner(config, s.Out, s.Overwrite, s.Threads, shard, s.Workers);
         var report = Path.Combine(s.Out, "report.md");
         if (s.Collect)
         {

@@ -14,6 +14,8 @@ public sealed class SweepSettings : ComputeSettings
     [CommandOption("--overwrite")] [Description("replace a folder that holds a sweep with another config")]
     public bool Overwrite { get; init; }
 
+    [CommandOption("--workers <N>")] [Description("runs trained at once in this process, each on --threads threads (0: libtorch's default); base measurements and teacher caches are computed once")] [DefaultValue(1)]
+    public int Workers { get; init; } = 1;
     [CommandOption("--shard <K/N>")] [Description("run only the K-th of N shares of the grid (1 <= K <= N); shards may share --out; collect the report with --collect")]
     public string? Shard { get; init; }
     [CommandOption("--collect")] [Description("write the report from a folder whose runs have all finished (trains nothing)")]
