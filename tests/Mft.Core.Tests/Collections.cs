@@ -15,3 +15,10 @@ public sealed class MemoryCollection;
 /// </summary>
 [CollectionDefinition("autograd", DisableParallelization = true)]
 public sealed class AutogradCollection;
+
+/// <summary>
+/// Tests that train several runs at once in one process (the demo's and the sweep's workers) run alone: with other
+/// tests beside them, three or more threads would drive libtorch at once, whose thread pools are process-wide.
+/// </summary>
+[CollectionDefinition("workers", DisableParallelization = true)]
+public sealed class WorkersCollection;

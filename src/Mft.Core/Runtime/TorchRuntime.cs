@@ -37,12 +37,19 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Sets the number of intra-op threads (0 keeps libtorch's default).</summary>
+    /// <summary>
+    /// Sets the number of intra-op threads (0 keeps libtorch's default). The count is process-wide, and libtorch's
+    /// set_num_threads rebuilds its thread pools: calling it while another thread computes is not safe. So it is
+    /// called only when the count changes, one caller at a time. Runs trained at once in one process (the demo's and
+    /// the sweep's workers) all ask for the same count, so only the first call changes anything.
+    /// </summary>
     public static void SetThreads(int threads)
     {
         EnsureInitialized();
         if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), "thread count must be >= 0");
-        if (threads > 0) torch.set_num_threads(threads);
+        if (threads == 0) return;
+        lock (Gate)
+            if (torch.get_num_threads() != threads) torch.set_num_threads(threads);
     }
 
     /// <summary>Resolves "cpu" or "cuda[:N]" to a device, failing clearly when CUDA is absent.</summary>

@@ -3,6 +3,7 @@ using Mft.Sweep;
 
 namespace Mft.Tests.Demo;
 
+[Collection("workers")]
 public sealed class DemoRunnerTests
 {
     /// <summary>The embedded preset on the tiny corpus: one small domain, few steps.</summary>
