@@ -24,7 +24,8 @@ public sealed class DemoCommand : Command<DemoSettings>
             Seed = s.Seed, Threads = s.Threads, Workers = s.Workers,
         };
         var runner = new DemoRunner(config);
-        int total = SweepCell.Grid(config.Sweep()).Count;
+        var sweep = config.Sweep();
+        int total = SweepCell.Grid(sweep).Count;
         IReadOnlyList<SweepRun> runs = [];
         using var ctrlC = new CtrlC(cancellationToken);
         try
@@ -62,7 +63,7 @@ public sealed class DemoCommand : Command<DemoSettings>
             Console.Error.WriteLine($"stopped; run the same command again to continue the demo in {s.Out}");
             return 130;
         }
-        var methods = config.Sweep().Variants().ToDictionary(m => m.Name);
+        var methods = sweep.Variants().ToDictionary(m => m.Name);
         var table = new Table().AddColumns("domain", "method", "domain ppl", "general ppl", "S", "D", "S/D");
         foreach (var r in runs)
         {
