@@ -9,8 +9,7 @@ namespace Mft.Evaluation;
 /// Token-level perplexity of a model over tokenized documents. A document longer than the context is scored
 /// with a sliding window (Hugging Face's "perplexity of fixed-length models" recipe): windows of
 /// <c>context</c> tokens advance by <c>stride</c>, and each token is scored once, with as much left context as
-/// the window gives it. Windows are batched longest first, so that a batch holds windows of about one length and
-/// little of it is padding (right-padded; padding is never scored).
+/// the window gives it. Windows are batched in the order given (right-padded; padding is never scored).
 /// </summary>
 public static class Perplexity
 {
@@ -30,8 +29,8 @@ public static class Perplexity
     /// Sums the negative log-likelihood of every scored token. The vocabulary projection runs a chunk of
     /// <paramref name="chunkTokens"/> scored positions at a time, so no (B·T, V) tensor is built: at a 152k
     /// vocabulary one 512-token window's full logits would be 311 MB, and log-softmax doubles that. Windows are batched in
-    /// order of length, longest first: with short samples (one window each, of every length) batches in the given order
-    /// were about half padding (measured 15-25% of the evaluation's time on the demo's domains, docs/performance.md).
+    /// the order given, not by length: a window's float sums depend on its batch's padded length, and the published
+    /// figures (docs/demo-report.md, docs/sweep-report.md) were measured with this batching (docs/performance.md).
     /// </summary>
     public static PerplexityResult Evaluate(CausalLM model, IReadOnlyList<TokenSequence> windows, int batchSize, int chunkTokens = DefaultChunkTokens)
     {
@@ -44,7 +43,7 @@ public static class Perplexity
         try
         {
             using var _ = no_grad();
-            foreach (var batch in windows.OrderByDescending(w => w.Ids.Length).Chunk(Math.Max(1, batchSize)))
+            foreach (var batch in windows.Chunk(Math.Max(1, batchSize)))
             {
                 using var scope = NewDisposeScope();
                 var rows = Batch.Collate(batch, device);                                                // (B, T-1) inputs, labels, mask
