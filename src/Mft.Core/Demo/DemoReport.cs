@@ -71,7 +71,7 @@ public static class DemoReport
                               $"{F(f.Specialization, "P1")} | {F(f.Degeneralization, "P2")} | {f.RatioText} | {r.Run.Seconds:F0} s |");
             }
             sb.AppendLine();
-            var ft = group.FirstOrDefault(r => r.Method is { Method: "ft", Adapter: null, Replay: 0 });
+            var ft = group.FirstOrDefault(r => r.Method is { Method: "ft", Adapter: null, ReplayFraction: 0 });
             foreach (var mft in group.Where(r => r.Method.IsMft))
             {
                 if (ft is null) break;

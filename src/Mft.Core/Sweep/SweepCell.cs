@@ -17,7 +17,7 @@ public sealed record SweepCell(string Domain, DataBudget Budget, int Seed, Sweep
     public bool NeedsTeacher => Objectives.ObjectiveFactory.Create(Method.Method, Method.Tau ?? 0).NeedsTeacher;
 
     /// <summary>The folder of the teacher cache for this cell's training rows (which depend on domain, budget samples, seed and replay, not on the method or the number of steps).</summary>
-    public string TeacherFolder => Path.Combine("teachers", Domain, $"n{Budget.Samples}", $"seed{Seed}", $"replay{Method.Replay.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+    public string TeacherFolder => Path.Combine("teachers", Domain, $"n{Budget.Samples}", $"seed{Seed}", $"replay{Method.ReplayFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
     /// <summary>The grid in run order: seed by seed (an interrupted sweep has whole seeds to report), then domain, budget and method.</summary>
     public static IReadOnlyList<SweepCell> Grid(SweepConfig config) =>

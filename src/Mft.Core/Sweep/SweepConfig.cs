@@ -112,10 +112,10 @@ public sealed record SweepConfig
             Require(!m.IsMft || m.Tau is not null, $"method {m.Name}: mft needs a tau in [0, 1]");
             try { if (m.IsMft) Objectives.TauCorrection.RequireValid(m.Tau!.Value); }
             catch (OptionException e) { throw new MftException($"{source}: method {m.Name}: {e.Message}"); }
-            Require(m.Replay is >= 0 and < 1, $"method {m.Name}: replay must be in [0, 1)");
+            Require(m.ReplayFraction is >= 0 and < 1, $"method {m.Name}: replay_fraction must be in [0, 1)");
             try { m.AdapterConfig()?.Validate(); }
             catch (MftException e) { throw new MftException($"{source}: method {m.Name}: {e.Message}"); }
         }
-        Mft.Data.CorpusLayout.Check(Data, Domains, needGeneralTrain: Methods.Any(m => m.Replay > 0));
+        Mft.Data.CorpusLayout.Check(Data, Domains, needGeneralTrain: Methods.Any(m => m.ReplayFraction > 0));
     }
 }

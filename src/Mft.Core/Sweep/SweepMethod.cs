@@ -16,8 +16,8 @@ public sealed record SweepMethod
     public double? Tau { get; init; }
     /// <summary>lora, dora or ia3; null trains all weights.</summary>
     public string? Adapter { get; init; }
-    /// <summary>Share of training samples that are general-domain replay.</summary>
-    public double Replay { get; init; }
+    /// <summary>Share of training samples that are general-domain replay (<c>mft train --replay-fraction</c>).</summary>
+    public double ReplayFraction { get; init; }
     public double? Lr { get; init; }
     /// <summary>A learning-rate grid: one variant per value (instead of <see cref="Lr"/>).</summary>
     public List<double>? Lrs { get; init; }

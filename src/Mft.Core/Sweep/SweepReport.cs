@@ -88,7 +88,7 @@ public static class SweepReport
         sb.AppendLine("| method | objective | adapter | replay | lr |");
         sb.AppendLine("|---|---|---|---|---|");
         foreach (var m in methods)
-            sb.AppendLine($"| {m.Name} | {m.Method}{(m.IsMft ? $" τ={m.Tau}" : "")} | {(m.Adapter is null ? "-" : $"{m.Adapter}{(m.Adapter == "ia3" ? "" : $" r={m.LoraRank} α={m.LoraAlpha}")}")} | {(m.Replay > 0 ? P(m.Replay, 0) + "%" : "-")} | {F(m.Lr ?? config.Lr, "G3")} |");
+            sb.AppendLine($"| {m.Name} | {m.Method}{(m.IsMft ? $" τ={m.Tau}" : "")} | {(m.Adapter is null ? "-" : $"{m.Adapter}{(m.Adapter == "ia3" ? "" : $" r={m.LoraRank} α={m.LoraAlpha}")}")} | {(m.ReplayFraction > 0 ? P(m.ReplayFraction, 0) + "%" : "-")} | {F(m.Lr ?? config.Lr, "G3")} |");
         sb.AppendLine();
         sb.AppendLine("S = specialization (domain perplexity decrease), D = degeneralization (general perplexity increase), both relative to the base model, " +
                       "mean ± standard deviation over seeds at the last step; S/D is the ratio of the means (\"-\" when D ≤ 0). " +
@@ -150,7 +150,7 @@ public static class SweepReport
     /// </summary>
     private static string MatchedToFinetuning(IReadOnlyList<SweepMethod> methods, IReadOnlyList<MeanTrajectory> group)
     {
-        var ftName = methods.FirstOrDefault(m => m is { Method: "ft", Adapter: null, Replay: 0 })?.Name;
+        var ftName = methods.FirstOrDefault(m => m is { Method: "ft", Adapter: null, ReplayFraction: 0 })?.Name;
         var ft = group.FirstOrDefault(g => g.Method == ftName);
         if (ft is null) return "";
         static List<(double S, double? D)> Sd(MeanTrajectory t) => [.. t.Points.Select(p => (p.S, (double?)p.D))];

@@ -193,8 +193,8 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         };
         return FinetuneJobConfig.OnCorpusDomain(config.Model, config.Data, cell.Domain, config.DomainTestSamples, config.GeneralTestSamples, dir, trainer) with
         {
-            ReplayPath = method.Replay > 0 ? CorpusLayout.GeneralTrain(config.Data) : null,
-            ReplayFraction = method.Replay,
+            ReplayPath = method.ReplayFraction > 0 ? CorpusLayout.GeneralTrain(config.Data) : null,
+            ReplayFraction = method.ReplayFraction,
             Adapter = method.AdapterConfig(),
             Overwrite = true,   // no report.json: a run that was interrupted starts again
             Threads = threads,

@@ -9,7 +9,7 @@ public sealed class ShardedSweepTests
 {
     /// <summary>The tiny grid of these tests: 12 runs with a top-k teacher cache by default.</summary>
     private static string ConfigFile(string budgets = "[20, 40]", string seeds = "[0, 1]", string cache = "teacher_cache_topk: 8",
-        string methods = "[{name: ft}, {name: mft+lora, method: mft, tau: 0.2, adapter: lora}, {name: mft-replay, method: mft, tau: 0.2, replay: 0.25}]")
+        string methods = "[{name: ft}, {name: mft+lora, method: mft, tau: 0.2, adapter: lora}, {name: mft-replay, method: mft, tau: 0.2, replay_fraction: 0.25}]")
     {
         var path = Path.Combine(TempDir.Create("sharded-sweep"), "sweep.yaml");
         File.WriteAllText(path, $"""

@@ -13,7 +13,7 @@ public sealed class SweepTests
         [
             new SweepMethod { Name = "ft" },
             new SweepMethod { Name = "mft+lora", Method = "mft", Tau = 0.2, Adapter = "lora" },
-            new SweepMethod { Name = "replay", Replay = 0.25 },
+            new SweepMethod { Name = "replay", ReplayFraction = 0.25 },
         ],
     };
 
