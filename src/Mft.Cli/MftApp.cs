@@ -17,14 +17,10 @@ public static class MftApp
         }
         var fromConfig = new Dictionary<string, string>();   // option key -> the --config file that gave it
         bool verbose = args.Contains("--verbose");
-        try
+        if (args is [("train" or "teacher-cache") and var command, .. var rest])   // options from the library's records (OptionArgs)
         {
-            if (args.Length > 0 && args[0] == "train") args = YamlOptions.Expand(args, typeof(TrainSettings), fromConfig);
-            if (args.Length > 0 && args[0] == "teacher-cache") args = YamlOptions.Expand(args, typeof(TeacherCacheSettings), fromConfig);
-        }
-        catch (MftException e)
-        {
-            return Report(e, verbose, fromConfig);
+            try { return command == "train" ? TrainCommand.Run(rest, fromConfig) : TeacherCacheCommand.Run(rest, fromConfig); }
+            catch (Exception e) { return Report(e, verbose, fromConfig); }
         }
         var app = new CommandApp();
         app.Configure(config =>
@@ -35,10 +31,10 @@ public static class MftApp
             config.AddCommand<DemoCommand>("demo").WithDescription("FT vs MFT on the embedded base model and domains: report and S-D plots.");
             config.AddCommand<GenerateCommand>("generate").WithDescription("Continue a prompt with a model.");
             config.AddCommand<PerplexityCommand>("perplexity").WithDescription("Token-level perplexity of a model over a file.");
-            config.AddCommand<TrainCommand>("train").WithDescription("Finetune (ft), minifinetune (mft) or self-distill (kd) a model on domain data.");
+            config.AddCommand<ListedCommand>("train").WithDescription(TrainCommand.Description);
             config.AddBranch("corpus", b => b.AddCommand<CorpusBuildCommand>("build").WithDescription("Build the embedded corpora under data/ from package sources."));
             config.AddBranch("tokenizer", b => b.AddCommand<TokenizerTrainCommand>("train").WithDescription("Train a byte-level BPE tokenizer.json."));
-            config.AddCommand<TeacherCacheCommand>("teacher-cache").WithDescription("The teacher pass of an mft/kd run on its own, or a share of its rows (--shard K/N); mft train joins the shares.");
+            config.AddCommand<ListedCommand>("teacher-cache").WithDescription(TeacherCacheCommand.Description);
             config.AddCommand<SweepCommand>("sweep").WithDescription("Compare methods (ft, mft, lora, dora, ia3, replay and compositions) over data budgets and seeds.");
             config.AddCommand<MergeCommand>("merge").WithDescription("Fold a PEFT adapter (LoRA, DoRA, IA3) into its base model.");
             config.AddCommand<ExportCommand>("export").WithDescription("Write a model (with an adapter merged) as GGUF for llama.cpp, LLamaSharp and Ollama.");

@@ -18,10 +18,17 @@ public static class EnumOption
     public static IReadOnlyList<string> Names<T>() where T : struct, Enum => [.. Enum.GetValues<T>().Select(Name)];
 
     /// <summary>The value named <paramref name="name"/> (case-insensitive); <paramref name="key"/> names the option in the error.</summary>
-    public static T Parse<T>(string? name, string key) where T : struct, Enum
+    public static T Parse<T>(string? name, string key) where T : struct, Enum => (T)Parse(typeof(T), name, key);
+
+    /// <summary><see cref="Parse{T}"/> for an enum type known at run time.</summary>
+    public static Enum Parse(Type enumType, string? name, string key)
     {
-        foreach (var v in Enum.GetValues<T>())
+        var values = Enum.GetValues(enumType).Cast<Enum>().ToList();
+        foreach (var v in values)
             if (string.Equals(Name(v), name?.Trim(), StringComparison.OrdinalIgnoreCase)) return v;
-        throw new OptionException(key, $"'{name}' is unknown (expected {string.Join(", ", Names<T>())})");
+        throw new OptionException(key, $"'{name}' is unknown (expected {string.Join(", ", values.Select(Name))})");
     }
+
+    /// <summary><see cref="Name{T}"/> for an enum value of a type known at run time.</summary>
+    public static string Name(Enum value) => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }

@@ -1,7 +1,5 @@
 using Mft.Cluster;
-using Mft.Training;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using Mft.Jobs;
 
 namespace Mft.Cli.Commands;
@@ -11,15 +9,28 @@ namespace Mft.Cli.Commands;
 /// so that it can run across a cluster before the training run; <c>mft train</c> with the same options and
 /// --teacher-cache joins the shares, checking their fingerprint.
 /// </summary>
-public sealed class TeacherCacheCommand : Command<TeacherCacheSettings>
+public static class TeacherCacheCommand
 {
-    public override int Execute(CommandContext context, TeacherCacheSettings s, CancellationToken cancellationToken)
+    public const string Description = "The teacher pass of an mft/kd run on its own, or a share of its rows (--shard K/N); mft train joins the shares.";
+
+    public static int Run(IReadOnlyList<string> args, IDictionary<string, string> fromFile)
     {
-        var shard = s.Shard is null ? Shard.All : Shard.Parse(s.Shard);
-        var written = TeacherPass.Run(s.ToJobConfig(), shard);
+        if (OptionArgs.AsksForHelp(args))
+        {
+            OptionHelp.Write<TeacherCacheOptions>("teacher-cache", Description);
+            return 0;
+        }
+        var options = OptionArgs.Bind<TeacherCacheOptions>(args, fromFile);
+        var config = options.Train.Job;
+        var shard = options.Shard is null ? Shard.All : Shard.Parse(options.Shard);
+        if (string.IsNullOrWhiteSpace(config.TeacherCachePath))
+            throw new OptionException("teacher_cache", "FILE is required: the shards are written beside it, and mft train {teacher_cache} FILE joins them");
+        if (config.Trainer.TeacherCacheTopK <= 0 && !config.Trainer.TeacherCacheExact)
+            throw new OptionException("teacher_cache_exact", "or {teacher_cache_topk} K is required: a cache kind (hidden states or top-k probabilities)");
+        var written = TeacherPass.Run(config, shard);
         AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(written)}[/]");
         if (!shard.IsAll)
-            AnsiConsole.MarkupLine(Markup.Escape($"once all {shard.Count} shares are there, mft train with the same options joins them into {s.TeacherCache}"));
+            AnsiConsole.MarkupLine(Markup.Escape($"once all {shard.Count} shares are there, mft train with the same options joins them into {config.TeacherCachePath}"));
         return 0;
     }
 }

@@ -6,18 +6,29 @@ using Mft.Jobs;
 
 namespace Mft.Cli.Commands;
 
-/// <summary><c>mft train</c>: finetune (ft), minifinetune (mft) or self-distill (kd) a model on domain data.</summary>
-public sealed class TrainCommand : Command<TrainSettings>
+/// <summary>
+/// <c>mft train</c>: finetune (ft), minifinetune (mft) or self-distill (kd) a model on domain data. Its options are the
+/// library's job record's (<see cref="TrainOptions"/>), parsed by <see cref="OptionArgs"/>.
+/// </summary>
+public static class TrainCommand
 {
-    public override int Execute(CommandContext context, TrainSettings s, CancellationToken cancellationToken)
+    public const string Description = "Finetune (ft), minifinetune (mft) or self-distill (kd) a model on domain data.";
+
+    /// <summary>Runs <c>mft train ARGS</c>; <paramref name="fromFile"/> gets the keys a --config file set.</summary>
+    public static int Run(IReadOnlyList<string> args, IDictionary<string, string> fromFile)
     {
-        var config = s.ToJobConfig();
+        if (OptionArgs.AsksForHelp(args))
+        {
+            OptionHelp.Write<TrainOptions>("train", Description);
+            return 0;
+        }
+        var options = OptionArgs.Bind<TrainOptions>(args, fromFile);
+        var config = options.Job;
         config.Validate();
-        using var ctrlC = new CtrlC(cancellationToken);
+        using var ctrlC = new CtrlC(CancellationToken.None);
         try
         {
             var result = Run(new FinetuneJob(config), ctrlC.Token);
-            ReplayConfig.Write(s, config.OutputDirectory, "train");
             ResultTable.Write(config.Trainer.Method == "mft" ? $"mft tau={config.Trainer.Tau}" : config.Trainer.Method, result.Final.Report);
             if (config.Trainer.MaxDegeneralization is double max)
                 AnsiConsole.MarkupLine(result.Final.Step == 0

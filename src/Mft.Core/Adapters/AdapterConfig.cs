@@ -10,13 +10,19 @@ public sealed record AdapterConfig
 {
     public const string FileName = "adapter_config.json";
 
+    [Option("adapter", Help = "train a PEFT adapter instead of all weights (saved in PEFT format; mft merge folds it in)")]
+
     public AdapterKind Kind { get; init; } = AdapterKind.Lora;
     /// <summary>LoRA/DoRA rank r.</summary>
+    [Option("lora_rank", Help = "LoRA/DoRA rank r", Value = "R")]
     public int Rank { get; init; } = 8;
     /// <summary>LoRA/DoRA alpha: the update is scaled by alpha / r.</summary>
+    [Option("lora_alpha", Help = "LoRA/DoRA alpha: the update is scaled by alpha / r", Value = "A")]
     public double Alpha { get; init; } = 16;
+    [Option("lora_dropout", Help = "dropout on the adapter input", Value = "P")]
     public double Dropout { get; init; }
     /// <summary>Last component of the adapted layers' names; null: the defaults for the kind.</summary>
+    [Option("target_modules", Help = "comma-separated layer names to adapt (default: all attention and MLP projections; IA3: k_proj,v_proj,down_proj)", Value = "NAMES")]
     public IReadOnlyList<string>? TargetModules { get; init; }
     /// <summary>IA3 only: targets whose input (not output) is scaled; null: down_proj.</summary>
     public IReadOnlyList<string>? FeedforwardModules { get; init; }

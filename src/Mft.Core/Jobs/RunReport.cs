@@ -7,7 +7,7 @@ using Mft.Runs;
 
 namespace Mft.Jobs;
 
-/// <summary>Writes report.json, report.md and the resolved config (run_config.json) of a finished job.</summary>
+/// <summary>Writes report.json, report.md, the job's options (run_config.yaml) and every setting as resolved (run_config.json) of a finished job.</summary>
 public static class RunReport
 {
     public static void Write(FinetuneJobConfig config, FinetuneResult r)
@@ -34,7 +34,8 @@ public static class RunReport
         var opts = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals, Converters = { EnumOption.JsonConverter } };
         var layout = new RunLayout(config.OutputDirectory);
         AtomicFile.WriteAllText(layout.Report, json.ToJsonString(opts));
-        AtomicFile.WriteAllText(layout.ResolvedConfig, JsonSerializer.Serialize(config, opts));
+        AtomicFile.WriteAllText(layout.ResolvedConfig, JsonSerializer.Serialize(config, new JsonSerializerOptions(opts) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        ReplayConfig.Write(config);
         AtomicFile.WriteAllText(layout.ReportMarkdown, Markdown(config, r));
     }
 

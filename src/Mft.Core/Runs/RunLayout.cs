@@ -19,7 +19,7 @@ public sealed record RunLayout(string Directory)
     public string Report => In(ReportFile);
     /// <summary>The same for people.</summary>
     public string ReportMarkdown => In("report.md");
-    /// <summary>Every option as the library resolved it (PascalCase JSON).</summary>
+    /// <summary>Every setting of the job as resolved, options or not (JSON, property names in snake_case).</summary>
     public string ResolvedConfig => In("run_config.json");
     /// <summary>Every option as <c>mft train --config</c> reads it: replays the run.</summary>
     public string ReplayConfig => In("run_config.yaml");

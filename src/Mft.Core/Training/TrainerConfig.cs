@@ -7,36 +7,57 @@ namespace Mft.Training;
 public sealed record TrainerConfig
 {
     /// <summary>ft, mft or kd.</summary>
+    [Option("method", Help = "ft, mft or kd", Value = "METHOD")]
     public string Method { get; init; } = "mft";
     /// <summary>MFT correction strength: 0 = pure self-distillation, 1 = plain finetuning targets.</summary>
+    [Option("tau", Help = "MFT correction strength: 0 pure self-distillation, 1 plain finetuning targets", Value = "TAU")]
     public double Tau { get; init; } = 0.2;
     /// <summary>Softens teacher and student alike; the loss is scaled by T².</summary>
+    [Option("temperature", Help = "softens teacher and student alike (the loss is scaled by T²)", Value = "T")]
     public double Temperature { get; init; } = 1.0;
     /// <summary>Correct only tokens whose teacher argmax is wrong (m = 0 where it is right).</summary>
+    [Option("correct_only_wrong", Help = "MFT variant: correct only tokens whose teacher argmax is wrong")]
     public bool CorrectOnlyWrong { get; init; }
+    [Option("lr", Help = "peak learning rate (AdamW)", Value = "LR")]
     public double LearningRate { get; init; } = 1e-4;
     /// <summary>AdamW decoupled weight decay, applied to matrices only (not norms or biases).</summary>
+    [Option("weight_decay", Help = "AdamW decoupled weight decay, on matrices only", Value = "W")]
     public double WeightDecay { get; init; } = 0.0;
+    [Option("adam_beta1", Help = "AdamW's beta1", Value = "B")]
     public double Beta1 { get; init; } = 0.9;
+    [Option("adam_beta2", Help = "AdamW's beta2", Value = "B")]
     public double Beta2 { get; init; } = 0.95;
     /// <summary>Optimizer steps; 0 derives them from <see cref="Epochs"/>.</summary>
+    [Option("max_steps", Help = "optimizer steps; 0 derives them from --epochs")]
     public int MaxSteps { get; init; }
+    [Option("epochs", Help = "passes over the training data when --max-steps is 0", Value = "E")]
     public double Epochs { get; init; } = 3;
+    [Option("warmup_steps", Help = "linear warm-up steps")]
     public int WarmupSteps { get; init; } = 10;
+    [Option("schedule", Help = "learning-rate schedule after warm-up")]
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
+    [Option("min_lr_ratio", Help = "the schedule ends at this share of the peak learning rate", Value = "R")]
     public double MinLrRatio { get; init; } = 0.1;
+    [Option("batch_size", Help = "training rows per micro-batch")]
     public int BatchSize { get; init; } = 8;
+    [Option("grad_accum", Help = "micro-batches per optimizer step")]
     public int GradientAccumulation { get; init; } = 1;
     /// <summary>Global gradient-norm clip; 0 disables.</summary>
+    [Option("clip", Help = "global gradient-norm clip; 0 disables", Value = "NORM")]
     public double ClipNorm { get; init; } = 1.0;
+    [Option("seed", Help = "data split and order, and adapter initialisation", Value = "S")]
     public int Seed { get; init; } = 0;
     /// <summary>Evaluate every N steps (and at the end); 0 only at the end.</summary>
+    [Option("eval_every", Help = "evaluate every N steps (and at the end); 0 only at the end")]
     public int EvalEvery { get; init; } = 0;
     /// <summary>Evaluate this many times, evenly spaced (overrides <see cref="EvalEvery"/> when positive).</summary>
+    [Option("evaluations", Help = "evaluate this many times instead, spaced by --evaluation-spacing; 0: use --eval-every")]
     public int Evaluations { get; init; }
     /// <summary>Where the <see cref="Evaluations"/> fall: evenly, or dense early.</summary>
+    [Option("evaluation_spacing", Help = "where --evaluations fall: evenly, or dense early")]
     public EvaluationSpacing EvaluationSpacing { get; init; } = EvaluationSpacing.Linear;
     /// <summary>Return the weights of the evaluation with the lowest domain validation perplexity.</summary>
+    [Option("keep_best", Help = "end with the evaluated weights of the lowest domain validation perplexity")]
     public bool KeepBest { get; init; }
     /// <summary>Whether the run ends with its best evaluated weights: asked for, or implied by a degeneralization budget (<see cref="MaxDegeneralization"/>).</summary>
     public bool KeepsBestWeights => KeepBest || MaxDegeneralization is not null;
@@ -44,31 +65,41 @@ public sealed record TrainerConfig
     /// With <see cref="KeepBest"/>: only evaluations whose degeneralization is at most this (0.02: general perplexity
     /// rose at most 2%) may be kept; if none qualifies, the base weights are returned.
     /// </summary>
+    [Option("max_degeneralization", Help = "keep the evaluated step with the lowest domain validation perplexity whose general perplexity rose at most D (0.02 = 2%); needs --general and evaluations", Value = "D")]
     public double? MaxDegeneralization { get; init; }
     /// <summary>Stop after this many evaluations without improvement; 0 never stops early.</summary>
+    [Option("patience", Help = "early stopping: evaluations without improvement; 0 never stops early")]
     public int EarlyStoppingPatience { get; init; }
     /// <summary>Write a resumable checkpoint every N steps; 0 only when stopping.</summary>
+    [Option("checkpoint_every", Help = "write a resumable checkpoint every N steps; 0 only when stopping")]
     public int CheckpointEvery { get; init; } = 0;
     /// <summary>Tokens per training row.</summary>
+    [Option("context", Help = "tokens per training row")]
     public int ContextLength { get; init; } = 256;
+    [Option("packing", Help = "pack documents into full rows, or pad each to its own row")]
     public Packing Packing { get; init; } = Packing.Pack;
     /// <summary>Positions projected to the vocabulary at once in the loss (fewer where they would exceed <see cref="ChunkedLoss.MaxChunkLogits"/>).</summary>
+    [Option("loss_chunk", Help = "positions whose logits are made at once (at most 16M logits: 110 positions at a 151,936-token vocabulary)")]
     public int LossChunkTokens { get; init; } = 1024;
     /// <summary>
     /// Distillation objectives: compute the teacher once per dataset and keep its top-k probabilities per token
     /// (plus the label's and the tail's), instead of running it every step; 0 runs the teacher online.
     /// </summary>
+    [Option("teacher_cache_topk", Help = "mft/kd: compute the teacher once and keep its top-K probabilities per token (0: run it every step)", Value = "K")]
     public int TeacherCacheTopK { get; init; }
     /// <summary>
     /// Distillation objectives: compute the teacher once per dataset and keep its final hidden states (exact: the loss
     /// is the online teacher's), projecting them through a frozen copy of the base output head each step.
     /// </summary>
+    [Option("teacher_cache_exact", Help = "mft/kd: compute the teacher once and keep its hidden states (hidden_size floats per token): the same loss as running it every step, at about the cost of finetuning")]
     public bool TeacherCacheExact { get; init; }
     /// <summary>Recompute each decoder layer's activations in backward instead of keeping them (<c>--gradient-checkpointing</c>).</summary>
+    [Option("gradient_checkpointing", Help = "recompute each decoder layer's activations in backward instead of keeping them: less memory, one more forward per step")]
     public bool GradientCheckpointing { get; init; }
     /// <summary>Differentiate the loss by autograd instead of its closed-form logit gradient (slower; for comparison).</summary>
     public bool AutogradLoss { get; init; }
     /// <summary>What a NaN or infinite loss or gradient does: stop (default) or skip the step.</summary>
+    [Option("on_nonfinite", Help = "what a NaN or infinite loss or gradient does")]
     public NonFiniteAction OnNonFinite { get; init; } = NonFiniteAction.Stop;
 
     public ITrainingObjective CreateObjective() => ObjectiveFactory.Create(Method, Tau, Temperature, !CorrectOnlyWrong);
@@ -82,7 +113,8 @@ public sealed record TrainerConfig
         Require(Temperature > 0, "temperature", $"must be positive, got {Temperature}");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), "lr", $"must be positive, got {LearningRate}");
         Require(WeightDecay >= 0, "weight_decay", $"must be >= 0, got {WeightDecay}");
-        Require(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, "betas", $"AdamW's betas must be in [0, 1), got {Beta1} and {Beta2}");
+        Require(Beta1 is >= 0 and < 1, "adam_beta1", $"must be in [0, 1), got {Beta1}");
+        Require(Beta2 is >= 0 and < 1, "adam_beta2", $"must be in [0, 1), got {Beta2}");
         Require(MaxSteps >= 0, "max_steps", $"must be >= 0, got {MaxSteps}");
         Require(MaxSteps > 0 || Epochs > 0, "epochs", "must be positive when {max_steps} is 0");
         Require(WarmupSteps >= 0, "warmup_steps", $"must be >= 0, got {WarmupSteps}");

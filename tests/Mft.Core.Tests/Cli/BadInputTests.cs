@@ -94,7 +94,7 @@ public sealed class BadInputTests
         new("malformed sweep shard", _ => { }, s => ["sweep", "--config", "sweeps/embedded.yaml", "--out", s.Out, "--shard", "3/2"], "--shard must be K/N with 1 <= K <= N"),
         new("slurm option without --slurm", _ => { }, s => ["sweep", "--config", "sweeps/embedded.yaml", "--out", s.Out, "--array-size", "4"], "--array-size needs --slurm"),
         new("collect from a folder without a sweep", _ => { }, s => ["sweep", "--collect", "--out", s.Out], "sweep.json: not found"),
-        new("teacher-cache without the cache file", _ => { }, s => ["teacher-cache", "--model", s.Model, "--data", s.Data, "--teacher-cache-topk", "4"], "--teacher-cache FILE is required"),
+        new("teacher-cache without the cache file", _ => { }, s => ["teacher-cache", "--model", s.Model, "--data", s.Data, "--teacher-cache-topk", "4"], "--teacher-cache: FILE is required"),
         new("teacher-cache for a method without a teacher", _ => { }, s => ["teacher-cache", "--model", s.Model, "--data", s.Data, "--method", "ft", "--teacher-cache-topk", "4",
             "--teacher-cache", Path.Combine(s.Out, "cache.safetensors")], "needs a method with a teacher"),
     };

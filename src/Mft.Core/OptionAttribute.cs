@@ -1,0 +1,18 @@
+namespace Mft;
+
+/// <summary>
+/// Makes a property of a config record an option, named by its key: snake_case in YAML configs, run_config.yaml and
+/// errors (<see cref="OptionException"/>), the same key with dashes as a flag (<c>batch_size</c> is
+/// <c>--batch-size</c>). The record's initializer is the option's default; <see cref="OptionSchema"/> reads, parses
+/// and writes every option of a record from these attributes alone (as Hugging Face's HfArgumentParser does from a
+/// dataclass's fields).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class OptionAttribute(string key) : Attribute
+{
+    public string Key { get; } = key;
+    /// <summary>One line for <c>--help</c>.</summary>
+    public string Help { get; init; } = "";
+    /// <summary>The value's placeholder in <c>--help</c> (<c>FILE</c>, <c>N</c>); empty: from the type.</summary>
+    public string Value { get; init; } = "";
+}
