@@ -22,8 +22,13 @@ public static class OptionArgs
         return schema.Bind<T>(values);
     }
 
-    /// <summary>Whether the arguments ask for help.</summary>
-    public static bool AsksForHelp(IReadOnlyList<string> args) => args.Any(a => a is "--help" or "-h" or "-?");
+    /// <summary>The record the arguments give, or null when they ask for help, which is then printed (<see cref="OptionHelp"/>).</summary>
+    public static T? BindOrHelp<T>(string command, string description, IReadOnlyList<string> args, IDictionary<string, string> fromFile) where T : class
+    {
+        if (!args.Any(a => a is "--help" or "-h" or "-?")) return Bind<T>(args, fromFile);
+        OptionHelp.Write<T>(command, description);
+        return null;
+    }
 
     private static Dictionary<string, string> FromCommandLine(IReadOnlyList<string> args, OptionSchema schema)
     {

@@ -15,12 +15,7 @@ public static class TeacherCacheCommand
 
     public static int Run(IReadOnlyList<string> args, IDictionary<string, string> fromFile)
     {
-        if (OptionArgs.AsksForHelp(args))
-        {
-            OptionHelp.Write<TeacherCacheOptions>("teacher-cache", Description);
-            return 0;
-        }
-        var options = OptionArgs.Bind<TeacherCacheOptions>(args, fromFile);
+        if (OptionArgs.BindOrHelp<TeacherCacheOptions>("teacher-cache", Description, args, fromFile) is not { } options) return 0;
         var config = options.Train.Job;
         var shard = options.Shard is null ? Shard.All : Shard.Parse(options.Shard);
         if (string.IsNullOrWhiteSpace(config.TeacherCachePath))

@@ -1,7 +1,6 @@
 using Mft.Evaluation;
 using Mft.Training;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using Mft.Jobs;
 
 namespace Mft.Cli.Commands;
@@ -17,12 +16,7 @@ public static class TrainCommand
     /// <summary>Runs <c>mft train ARGS</c>; <paramref name="fromFile"/> gets the keys a --config file set.</summary>
     public static int Run(IReadOnlyList<string> args, IDictionary<string, string> fromFile)
     {
-        if (OptionArgs.AsksForHelp(args))
-        {
-            OptionHelp.Write<TrainOptions>("train", Description);
-            return 0;
-        }
-        var options = OptionArgs.Bind<TrainOptions>(args, fromFile);
+        if (OptionArgs.BindOrHelp<TrainOptions>("train", Description, args, fromFile) is not { } options) return 0;
         var config = options.Job;
         config.Validate();
         using var ctrlC = new CtrlC(CancellationToken.None);

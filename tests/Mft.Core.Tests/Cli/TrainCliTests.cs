@@ -83,6 +83,28 @@ public sealed class TrainCliTests
     }
 
     [Fact]
+    public void Should_list_every_option_of_the_library_record_with_its_default_in_the_help()
+    {
+        // Given the help as mft train prints it
+        var old = Spectre.Console.AnsiConsole.Console;
+        var output = new StringWriter();
+        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+            { Out = new Spectre.Console.AnsiConsoleOutput(output), ColorSystem = Spectre.Console.ColorSystemSupport.NoColors });
+        int code;
+        try { code = MftApp.Run(["train", "--help"]); }
+        finally { Spectre.Console.AnsiConsole.Console = old; }
+        Assert.Equal(0, code);
+        var lines = output.ToString().Split('\n');
+        // Then every key of the job's records is there as a flag, each on a line with its default (the records' own)
+        var trainer = new Mft.Training.TrainerConfig();
+        foreach (var (flag, shown) in new[] { ("--lr <LR>", trainer.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            ("--batch-size <N>", $"{trainer.BatchSize}"), ("--lora-rank <R>", $"{new Mft.Adapters.AdapterConfig().Rank}"), ("--schedule <cosine|linear|constant>", "cosine") })
+            Assert.Contains(lines, l => l.Contains(flag + " ", StringComparison.Ordinal) && l.Contains($" {shown} ", StringComparison.Ordinal));
+        foreach (var option in OptionSchema.Of<Mft.Jobs.FinetuneJobConfig>().Options)
+            Assert.Contains(lines, l => l.TrimStart().StartsWith(option.Flag + (option.IsSwitch ? " " : " <"), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Should_reject_unknown_yaml_keys_naming_the_key()
     {
         var yaml = Path.Combine(TempDir.Create("yaml-bad"), "run.yaml");
