@@ -83,7 +83,11 @@ public sealed record SweepConfig
         try { return yaml.Deserialize<SweepConfig>(yamlText) ?? throw new MftException($"{source}: empty sweep config"); }
         catch (YamlException e)
         {
-            throw new MftException($"{source}: line {e.Start.Line}: {(e.InnerException ?? e).Message}");
+            var message = (e.InnerException ?? e).Message;
+            var unknown = System.Text.RegularExpressions.Regex.Match(message, @"^Property '([^']*)' not found on type '[^']*?(\w+)'");
+            throw new MftException(unknown.Success
+                ? $"{source}: line {e.Start.Line}: unknown key '{unknown.Groups[1].Value}' in {(unknown.Groups[2].Value == nameof(SweepMethod) ? "a method" : "the sweep")}"
+                : $"{source}: line {e.Start.Line}: {message}");
         }
     }
 
