@@ -37,24 +37,39 @@ public sealed class OptionSchema
     /// A record with every given option set and the rest at their defaults. <paramref name="values"/> maps keys to their
     /// text; a group that may be absent is created by its <see cref="OptionGroupAttribute.CreatedBy"/> option only.
     /// </summary>
-    public object Bind(IReadOnlyDictionary<string, string> values)
+    public object Bind(IReadOnlyDictionary<string, string> values) => Apply(Create(RecordType), values);
+
+    /// <summary>
+    /// A copy of <paramref name="record"/> with the given options set (the record and its groups are copied, never
+    /// changed). An absent group is created as in <see cref="Bind"/>.
+    /// </summary>
+    public object Apply(object record, IReadOnlyDictionary<string, string> values)
     {
-        var root = Create(RecordType);
+        var root = Clone(record);
+        var created = new HashSet<PropertyInfo>();
         foreach (var (key, text) in values)
         {
             var option = Find(key) ?? throw new OptionException(key.Replace('-', '_'), "is not an option");
             object holder = root;
-            foreach (var step in option.Path.SkipLast(1)) holder = step.GetValue(holder) ?? Attach(holder, step);
+            foreach (var step in option.Path.SkipLast(1))
+            {
+                var child = step.GetValue(holder) is { } existing ? Clone(existing) : Create(step.PropertyType);
+                if (step.GetValue(holder) is null) created.Add(step);
+                step.SetValue(holder, child);
+                holder = child;
+            }
             option.Path[^1].SetValue(holder, Parse(option, text));
         }
-        foreach (var group in Options.Select(o => o.Group).OfType<PropertyInfo>().Distinct())
+        foreach (var group in created)
         {
             if (group.GetCustomAttribute<OptionGroupAttribute>()!.CreatedBy is not { } creator || values.Keys.Any(k => Find(k)!.Key == creator)) continue;
-            var stray = Options.FirstOrDefault(o => o.Group == group && values.Keys.Any(k => Find(k)!.Key == o.Key));
-            if (stray is not null) throw new OptionException(stray.Key, $"needs {{{creator}}}");
+            var stray = Options.First(o => o.Group == group && values.Keys.Any(k => Find(k)!.Key == o.Key));
+            throw new OptionException(stray.Key, $"needs {{{creator}}}");
         }
         return root;
     }
+
+    public T Apply<T>(T record, IReadOnlyDictionary<string, string> values) where T : class => (T)Apply((object)record, values);
 
     public T Bind<T>(IReadOnlyDictionary<string, string> values) => (T)Bind(values);
 
@@ -166,10 +181,7 @@ public sealed class OptionSchema
         return record;
     }
 
-    private static object Attach(object holder, PropertyInfo group)
-    {
-        var created = Create(group.PropertyType);
-        group.SetValue(holder, created);
-        return created;
-    }
+    /// <summary>A shallow copy of a record (what <c>record with { }</c> makes).</summary>
+    private static object Clone(object record) =>
+        record.GetType().GetMethod("<Clone>$")?.Invoke(record, null) ?? throw new InvalidOperationException($"{record.GetType().Name} is not a record");
 }

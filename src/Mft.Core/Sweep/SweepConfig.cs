@@ -119,7 +119,33 @@ public sealed record SweepConfig
             Require(m.ReplayFraction is >= 0 and < 1, $"method {m.Name}: replay_fraction must be in [0, 1)");
             try { m.AdapterConfig()?.Validate(); }
             catch (MftException e) { throw new MftException($"{source}: method {m.Name}: {e.Message}"); }
+            ValidateOptions(m, source);
         }
         Mft.Data.CorpusLayout.Check(Data, Domains, needGeneralTrain: Methods.Any(m => m.ReplayFraction > 0));
+    }
+
+    /// <summary>A method's <see cref="SweepMethod.Options"/>: train keys the sweep lets a method change, with values a run accepts.</summary>
+    private static void ValidateOptions(SweepMethod m, string source)
+    {
+        if (m.Options is not { Count: > 0 } options) return;
+        var train = OptionSchema.Of<Jobs.FinetuneJobConfig>();
+        foreach (var key in options.Keys)
+        {
+            var option = train.Find(key) ?? throw new MftException($"{source}: method {m.Name}: options: '{key}' is not an option of mft train");
+            if (!SweepMethod.OverridableKeys.Contains(option.Key))
+                throw new MftException($"{source}: method {m.Name}: options: {option.Key} is " + (option.Key is "method" or "tau" or "adapter" or "lora_rank" or "lora_alpha" or "replay_fraction" or "lr"
+                    ? "a key of the method itself: give it beside name"
+                    : $"set by the sweep for every method alike (a method may change {string.Join(", ", SweepMethod.OverridableKeys.Order())})"));
+        }
+        try
+        {
+            var job = new Jobs.FinetuneJobConfig
+            {
+                ModelDirectory = "model", DataPath = "data", OutputDirectory = "out", Adapter = m.AdapterConfig(),
+                Trainer = new Training.TrainerConfig { Method = m.Method, Tau = m.Tau ?? 0 },
+            };
+            train.Apply(job, options).Validate();
+        }
+        catch (OptionException e) { throw new MftException($"{source}: method {m.Name}: options: {e.Message}"); }
     }
 }

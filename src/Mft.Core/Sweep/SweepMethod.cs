@@ -26,6 +26,19 @@ public sealed record SweepMethod
     public string? Family { get; init; }
     public int LoraRank { get; init; } = 8;
     public double LoraAlpha { get; init; } = 16;
+    /// <summary>
+    /// Other options of <c>mft train</c> for this method's runs, by key (<c>options: {temperature: 2, lora_dropout:
+    /// 0.05}</c>): only those in <see cref="OverridableKeys"/>, which leave the rows, the evaluation sets and the
+    /// comparison's steps as the sweep sets them.
+    /// </summary>
+    public Dictionary<string, string>? Options { get; init; }
+
+    /// <summary>The keys <see cref="Options"/> may set: how a method learns from the rows, never which rows or when it is measured.</summary>
+    public static readonly IReadOnlySet<string> OverridableKeys = new HashSet<string>
+    {
+        "temperature", "correct_only_wrong", "weight_decay", "adam_beta1", "adam_beta2", "schedule", "min_lr_ratio", "clip",
+        "lora_dropout", "target_modules", "gradient_checkpointing", "loss_chunk", "on_nonfinite",
+    };
 
     public bool IsMft => Method == "mft";
 

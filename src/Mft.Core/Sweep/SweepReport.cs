@@ -85,10 +85,12 @@ public static class SweepReport
                       (elapsed is { } wall ? $"{wall.TotalMinutes:F1} min of which {runs.Sum(r => r.Seconds) / 60:F1} min training and evaluation, {Environment.ProcessorCount} cores."
                                            : $"{runs.Sum(r => r.Seconds) / 60:F1} min of training and evaluation, collected from shards."));
         sb.AppendLine();
-        sb.AppendLine("| method | objective | adapter | replay | lr |");
-        sb.AppendLine("|---|---|---|---|---|");
+        bool withOptions = methods.Any(m => m.Options is { Count: > 0 });   // the column only where a method sets other train options
+        sb.AppendLine("| method | objective | adapter | replay | lr |" + (withOptions ? " options |" : ""));
+        sb.AppendLine("|---|---|---|---|---|" + (withOptions ? "---|" : ""));
         foreach (var m in methods)
-            sb.AppendLine($"| {m.Name} | {m.Method}{(m.IsMft ? $" τ={m.Tau}" : "")} | {(m.Adapter is null ? "-" : $"{m.Adapter}{(m.Adapter == "ia3" ? "" : $" r={m.LoraRank} α={m.LoraAlpha}")}")} | {(m.ReplayFraction > 0 ? P(m.ReplayFraction, 0) + "%" : "-")} | {F(m.Lr ?? config.Lr, "G3")} |");
+            sb.AppendLine($"| {m.Name} | {m.Method}{(m.IsMft ? $" τ={m.Tau}" : "")} | {(m.Adapter is null ? "-" : $"{m.Adapter}{(m.Adapter == "ia3" ? "" : $" r={m.LoraRank} α={m.LoraAlpha}")}")} | {(m.ReplayFraction > 0 ? P(m.ReplayFraction, 0) + "%" : "-")} | {F(m.Lr ?? config.Lr, "G3")} |"
+                + (withOptions ? $" {(m.Options is { Count: > 0 } o ? string.Join(", ", o.Select(p => $"{p.Key}={p.Value}")) : "-")} |" : ""));
         sb.AppendLine();
         sb.AppendLine("S = specialization (domain perplexity decrease), D = degeneralization (general perplexity increase), both relative to the base model, " +
                       "mean ± standard deviation over seeds at the last step; S/D is the ratio of the means (\"-\" when D ≤ 0). " +

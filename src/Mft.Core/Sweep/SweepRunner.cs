@@ -191,7 +191,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
             TeacherCacheTopK = teacherCache is null ? 0 : config.TeacherCacheTopK,
             TeacherCacheExact = teacherCache is not null && config.UsesExactTeacherCache,
         };
-        return FinetuneJobConfig.OnCorpusDomain(config.Model, config.Data, cell.Domain, config.DomainTestSamples, config.GeneralTestSamples, dir, trainer) with
+        var job = FinetuneJobConfig.OnCorpusDomain(config.Model, config.Data, cell.Domain, config.DomainTestSamples, config.GeneralTestSamples, dir, trainer) with
         {
             ReplayPath = method.ReplayFraction > 0 ? CorpusLayout.GeneralTrain(config.Data) : null,
             ReplayFraction = method.ReplayFraction,
@@ -204,6 +204,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
             BasePerplexities = basePpl,
             TeacherCachePath = teacherCache,
         };
+        return method.Options is { Count: > 0 } options ? OptionSchema.Of<FinetuneJobConfig>().Apply(job, options) : job;
     }
 
     private string? TeacherCachePath(SweepCell cell) =>

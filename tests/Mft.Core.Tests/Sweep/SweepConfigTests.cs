@@ -20,7 +20,31 @@ public sealed class SweepConfigTests
         var keys = typeof(SweepMethod).GetProperties()
             .Where(p => p.CanWrite && p.GetCustomAttributes(typeof(YamlDotNet.Serialization.YamlIgnoreAttribute), false).Length == 0 && p.Name is not ("Name" or "Lrs"))
             .Select(p => YamlDotNet.Serialization.NamingConventions.UnderscoredNamingConvention.Instance.Apply(p.Name)).ToList();
-        Assert.Equal(7, keys.Count);
+        Assert.Equal(8, keys.Count);
+        Assert.True(keys.Remove("options"));   // the other train keys a method may set, checked by key when the sweep is validated
         Assert.All(keys, key => Assert.True(train.Find(key) is not null, $"a sweep method's key '{key}' is not an option of mft train"));
+    }
+
+    [Theory]
+    [InlineData("{learning_rat: 1}", "method m: options: 'learning_rat' is not an option of mft train")]
+    [InlineData("{seed: 3}", "method m: options: seed is set by the sweep for every method alike (a method may change adam_beta1,")]
+    [InlineData("{context: 64}", "method m: options: context is set by the sweep")]
+    [InlineData("{tau: 0.3}", "method m: options: tau is a key of the method itself: give it beside name")]
+    [InlineData("{temperature: 0}", "method m: options: temperature: must be positive, got 0")]
+    [InlineData("{lora_dropout: 0.1}", "method m: options: lora_dropout: needs adapter")]
+    [InlineData("{schedule: cosin}", "method m: options: schedule: 'cosin' is unknown (expected cosine, linear, constant)")]
+    public void Should_refuse_method_options_that_are_not_a_methods_to_change_or_not_valid(string options, string expected)
+    {
+        var config = SweepConfig.Parse($"data: {TinyCorpus.DataFolder()}\ndomains: [cats]\nmethods:\n  - {{name: m, method: mft, tau: 0.1, options: {options}}}\n", "s.yaml");
+        Assert.Contains("s.yaml: " + expected, Assert.Throws<MftException>(() => config.Validate("s.yaml")).Message);
+    }
+
+    [Fact]
+    public void Should_copy_a_record_when_it_applies_options_to_it()
+    {
+        var job = new Mft.Jobs.FinetuneJobConfig { ModelDirectory = "m", DataPath = "d", OutputDirectory = "o", Trainer = new() { Temperature = 1 } };
+        var changed = OptionSchema.Of<Mft.Jobs.FinetuneJobConfig>().Apply(job, new Dictionary<string, string> { ["temperature"] = "2", ["lora_rank"] = "4", ["adapter"] = "lora" });
+        Assert.Equal((1.0, (Mft.Adapters.AdapterConfig?)null), (job.Trainer.Temperature, job.Adapter));
+        Assert.Equal((2.0, 4, "m"), (changed.Trainer.Temperature, changed.Adapter!.Rank, changed.ModelDirectory));
     }
 }

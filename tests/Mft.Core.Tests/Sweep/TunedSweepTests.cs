@@ -15,7 +15,7 @@ public sealed class TunedSweepTests
             Model = TinyCorpus.ModelDirectory(), Data = TinyCorpus.DataFolder(), Domains = ["cats"], Budgets = [20, 40], Seeds = [0, 1], Steps = 4, Evaluations = 2,
             BatchSize = 4, Context = 32, Lr = 3e-3, WarmupSteps = 2, DomainTestSamples = 10, GeneralTestSamples = 6, ValidationSamples = 5, EpochMatched = true,
             MaxDegeneralization = [0.5, 5.0],
-            Methods = [new SweepMethod { Name = "ft", Lrs = [1e-3, 1e-2] }, new SweepMethod { Name = "mft", Method = "mft", Tau = 0.2 }],
+            Methods = [new SweepMethod { Name = "ft", Lrs = [1e-3, 1e-2] }, new SweepMethod { Name = "mft", Method = "mft", Tau = 0.2, Options = new() { ["weight_decay"] = "0.1" } }],
         };
         var outDir = Path.Combine(TempDir.Create("tuned-sweep"), "sweep");
         // When
@@ -28,6 +28,9 @@ public sealed class TunedSweepTests
         var options = File.ReadAllLines(Path.Combine(outDir, "runs", "cats", "n20-epochs", "seed0", "ft@0.01", "run_config.yaml"));
         Assert.Contains("warmup_steps: 1", options);
         Assert.Contains("lr: 0.01", options);
+        Assert.Contains("weight_decay: 0", options);
+        // and a method's own train options reach its runs only
+        Assert.Contains("weight_decay: 0.1", File.ReadAllLines(Path.Combine(outDir, "runs", "cats", "n20-epochs", "seed0", "mft", "run_config.yaml")));
         // and every evaluation has validation S and D next to the test ones, from sets of its own
         Assert.All(runs.SelectMany(r => r.Trajectory), p => Assert.NotNull(p.Validation?.Degeneralization));
         Assert.All(runs, r => Assert.NotEqual(r.Trajectory[0].Report.GeneralBase, r.Trajectory[0].Validation!.GeneralBase));
