@@ -47,7 +47,10 @@ public static class Perplexity
             {
                 using var scope = NewDisposeScope();
                 var rows = Batch.Collate(batch, device);                                                // (B, T-1) inputs, labels, mask
-                var hidden = model.ForwardHidden(rows.Inputs);                                          // (B, T-1, C)
+                // The whole window runs, its last token too (the last label column completes it): the published figures
+                // were measured on (B, T) inputs, and a (B, T-1) forward rounds differently (up to 8e-8 relative).
+                var window = cat([rows.Inputs, rows.Labels[.., ^1..]], 1);                              // (B, T)
+                var hidden = model.ForwardHidden(window)[.., ..^1];                                     // (B, T-1, C): the last position predicts nothing
                 var targets = rows.Labels.reshape(-1);                                                  // (B·(T-1),)
                 var positions = (rows.LossMask.reshape(-1) > 0).nonzero().squeeze(-1);                 // (S,) flat scored positions
                 var flatHidden = hidden.reshape(-1, hidden.shape[^1]);                                  // (B·(T-1), C)
