@@ -53,8 +53,9 @@ public sealed class OptionSchema
             object holder = root;
             foreach (var step in option.Path.SkipLast(1))
             {
-                var child = step.GetValue(holder) is { } existing ? Clone(existing) : Create(step.PropertyType);
-                if (step.GetValue(holder) is null) created.Add(step);
+                var existing = step.GetValue(holder);
+                if (existing is null) created.Add(step);
+                var child = existing is null ? Create(step.PropertyType) : Clone(existing);
                 step.SetValue(holder, child);
                 holder = child;
             }

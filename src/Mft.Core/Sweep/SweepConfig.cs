@@ -133,7 +133,7 @@ public sealed record SweepConfig
         {
             var option = train.Find(key) ?? throw new MftException($"{source}: method {m.Name}: options: '{key}' is not an option of mft train");
             if (!SweepMethod.OverridableKeys.Contains(option.Key))
-                throw new MftException($"{source}: method {m.Name}: options: {option.Key} is " + (option.Key is "method" or "tau" or "adapter" or "lora_rank" or "lora_alpha" or "replay_fraction" or "lr"
+                throw new MftException($"{source}: method {m.Name}: options: {option.Key} is " + (SweepMethod.OwnKeys.Contains(option.Key)
                     ? "a key of the method itself: give it beside name"
                     : $"set by the sweep for every method alike (a method may change {string.Join(", ", SweepMethod.OverridableKeys.Order())})"));
         }

@@ -33,6 +33,9 @@ public sealed record SweepMethod
     /// </summary>
     public Dictionary<string, string>? Options { get; init; }
 
+    /// <summary>The train keys a method sets as its own properties (not in <see cref="Options"/>).</summary>
+    public static readonly IReadOnlySet<string> OwnKeys = new HashSet<string> { "method", "tau", "adapter", "lora_rank", "lora_alpha", "replay_fraction", "lr" };
+
     /// <summary>The keys <see cref="Options"/> may set: how a method learns from the rows, never which rows or when it is measured.</summary>
     public static readonly IReadOnlySet<string> OverridableKeys = new HashSet<string>
     {

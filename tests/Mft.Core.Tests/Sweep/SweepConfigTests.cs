@@ -23,6 +23,7 @@ public sealed class SweepConfigTests
         Assert.Equal(8, keys.Count);
         Assert.True(keys.Remove("options"));   // the other train keys a method may set, checked by key when the sweep is validated
         Assert.All(keys, key => Assert.True(train.Find(key) is not null, $"a sweep method's key '{key}' is not an option of mft train"));
+        Assert.Equal(keys.Order(), SweepMethod.OwnKeys.Order());   // and the list validation refuses in options: is those keys
     }
 
     [Theory]
