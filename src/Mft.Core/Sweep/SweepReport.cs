@@ -76,6 +76,9 @@ public static class SweepReport
     {
         var sb = new StringBuilder();
         var methods = config.Variants();
+        // a tuned sweep compares at matched specialization at its tuned choices (TunedComparison); against one ft
+        // learning rate of its grid the comparison would say little
+        bool tuned = TunedComparison.Applies(config);
         sb.AppendLine("# Method sweep: finetuning, MFT, PEFT adapters and replay");
         sb.AppendLine();
         sb.AppendLine($"Base model `{config.Model}`; domains {string.Join(", ", config.Domains)}; data budgets {string.Join(", ", config.DataBudgets().Select(b => b.Label))}; " +
@@ -132,7 +135,7 @@ public static class SweepReport
                         (any is null ? "; no method stays within it." : $"; best of all methods: {any.Method} at step {any.Point.Step} (S {P(any.Point.S)}%, D {P(any.Point.D)}%)."));
                 }
                 sb.AppendLine();
-                if (MatchedToFinetuning(methods, group) is { Length: > 0 } matched)
+                if (!tuned && MatchedToFinetuning(methods, group) is { Length: > 0 } matched)
                 {
                     sb.Append(matched);
                     sb.AppendLine();
@@ -149,6 +152,7 @@ public static class SweepReport
     /// <summary>
     /// Each method against full finetuning (the first method that is plain ft: no adapter, no replay) at matched
     /// specialization, on the seed-mean trajectories (<see cref="MatchedComparison"/>); empty when the sweep has no such ft.
+    /// Untuned sweeps only (the demo's); a tuned sweep's report has its own section at the tuned choices.
     /// </summary>
     private static string MatchedToFinetuning(IReadOnlyList<SweepMethod> methods, IReadOnlyList<MeanTrajectory> group)
     {

@@ -37,6 +37,9 @@ public sealed class TunedSweepTests
         var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
         Assert.Contains("# Tuned comparison", report);
         Assert.Contains("## cats, 20 samples, 2 steps (epoch-matched)", report);
+        // and the matched comparison is the tuned one only, not each learning rate against the grid's first ft
+        Assert.Contains("At matched specialization (MFT at its choice for the largest budget;", report);
+        Assert.DoesNotContain("At matched specialization (S* = the smaller final S of the two;", report);
         Assert.True(File.Exists(Path.Combine(outDir, "sd-cats-n20-epochs.png")));
         var tuned = File.ReadAllLines(Path.Combine(outDir, "tuned.csv"));
         Assert.Contains(tuned, l => l.StartsWith("matched,cats,40,False,mft,", StringComparison.Ordinal));
