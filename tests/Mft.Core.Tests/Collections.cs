@@ -11,7 +11,8 @@ public sealed class MemoryCollection;
 /// <summary>
 /// Tests that run TorchSharp custom autograd functions (activation checkpointing) run alone: a backward pass that calls
 /// back into managed code while other tests free tensors on other threads is the one place native memory is shared
-/// across tests (a CI run crashed once in libtorch while they were new; kept apart until that is understood).
+/// across tests. A CI run crashed once in libtorch while they were new. The cause was most likely a temporary tensor freed
+/// by its finalizer during a native call (docs/runtime.md, now fixed); they stay apart, which costs little.
 /// </summary>
 [CollectionDefinition("autograd", DisableParallelization = true)]
 public sealed class AutogradCollection;

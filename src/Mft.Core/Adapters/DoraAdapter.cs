@@ -14,7 +14,11 @@ public sealed class DoraAdapter : LoraAdapter
     public DoraAdapter(Tensor weight, int rank, double alpha, double dropout, Generator? generator = null)
         : base(weight.shape[1], weight.shape[0], rank, alpha, dropout, generator)
     {
-        using (no_grad()) Magnitude = new Parameter(weight.detach().norm(1, false, 2.0f).clone());
+        Tensor magnitude;
+        using (no_grad())
+        using (var scope = NewDisposeScope())   // the detached view and the norm; the parameter is made outside it, as parameters are (docs/runtime.md)
+            magnitude = weight.detach().norm(1, false, 2.0f).clone().MoveToOuterDisposeScope();
+        Magnitude = new Parameter(magnitude);
     }
 
     /// <summary>The learned magnitude per output row, (out); PEFT's lora_magnitude_vector.</summary>

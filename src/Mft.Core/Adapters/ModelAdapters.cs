@@ -65,7 +65,11 @@ public static class ModelAdapters
     /// <summary>Folds every adapter into its layer's weights and removes it; base parameters become trainable again.</summary>
     public static void Merge(CausalLM model)
     {
-        foreach (var (_, layer) in Layers(model)) layer.MergeAndDetach();
+        foreach (var (_, layer) in Layers(model))
+        {
+            using var scope = NewDisposeScope();   // the layer's weight delta
+            layer.MergeAndDetach();
+        }
         foreach (var p in model.parameters()) p.requires_grad = true;
     }
 

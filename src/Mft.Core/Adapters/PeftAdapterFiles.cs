@@ -20,14 +20,10 @@ public static class PeftAdapterFiles
         var state = ModelAdapters.PeftStateDict(model);
         if (state.Count == 0) throw new MftException("the model has no adapters to save");
         Directory.CreateDirectory(directory);
-        var tensors = state.Select(p => (p.Key, (Tensor)p.Value.detach().to(ScalarType.Float32, CPU))).ToList();
-        try
+        using (var scope = NewDisposeScope())   // the fp32 CPU copies, freed once written (docs/runtime.md)
         {
+            var tensors = state.Select(p => (p.Key, (Tensor)p.Value.detach().to(ScalarType.Float32, CPU))).ToList();
             SafetensorsWriter.Write(Path.Combine(directory, WeightsFile), tensors, new Dictionary<string, string> { ["format"] = "pt" });
-        }
-        finally
-        {
-            foreach (var (_, t) in tensors) t.Dispose();
         }
         AtomicFile.WriteAllText(Path.Combine(directory, AdapterConfig.FileName),
             config.ToPeftJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -63,7 +59,8 @@ public static class PeftAdapterFiles
                 // Older PEFT versions wrote the DoRA magnitude with a ".weight" suffix.
                 var stored = names.Contains(key) ? key : names.Contains(key + ".weight") ? key + ".weight"
                     : throw new MftException($"{path}: tensor {key} is missing (the adapter does not match this model or {AdapterConfig.FileName})");
-                using var value = reader.Load(stored);
+                using var scope = NewDisposeScope();
+                var value = reader.Load(stored);
                 if (!value.shape.SequenceEqual(parameter.shape))
                     throw new MftException($"{path}: tensor {stored} has shape [{string.Join(", ", value.shape)}], the model needs [{string.Join(", ", parameter.shape)}]");
                 parameter.copy_(value);

@@ -39,7 +39,8 @@ public static class SafetensorsWriter
             fs.Write(headerBytes);
             foreach (var (_, t) in list)
             {
-                using var c = t.detach().cpu().contiguous();
+                using var scope = NewDisposeScope();   // the detached, moved and contiguous copies go with each tensor (docs/runtime.md)
+                var c = t.detach().cpu().contiguous();
                 fs.Write(c.bytes);
             }
         });

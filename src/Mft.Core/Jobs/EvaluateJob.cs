@@ -15,6 +15,7 @@ public static class EvaluateJob
     {
         (double Domain, double? General) Measure(string dir)
         {
+            using var jobScope = TorchSharp.torch.NewDisposeScope();   // no tensor of the job is left to the garbage collector (docs/runtime.md)
             using var m = PretrainedModel.Open(dir, device);
             m.Model.Config.RequireContext(context, dir);
             double Ppl(IReadOnlyList<TextSample> samples) => Perplexity.Evaluate(m.Model, Perplexity.WindowsOf(m.Tokenizer, samples, context), batchSize).Perplexity;

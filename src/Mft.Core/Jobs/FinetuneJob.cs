@@ -42,6 +42,9 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var watch = Stopwatch.StartNew();
         OutputFolder.Check(config.OutputDirectory, config.Overwrite, config.Resume);
         TorchRuntime.SetThreads(config.Threads);
+        // Every tensor the job makes outside a step's or a loop's own scope is held here until the job ends, so that
+        // none is left to the garbage collector, whose finalizer would free it under a libtorch call (docs/runtime.md).
+        using var jobScope = NewDisposeScope();
         var t = config.Trainer;
 
         Status?.Invoke("reading data");
@@ -159,7 +162,8 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var fingerprint = TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, t.TeacherCacheTopK);
         var device = student.Device;
         if (File.Exists(path)) return TeacherCache.Load(path, rows, fingerprint, device);
-        var cache = TeacherCacheShards.Join(path, TeacherCache.Kind, fingerprint, rows.Count) is { } joined
+        using var joined = TeacherCacheShards.Join(path, TeacherCache.Kind, fingerprint, rows.Count);   // the shards' tensors, copied into the cache
+        var cache = joined is not null
             ? TeacherCache.FromShards(rows, fingerprint, joined, device)
             : TeacherCache.Build(online, rows, student.Config.VocabSize, t.TeacherCacheTopK, t.BatchSize, fingerprint, device);
         cache.Save(path);
@@ -177,9 +181,10 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var device = student.Device;
         var fingerprint = TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, topK: 0);
         Tensor head;
-        using (no_grad()) head = adapters ? student.OutputWeight : student.OutputWeight.detach().clone();
+        using (no_grad()) head = adapters ? student.OutputWeight : student.OutputWeight.detach().clone();   // the cache owns it and disposes it
         if (File.Exists(path)) return ExactTeacherCache.Load(path, rows, head, fingerprint, device);
-        var cache = TeacherCacheShards.Join(path, ExactTeacherCache.Kind, fingerprint, rows.Count) is { } joined
+        using var joined = TeacherCacheShards.Join(path, ExactTeacherCache.Kind, fingerprint, rows.Count);   // the shards' states, copied into the cache
+        var cache = joined is not null
             ? ExactTeacherCache.FromShards(rows, head, fingerprint, joined, device)
             : ExactTeacherCache.Build(online, rows, head, config.Trainer.BatchSize, fingerprint, device);
         cache.Save(path);

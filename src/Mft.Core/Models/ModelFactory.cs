@@ -57,17 +57,13 @@ public static class ModelFactory
         Directory.CreateDirectory(directory);
         if (Layers.AdaptableLinear.AnyAdapterIn(model))
             throw new MftException("the model carries adapters: save them with PeftAdapterFiles.Save, or merge them first");
-        var tensors = model.named_parameters()
-            .Select(p => (p.name, (Tensor)p.parameter.detach().to(ScalarType.Float32, CPU)))
-            .ToList();
-        try
+        using (var scope = NewDisposeScope())   // the fp32 CPU copies, freed once written (docs/runtime.md)
         {
+            var tensors = model.named_parameters()
+                .Select(p => (p.name, (Tensor)p.parameter.detach().to(ScalarType.Float32, CPU)))
+                .ToList();
             SafetensorsWriter.Write(Path.Combine(directory, CheckpointFiles.SingleFile), tensors,
                 new Dictionary<string, string> { ["format"] = "pt" });
-        }
-        finally
-        {
-            foreach (var (_, t) in tensors) t.Dispose();
         }
         AtomicFile.WriteAllText(Path.Combine(directory, ModelConfig.FileName),
             model.Config.ToJson().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

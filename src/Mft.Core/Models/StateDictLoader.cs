@@ -24,8 +24,8 @@ public static class StateDictLoader
                     $"{files.FileOf(key)}: tensor '{key}' has shape [{string.Join(", ", info.Shape)}] but {configPath} implies [{string.Join(", ", parameter.shape)}]");
             if (!IsFloating(info.ScalarType))
                 throw new MftException($"{files.FileOf(key)}: tensor '{key}' has dtype {info.DType}; weights must be F32, F16, BF16 or F64");
-            using var loaded = files.Load(key);
-            parameter.copy_(loaded.to(parameter.dtype, parameter.device));
+            using var scope = NewDisposeScope();   // the loaded tensor and its cast, one parameter at a time (docs/runtime.md)
+            parameter.copy_(files.Load(key).to(parameter.dtype, parameter.device));
             used.Add(key);
         }
         var unexpected = files.Names.Where(n => !used.Contains(n) && !model.IsIgnorableCheckpointKey(n)).OrderBy(n => n).ToList();

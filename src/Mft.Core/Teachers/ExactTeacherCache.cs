@@ -74,18 +74,22 @@ public sealed class ExactTeacherCache : ITeacher
     /// <summary>A cache joined from its shards' hidden states (<see cref="TeacherCacheShards"/>).</summary>
     public static ExactTeacherCache FromShards(IReadOnlyList<TokenSequence> rows, Tensor head, string fingerprint, TeacherCacheShards.Joined joined, Device device)
     {
+        using var scope = NewDisposeScope();   // the shards' states on the device and the padding row; the cache keeps the joined copy (docs/runtime.md)
         var hidden = joined.Positions["hidden"].to(device);
-        var cache = new ExactTeacherCache(rows, cat([hidden, zeros(1, hidden.shape[1], device: device)], 0), head, fingerprint);
+        var cache = new ExactTeacherCache(rows, cat([hidden, zeros(1, hidden.shape[1], device: device)], 0).MoveToOuterDisposeScope(), head, fingerprint);
         if (hidden.shape[0] != cache._positions || hidden.shape[1] != head.shape[1])
             throw new MftException($"teacher cache {fingerprint}: its shards hold {hidden.shape[0]} positions of {hidden.shape[1]} values, the data has {cache._positions} of {head.shape[1]}");
         return cache;
     }
 
-    public void Save(string path) =>
+    public void Save(string path)
+    {
+        using var scope = NewDisposeScope();   // the CPU view
         SafetensorsWriter.Write(path, [("hidden", _hidden.cpu())], new Dictionary<string, string>
         {
             ["fingerprint"] = Fingerprint, ["format"] = Format, ["positions"] = _positions.ToString(CultureInfo.InvariantCulture),
         });
+    }
 
     /// <summary>Loads a saved cache, refusing one built for another model, tokenizer or data.</summary>
     public static ExactTeacherCache Load(string path, IReadOnlyList<TokenSequence> rows, Tensor head, string fingerprint, Device device)
@@ -95,7 +99,9 @@ public sealed class ExactTeacherCache : ITeacher
             throw new MftException($"{path}: not an Mft teacher-states cache");
         if (stored != fingerprint)
             throw new MftException($"{path}: stale teacher cache: it was built for another model, tokenizer or data (fingerprint {stored}, this run needs {fingerprint}); delete it to rebuild");
-        var hidden = reader.Load("hidden").clone().to(device);
+        Tensor hidden;
+        using (var scope = NewDisposeScope())   // the read tensor and its clone; the cache keeps the copy on its device
+            hidden = reader.Load("hidden").clone().to(device).MoveToOuterDisposeScope();
         var cache = new ExactTeacherCache(rows, hidden, head, fingerprint);
         if (hidden.shape[0] != cache._positions + 1 || hidden.shape[1] != head.shape[1])
             throw new MftException($"{path}: holds {hidden.shape[0] - 1} positions of {hidden.shape[1]} values, the data has {cache._positions} of {head.shape[1]}");

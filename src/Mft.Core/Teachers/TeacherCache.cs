@@ -47,7 +47,8 @@ public sealed class TeacherCache : ITeacher
         foreach (var (name, p) in teacherWeights.named_parameters().Where(p => !ModelAdapters.IsAdapterParameter(p.name)))
         {
             sha.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
-            using var cpu = p.detach().to(ScalarType.Float32, CPU).contiguous();
+            using var scope = NewDisposeScope();   // one parameter's copies at a time (docs/runtime.md)
+            var cpu = p.detach().to(ScalarType.Float32, CPU).contiguous();
             sha.AppendData(cpu.bytes);
         }
         sha.AppendData(System.Text.Encoding.UTF8.GetBytes(tokenizerIdentity));
@@ -103,7 +104,8 @@ public sealed class TeacherCache : ITeacher
     public static TeacherCache FromPositions(IReadOnlyList<TokenSequence> rows, int vocab, int topK, string fingerprint, IReadOnlyDictionary<string, Tensor> positions, Device device)
     {
         double uniform = -Math.Log(vocab);
-        Tensor With(string name, Tensor padding) => cat([positions[name], padding.unsqueeze(0)], 0).to(device);
+        using var scope = NewDisposeScope();   // the padding rows and the joined copies; the cache keeps its five tensors (docs/runtime.md)
+        Tensor With(string name, Tensor padding) => cat([positions[name], padding.unsqueeze(0)], 0).to(device).MoveToOuterDisposeScope();
         var cache = new TeacherCache(rows, topK, vocab, fingerprint,
             With("top_ids", arange(topK, ScalarType.Int64)), With("top_logp", full(topK, uniform, ScalarType.Float32)), With("label_ids", tensor(0L)),
             With("label_logp", tensor((float)uniform)), With("tail_logp", tensor((float)Math.Log(1 - topK / (double)vocab))));
@@ -132,13 +134,16 @@ public sealed class TeacherCache : ITeacher
         return Convert.ToHexString(sha.ComputeHash(bytes));
     }
 
-    public void Save(string path) =>
+    public void Save(string path)
+    {
+        using var scope = NewDisposeScope();   // the CPU views
         SafetensorsWriter.Write(path, [("top_ids", _topIds.cpu()), ("top_logp", _topLogP.cpu()), ("label_ids", _labelIds.cpu()), ("label_logp", _labelLogP.cpu()), ("tail_logp", _tailLogP.cpu())],
             new Dictionary<string, string>
             {
                 ["fingerprint"] = Fingerprint, ["top_k"] = TopK.ToString(CultureInfo.InvariantCulture), ["vocab"] = Vocab.ToString(CultureInfo.InvariantCulture),
                 ["format"] = "mft-teacher-cache-1",
             });
+    }
 
     /// <summary>Loads a saved cache, refusing one built for another model, tokenizer, data or k.</summary>
     public static TeacherCache Load(string path, IReadOnlyList<TokenSequence> rows, string fingerprint, Device device)
@@ -149,7 +154,11 @@ public sealed class TeacherCache : ITeacher
         if (stored != fingerprint)
             throw new MftException($"{path}: stale teacher cache: it was built for another model, tokenizer, data or top-k (fingerprint {stored}, this run needs {fingerprint}); delete it to rebuild");
         int topK = int.Parse(reader.Metadata["top_k"], CultureInfo.InvariantCulture), vocab = int.Parse(reader.Metadata["vocab"], CultureInfo.InvariantCulture);
-        Tensor Read(string name) => reader.Load(name).clone().to(device);
+        Tensor Read(string name)
+        {
+            using var scope = NewDisposeScope();   // the read tensor and its clone; the cache keeps the copy on its device
+            return reader.Load(name).clone().to(device).MoveToOuterDisposeScope();
+        }
         var cache = new TeacherCache(rows, topK, vocab, fingerprint, Read("top_ids"), Read("top_logp"), Read("label_ids"), Read("label_logp"), Read("tail_logp"));
         if (cache._tailLogP.shape[0] != cache._positions + 1) throw new MftException($"{path}: holds {cache._tailLogP.shape[0] - 1} positions, the data has {cache._positions}");
         return cache;

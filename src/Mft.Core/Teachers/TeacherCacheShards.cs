@@ -18,8 +18,14 @@ public static class TeacherCacheShards
 {
     public const string Format = "mft-teacher-cache-shard-1";
 
-    /// <summary>The per-position tensors of all shares in row order, and the kind's parameters.</summary>
-    public sealed record Joined(Dictionary<string, Tensor> Positions, IReadOnlyDictionary<string, string> Parameters, int Shards);
+    /// <summary>The per-position tensors of all shares in row order, and the kind's parameters. Disposing frees the tensors.</summary>
+    public sealed record Joined(Dictionary<string, Tensor> Positions, IReadOnlyDictionary<string, string> Parameters, int Shards) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var t in Positions.Values) t.Dispose();
+        }
+    }
 
     public static string PathOf(string cachePath, Shard shard) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cachePath))!, $"{Path.GetFileNameWithoutExtension(cachePath)}.shard{shard.Index}of{shard.Count}{Path.GetExtension(cachePath)}");
@@ -50,6 +56,7 @@ public static class TeacherCacheShards
         if (counts.Count > 1)
             throw new MftException($"{cachePath}: teacher cache shards of different counts ({string.Join(", ", counts.Select(n => $"of {n}"))}) lie beside it; delete the stale ones");
         int n = counts[0];
+        using var scope = NewDisposeScope();   // the shards' tensors, freed once joined; the joined ones are moved out (docs/runtime.md)
         var positions = new Dictionary<string, List<Tensor>>();
         IReadOnlyDictionary<string, string>? parameters = null;
         int nextRow = 0;
@@ -74,11 +81,11 @@ public static class TeacherCacheShards
             foreach (var tensorName in reader.Tensors.Keys)
             {
                 if (!positions.TryGetValue(tensorName, out var list)) positions[tensorName] = list = [];
-                list.Add(reader.Load(tensorName).clone());
+                list.Add(reader.Load(tensorName));   // a copy: the reader may close
             }
         }
         if (nextRow != totalRows) throw new MftException($"{cachePath}: its {n} shards cover {nextRow} of {totalRows} rows");
-        return new Joined(positions.ToDictionary(p => p.Key, p => cat(p.Value, 0)), parameters!, n);
+        return new Joined(positions.ToDictionary(p => p.Key, p => cat(p.Value, 0).MoveToOuterDisposeScope()), parameters!, n);
     }
 
     private static bool IsShardKey(string key) => key is "format" or "kind" or "fingerprint" or "shard" or "first_row" or "rows" or "total_rows";

@@ -21,8 +21,8 @@ public static class BestWeights
         using var _ = no_grad();
         foreach (var (name, p) in model.named_parameters())
         {
-            using var t = reader.Load(name);
-            p.copy_(t);
+            using var scope = NewDisposeScope();
+            p.copy_(reader.Load(name));
         }
         return true;
     }

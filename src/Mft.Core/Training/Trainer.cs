@@ -81,7 +81,11 @@ public sealed class Trainer
             state = TrainingCheckpoint.Load(resumeDir, _student, optimizer);
             if (state.RunFingerprint != _fingerprint)
                 throw new MftException($"{resumeDir}: this checkpoint belongs to a run with other data or settings; use another --out or --overwrite");
-            if (state.RngState.Length > 0) random.set_rng_state(tensor(Convert.FromBase64String(state.RngState)));
+            if (state.RngState.Length > 0)
+            {
+                using var scope = NewDisposeScope();
+                random.set_rng_state(tensor(Convert.FromBase64String(state.RngState)));
+            }
             MetricsLog.TruncateAfter(_outDir, state.Step);
             History.AddRange(MetricsLog.ReadEvaluations(_outDir));
         }
@@ -111,8 +115,11 @@ public sealed class Trainer
         return state;
     }
 
-    private void SaveCheckpoint(AdamW optimizer, TrainingState state) =>
+    private void SaveCheckpoint(AdamW optimizer, TrainingState state)
+    {
+        using var scope = NewDisposeScope();   // the generator's state and whatever writing makes, once per checkpoint (docs/runtime.md)
         TrainingCheckpoint.Save(_outDir, _student, optimizer, state with { RngState = Convert.ToBase64String(random.get_rng_state().bytes.ToArray()) });
+    }
 
     private void Record(EvaluationPoint point, ref TrainingState state)
     {
