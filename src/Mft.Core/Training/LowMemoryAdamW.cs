@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -48,6 +49,10 @@ public sealed class LowMemoryAdamW : AdamW
                 long rows = param.dim() == 0 ? 1 : param.shape[0];
                 long rowElements = Math.Max(1, param.NumberOfElements / Math.Max(1, rows));
                 long sliceRows = Math.Max(1, _sliceElements / rowElements);
+                // The step's numbers as Scalars held until the parameter is done: an implicit double-to-Scalar conversion
+                // makes a temporary that the finalizer may free during the native call (docs/runtime.md).
+                using Scalar keep = 1 - lr * decay, b1 = beta1, oneMinusB1 = 1 - beta1, b2 = beta2, oneMinusB2 = 1 - beta2,
+                    root2 = correction2Root, epsilon = eps, minusStep = -stepSize;
                 for (long start = 0; start < rows; start += sliceRows)
                 {
                     using var scope = NewDisposeScope();
@@ -57,12 +62,12 @@ public sealed class LowMemoryAdamW : AdamW
                     var g = Slice(grad);
                     var m = Slice(state.exp_avg);
                     var v = Slice(state.exp_avg_sq);
-                    w.mul_(1 - lr * decay);
-                    m.mul_(beta1).add_(g, alpha: 1 - beta1);
-                    v.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
+                    w.mul_(keep);
+                    m.mul_(b1).add_(g, alpha: oneMinusB1);
+                    v.mul_(b2).addcmul_(g, g, value: oneMinusB2);
                     var denominator = v.sqrt();                          // the one temporary: a slice of the parameter's size
-                    denominator.div_(correction2Root).add_(eps);
-                    w.addcdiv_(m, denominator, value: -stepSize);
+                    denominator.div_(root2).add_(epsilon);
+                    w.addcdiv_(m, denominator, value: minusStep);
                 }
             }
         }
