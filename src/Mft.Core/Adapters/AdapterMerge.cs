@@ -1,3 +1,4 @@
+using Mft.Runtime;
 using Mft.Models;
 using Mft.Training;
 using Mft.Runs;
@@ -10,7 +11,7 @@ public static class AdapterMerge
     public static void Run(string modelDirectory, string adapterDirectory, string outputDirectory, bool overwrite)
     {
         OutputFolder.Check(outputDirectory, overwrite, resume: false);
-        using var jobScope = TorchSharp.torch.NewDisposeScope();   // no tensor of the job is left to the garbage collector (docs/runtime.md)
+        using var jobScope = TorchRuntime.JobScope();
         using var model = ModelFactory.FromPretrained(modelDirectory);
         PeftAdapterFiles.Load(model, adapterDirectory);
         ModelAdapters.Merge(model);

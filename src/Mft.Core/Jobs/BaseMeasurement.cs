@@ -13,7 +13,7 @@ public static class BaseMeasurement
     public static Evaluation.BasePerplexities Measure(FinetuneJobConfig config)
     {
         TorchRuntime.SetThreads(config.Threads);
-        using var jobScope = TorchSharp.torch.NewDisposeScope();   // no tensor of the job is left to the garbage collector (docs/runtime.md)
+        using var jobScope = TorchRuntime.JobScope();
         var data = FinetuneData.Read(config);
         using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
         var evaluator = data.Evaluator(pretrained.Tokenizer, data.IsChat ? pretrained.Chat : null, config.Trainer.ContextLength, config.EvalBatchSize);

@@ -1,3 +1,4 @@
+using Mft.Runtime;
 using Mft.Data;
 using Mft.Evaluation;
 using Mft.Models;
@@ -15,7 +16,7 @@ public static class EvaluateJob
     {
         (double Domain, double? General) Measure(string dir)
         {
-            using var jobScope = TorchSharp.torch.NewDisposeScope();   // no tensor of the job is left to the garbage collector (docs/runtime.md)
+            using var jobScope = TorchRuntime.JobScope();
             using var m = PretrainedModel.Open(dir, device);
             m.Model.Config.RequireContext(context, dir);
             double Ppl(IReadOnlyList<TextSample> samples) => Perplexity.Evaluate(m.Model, Perplexity.WindowsOf(m.Tokenizer, samples, context), batchSize).Perplexity;

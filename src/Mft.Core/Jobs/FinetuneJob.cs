@@ -42,9 +42,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var watch = Stopwatch.StartNew();
         OutputFolder.Check(config.OutputDirectory, config.Overwrite, config.Resume);
         TorchRuntime.SetThreads(config.Threads);
-        // Every tensor the job makes outside a step's or a loop's own scope is held here until the job ends, so that
-        // none is left to the garbage collector, whose finalizer would free it under a libtorch call (docs/runtime.md).
-        using var jobScope = NewDisposeScope();
+        using var jobScope = TorchRuntime.JobScope();
         var t = config.Trainer;
 
         Status?.Invoke("reading data");

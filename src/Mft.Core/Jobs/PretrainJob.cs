@@ -31,7 +31,7 @@ public sealed class PretrainJob(PretrainJobConfig config)
             Directory.CreateDirectory(work);
         }
         TorchRuntime.SetThreads(config.Threads);
-        using var jobScope = TorchSharp.torch.NewDisposeScope();   // no tensor of the job is left to the garbage collector (docs/runtime.md)
+        using var jobScope = TorchRuntime.JobScope();
         using var tokenizer = TokenizerFactory.Load(config.TokenizerDirectory);
         var modelConfig = ModelConfig.Parse(LlamaJson(tokenizer), Path.Combine(config.OutputDirectory, ModelConfig.FileName));
         using var model = ModelFactory.Create(modelConfig);

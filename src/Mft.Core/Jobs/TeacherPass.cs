@@ -27,7 +27,7 @@ public static class TeacherPass
         if (config.TeacherCachePath is null && string.IsNullOrWhiteSpace(config.OutputDirectory))
             throw new MftException("--teacher-cache is required (the cache file; shards are written beside it)");
         TorchRuntime.SetThreads(config.Threads);
-        using var jobScope = TorchSharp.torch.NewDisposeScope();   // no tensor of the job is left to the garbage collector (docs/runtime.md)
+        using var jobScope = TorchRuntime.JobScope();
         var data = FinetuneData.Read(config);
         using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
         var model = pretrained.Model;

@@ -52,6 +52,13 @@ public static class TorchRuntime
             if (torch.get_num_threads() != threads) torch.set_num_threads(threads);
     }
 
+    /// <summary>
+    /// The dispose scope a job holds for its whole run. Every tensor the job makes outside a narrower scope is held
+    /// until the job ends, so none is left to the garbage collector, whose finalizer could free it while libtorch
+    /// still reads it (docs/runtime.md, "Tensor lifetimes").
+    /// </summary>
+    public static DisposeScope JobScope() => torch.NewDisposeScope();
+
     /// <summary>Resolves "cpu" or "cuda[:N]" to a device, failing clearly when CUDA is absent.</summary>
     public static torch.Device ResolveDevice(string name)
     {

@@ -100,8 +100,8 @@ public sealed class ExactTeacherCache : ITeacher
         if (stored != fingerprint)
             throw new MftException($"{path}: stale teacher cache: it was built for another model, tokenizer or data (fingerprint {stored}, this run needs {fingerprint}); delete it to rebuild");
         Tensor hidden;
-        using (var scope = NewDisposeScope())   // the read tensor and its clone; the cache keeps the copy on its device
-            hidden = reader.Load("hidden").clone().to(device).MoveToOuterDisposeScope();
+        using (var scope = NewDisposeScope())   // the read tensor, when moving it to the device copies it
+            hidden = reader.Load("hidden").to(device).MoveToOuterDisposeScope();
         var cache = new ExactTeacherCache(rows, hidden, head, fingerprint);
         if (hidden.shape[0] != cache._positions + 1 || hidden.shape[1] != head.shape[1])
             throw new MftException($"{path}: holds {hidden.shape[0] - 1} positions of {hidden.shape[1]} values, the data has {cache._positions} of {head.shape[1]}");

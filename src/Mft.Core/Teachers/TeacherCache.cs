@@ -156,8 +156,8 @@ public sealed class TeacherCache : ITeacher
         int topK = int.Parse(reader.Metadata["top_k"], CultureInfo.InvariantCulture), vocab = int.Parse(reader.Metadata["vocab"], CultureInfo.InvariantCulture);
         Tensor Read(string name)
         {
-            using var scope = NewDisposeScope();   // the read tensor and its clone; the cache keeps the copy on its device
-            return reader.Load(name).clone().to(device).MoveToOuterDisposeScope();
+            using var scope = NewDisposeScope();   // the read tensor, when moving it to the device copies it
+            return reader.Load(name).to(device).MoveToOuterDisposeScope();
         }
         var cache = new TeacherCache(rows, topK, vocab, fingerprint, Read("top_ids"), Read("top_logp"), Read("label_ids"), Read("label_logp"), Read("tail_logp"));
         if (cache._tailLogP.shape[0] != cache._positions + 1) throw new MftException($"{path}: holds {cache._tailLogP.shape[0] - 1} positions, the data has {cache._positions}");

@@ -1,3 +1,4 @@
+using Mft.Runtime;
 using Mft.Adapters;
 using Mft.Models;
 using Mft.Models.Gpt2;
@@ -39,7 +40,7 @@ public static class GgufExport
             if (path is not null && File.Exists(path) && !o.Overwrite)
                 throw new MftException($"{path}: already exists; pass --overwrite to replace it");
 
-        using var jobScope = TorchSharp.torch.NewDisposeScope();   // no tensor of the job is left to the garbage collector (docs/runtime.md)
+        using var jobScope = TorchRuntime.JobScope();
         using var pretrained = PretrainedModel.Open(o.ModelDirectory, "cpu", o.ChatTemplateFile);
         var model = pretrained.Model;
         if (o.AdapterDirectory is not null)
