@@ -20,19 +20,36 @@ public static class TorchRuntime
 
     private static readonly object Gate = new();
     private static bool _initialized;
+    private static Exception? _loadFailure;
 
     /// <summary>Where the patched library was loaded from, or null when the original was used.</summary>
     public static string? PatchedLibraryPath { get; private set; }
 
-    /// <summary>Prepares the native backend once per process. Safe to call many times.</summary>
+    /// <summary>
+    /// Prepares the native backend once per process. Safe to call many times. Mft.Core calls it as the assembly loads
+    /// (<see cref="TorchRuntimeModuleInitializer"/>), so callers need not: it must run before anything touches
+    /// <c>torch</c>, whose type initializer loads the native library once and for good. A program that uses TorchSharp
+    /// itself before any of Mft.Core calls this first.
+    /// </summary>
     public static void EnsureInitialized()
     {
         lock (Gate)
         {
             if (_initialized) return;
-            if (OperatingSystem.IsLinux() && !SystemHasSymbolVersion(UnusedSymbol, UnusedGlibcxxVersion))
-                InstallPatchedLibrary();
-            torch.InitializeDeviceType(DeviceType.CPU);
+            if (_loadFailure is not null)
+                throw new MftException($"TorchSharp's native backend could not be loaded: {_loadFailure.GetBaseException().Message}", _loadFailure);
+            try
+            {
+                if (OperatingSystem.IsLinux() && !SystemHasSymbolVersion(UnusedSymbol, UnusedGlibcxxVersion))
+                    InstallPatchedLibrary();
+                torch.InitializeDeviceType(DeviceType.CPU);
+            }
+            catch (Exception e)
+            {
+                // torch's type initializer fails once and for good; keep the first cause for every later caller.
+                _loadFailure = e;
+                throw new MftException($"TorchSharp's native backend could not be loaded: {e.GetBaseException().Message}", e);
+            }
             _initialized = true;
         }
     }
