@@ -96,6 +96,8 @@ public sealed record AdapterConfig
     {
         MftException Fail(string what) => new($"{path}: {what}");
         var type = json["peft_type"]?.GetValue<string>() ?? throw Fail("no peft_type");
+        if (type is not ("LORA" or "IA3"))   // before any other key: a prefix-tuning config has no target_modules to complain about
+            throw Fail($"peft_type {type} is not supported (Mft reads LORA, LORA with use_dora, and IA3 adapters)");
         IReadOnlyList<string>? Names(string key) => json[key] switch
         {
             null => null,
@@ -130,7 +132,7 @@ public sealed record AdapterConfig
                     BaseModel = json["base_model_name_or_path"]?.GetValue<string>(),
                 };
             default:
-                throw Fail($"peft_type {type} is not supported (LORA, LORA with use_dora, IA3)");
+                throw new InvalidOperationException($"unreachable: peft_type {type} was checked above");
         }
     }
 }

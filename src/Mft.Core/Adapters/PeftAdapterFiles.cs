@@ -48,7 +48,13 @@ public static class PeftAdapterFiles
     {
         var config = ReadConfig(directory);
         var path = Path.Combine(directory, WeightsFile);
-        if (!File.Exists(path)) throw new MftException($"{path}: not found");
+        if (!File.Exists(path))
+        {
+            var pickled = PickledWeights.Find(directory, "adapter_model.bin", "adapter_model.pt");
+            if (pickled is not null)
+                throw PickledWeights.Refusal(pickled, "PeftModel.from_pretrained(base_model, dir).save_pretrained(out, safe_serialization=True)");
+            throw new MftException($"{path}: not found");
+        }
         using var reader = new SafetensorsReader(path);
         ModelAdapters.Attach(model, config);
         var expected = ModelAdapters.PeftStateDict(model);

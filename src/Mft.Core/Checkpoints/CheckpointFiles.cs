@@ -31,12 +31,9 @@ public sealed class CheckpointFiles : IDisposable
             else if (File.Exists(index)) files.OpenShards(index);
             else
             {
-                var pickled = new[] { "pytorch_model.bin", "pytorch_model.bin.index.json", "model.bin", "model.pt" }
-                    .Select(f => Path.Combine(directory, f)).FirstOrDefault(File.Exists);
+                var pickled = PickledWeights.Find(directory, "pytorch_model.bin", "pytorch_model.bin.index.json", "model.bin", "model.pt");
                 if (pickled is not null)
-                    throw new MftException(
-                        $"{pickled}: pickled PyTorch weights are refused, because loading them can execute code. " +
-                        "Convert them once to safetensors in Python, e.g. `AutoModelForCausalLM.from_pretrained(dir).save_pretrained(out, safe_serialization=True)`.");
+                    throw PickledWeights.Refusal(pickled, "AutoModelForCausalLM.from_pretrained(dir).save_pretrained(out, safe_serialization=True)");
                 throw new MftException($"{directory}: no {SingleFile} or {IndexFile} found");
             }
             return files;

@@ -29,11 +29,14 @@ public sealed class SafetensorsReader : IDisposable
     {
         Path = path;
         if (!File.Exists(path)) throw new MftException($"{path}: file not found");
-        long fileLength = new FileInfo(path).Length;
-        if (fileLength < 8) throw Bad($"file is {fileLength} bytes, too short for a safetensors header");
+        long fileLength;
         byte[] headerBytes;
         using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
+            // The open file's length, not FileInfo's: FileInfo gives a symbolic link's own size, and the Hugging Face
+            // cache's snapshot folders hold every weight file as a link into blobs/.
+            fileLength = fs.Length;
+            if (fileLength < 8) throw Bad($"file is {fileLength} bytes, too short for a safetensors header");
             Span<byte> lenBytes = stackalloc byte[8];
             fs.ReadExactly(lenBytes);
             ulong headerLength = BitConverter.ToUInt64(lenBytes);

@@ -41,6 +41,8 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         config.Validate();
         var watch = Stopwatch.StartNew();
         OutputFolder.Check(config.OutputDirectory, config.Overwrite, config.Resume);
+        if (config.Resume && TrainingCheckpoint.Find(config.OutputDirectory) is { } resumeFrom)
+            TrainingCheckpoint.ReadState(resumeFrom);   // a damaged checkpoint is refused before anything is written beside it
         TorchRuntime.SetThreads(config.Threads);
         using var jobScope = TorchRuntime.JobScope();
         var t = config.Trainer;
@@ -59,26 +61,26 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var rows = data.Rows(tok, chat, t);
         var evaluator = data.Evaluator(tok, chat, t.ContextLength, config.EvalBatchSize);
 
+        // A teacher cache already on disk (the file, or its shards) is read and checked against this run now: a stale or
+        // cut-short one is refused before the output folder is touched. One inside a folder about to be replaced goes with it.
+        bool cached = CreatesTeacher(t) && (t.TeacherCacheTopK > 0 || t.TeacherCacheExact);
+        var existing = cached && !(config.TeacherCachePath is null && OutputFolder.Replaces(config.OutputDirectory, config.Overwrite, config.Resume))
+            ? OpenTeacherCache(online: null, student, rows, adapter is not null)
+            : null;
+
         // Every input has been read and checked: only now is the output folder touched.
         OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, config.Resume);
         var fingerprint = Fingerprint(rows, t, adapter);
         var online = CreateTeacher(t, student, adapter is not null);
         long teacherCopyBytes = online is FrozenModelTeacher ? student.ParameterCount() * 4 : 0;
-        if (online is not null && t.TeacherCacheTopK > 0)
+        if (online is not null && cached)
         {
-            Status?.Invoke("caching the teacher's top-k outputs");
-            var cached = CachedTeacher(online, student, tok, rows);
-            online.Dispose();   // the frozen copy is no longer needed: the cache replaces it
-            online = cached;
-            teacherCopyBytes = cached.Bytes;
-        }
-        else if (online is not null && t.TeacherCacheExact)
-        {
-            Status?.Invoke("caching the teacher's hidden states");
-            var cached = ExactCachedTeacher(online, student, adapter is not null, rows);
-            online.Dispose();   // a frozen copy is no longer needed: its hidden states and output head replace it
-            online = cached;
-            teacherCopyBytes = cached.Bytes + (adapter is null ? student.Config.VocabSize * (long)student.Config.HiddenSize * 4 : 0);
+            Status?.Invoke(t.TeacherCacheTopK > 0 ? "caching the teacher's top-k outputs" : "caching the teacher's hidden states");
+            var cache = existing ?? OpenTeacherCache(online, student, rows, adapter is not null)!;
+            if (cache.Unsaved) cache.Save(config.TeacherCacheFile);
+            online.Dispose();   // the frozen copy is no longer needed: the cache (with the output head, for the exact kind) replaces it
+            online = cache.Teacher;
+            teacherCopyBytes = cache.Bytes + (t.TeacherCacheTopK == 0 && adapter is null ? student.Config.VocabSize * (long)student.Config.HiddenSize * 4 : 0);
         }
         using var teacher = online;
         Status?.Invoke("measuring the base model");
@@ -136,9 +138,11 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     /// </summary>
     private static ITeacher? CreateTeacher(TrainerConfig t, CausalLM student, bool adapters)
     {
-        if (!t.CreateObjective().NeedsTeacher) return null;
+        if (!CreatesTeacher(t)) return null;
         return adapters ? new AdaptersOffTeacher(student) : FrozenModelTeacher.CopyOf(student);
     }
+
+    private static bool CreatesTeacher(TrainerConfig t) => t.CreateObjective().NeedsTeacher;
 
     /// <summary>The run's first steps again, from freshly loaded weights with the exact teacher (<see cref="TeacherCacheFidelity"/>).</summary>
     private TeacherCacheFidelity CheckTeacherCache(IReadOnlyList<EvaluationPoint> history, IReadOnlyList<TokenSequence> rows,
@@ -152,41 +156,49 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         return TeacherCacheFidelity.Measure(t, fresh.Model, exact, rows, evaluator, history, cachedFirstLoss, layout.TeacherCacheCheck);
     }
 
-    /// <summary>The cache at the cache path; else its shards joined (and saved whole); else built here and saved.</summary>
-    private TeacherCache CachedTeacher(ITeacher online, CausalLM student, ITextTokenizer tok, IReadOnlyList<TokenSequence> rows)
+    /// <summary>A teacher cache ready for the run, and whether it still has to be written to the cache path.</summary>
+    private sealed record OpenedTeacherCache(ITeacher Teacher, long Bytes, bool Unsaved, Action<string> Save);
+
+    /// <summary>
+    /// The run's teacher cache, of the kind its options name: the file at the cache path when it matches (checked
+    /// against the fingerprint of model, tokenizer and rows, else refused); else its shards joined; else built from
+    /// <paramref name="online"/>, or null when <paramref name="online"/> is null (only what exists is opened). The exact
+    /// kind's head is the starting output weight: a copy for full finetuning (the student's head moves), the student's
+    /// own frozen head when only adapters train.
+    /// </summary>
+    private OpenedTeacherCache? OpenTeacherCache(ITeacher? online, CausalLM student, IReadOnlyList<TokenSequence> rows, bool adapters)
     {
         var t = config.Trainer;
         var path = config.TeacherCacheFile;
+        var device = student.Device;
+        bool topK = t.TeacherCacheTopK > 0;
         var fingerprint = TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, t.TeacherCacheTopK);
-        var device = student.Device;
-        if (File.Exists(path)) return TeacherCache.Load(path, rows, fingerprint, device);
-        using var joined = TeacherCacheShards.Join(path, TeacherCache.Kind, fingerprint, rows.Count);   // the shards' tensors, copied into the cache
-        var cache = joined is not null
-            ? TeacherCache.FromShards(rows, fingerprint, joined, device)
-            : TeacherCache.Build(online, rows, student.Config.VocabSize, t.TeacherCacheTopK, t.BatchSize, fingerprint, device);
-        cache.Save(path);
-        return cache;
-    }
-
-    /// <summary>
-    /// The exact cache at <see cref="FinetuneJobConfig.TeacherCachePath"/> (or in the output folder) when it matches,
-    /// else built from <paramref name="online"/> and saved there. Its head is the starting output weight: a copy for
-    /// full finetuning (the student's head moves), the student's own frozen head when only adapters train.
-    /// </summary>
-    private ExactTeacherCache ExactCachedTeacher(ITeacher online, CausalLM student, bool adapters, IReadOnlyList<TokenSequence> rows)
-    {
-        var path = config.TeacherCacheFile;
-        var device = student.Device;
-        var fingerprint = TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, topK: 0);
+        if (topK)
+        {
+            TeacherCache? top = File.Exists(path) ? TeacherCache.Load(path, rows, fingerprint, device) : null;
+            bool unsaved = top is null;
+            if (top is null)
+            {
+                using var joined = TeacherCacheShards.Join(path, TeacherCache.Kind, fingerprint, rows.Count);   // the shards' tensors, copied into the cache
+                top = joined is not null ? TeacherCache.FromShards(rows, fingerprint, joined, device)
+                    : online is not null ? TeacherCache.Build(online, rows, student.Config.VocabSize, t.TeacherCacheTopK, t.BatchSize, fingerprint, device)
+                    : null;
+            }
+            return top is null ? null : new OpenedTeacherCache(top, top.Bytes, unsaved, top.Save);
+        }
         Tensor head;
         using (no_grad()) head = adapters ? student.OutputWeight : student.OutputWeight.detach().clone();   // the cache owns it and disposes it
-        if (File.Exists(path)) return ExactTeacherCache.Load(path, rows, head, fingerprint, device);
-        using var joined = TeacherCacheShards.Join(path, ExactTeacherCache.Kind, fingerprint, rows.Count);   // the shards' states, copied into the cache
-        var cache = joined is not null
-            ? ExactTeacherCache.FromShards(rows, head, fingerprint, joined, device)
-            : ExactTeacherCache.Build(online, rows, head, config.Trainer.BatchSize, fingerprint, device);
-        cache.Save(path);
-        return cache;
+        ExactTeacherCache? exact = File.Exists(path) ? ExactTeacherCache.Load(path, rows, head, fingerprint, device) : null;
+        bool unsavedExact = exact is null;
+        if (exact is null)
+        {
+            using var joined = TeacherCacheShards.Join(path, ExactTeacherCache.Kind, fingerprint, rows.Count);   // the shards' states, copied into the cache
+            exact = joined is not null ? ExactTeacherCache.FromShards(rows, head, fingerprint, joined, device)
+                : online is not null ? ExactTeacherCache.Build(online, rows, head, t.BatchSize, fingerprint, device)
+                : null;
+        }
+        if (exact is null && !adapters) head.Dispose();
+        return exact is null ? null : new OpenedTeacherCache(exact, exact.Bytes, unsavedExact, exact.Save);
     }
 
     private static string Fingerprint(IReadOnlyList<TokenSequence> rows, TrainerConfig t, AdapterConfig? adapter)

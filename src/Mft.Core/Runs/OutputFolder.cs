@@ -11,6 +11,9 @@ public static class OutputFolder
     /// <summary>Fails early, without changing anything, if <see cref="Prepare"/> would refuse the folder.</summary>
     public static void Check(string path, bool overwrite, bool resume) => Decide(path, overwrite, resume);
 
+    /// <summary>Whether <see cref="Prepare"/> will delete what the folder holds (--overwrite, or a --resume with nothing to resume).</summary>
+    public static bool Replaces(string path, bool overwrite, bool resume) => Decide(path, overwrite, resume) == Use.Replace;
+
     /// <summary>Creates the folder, empties it (--overwrite, or a resumed run that never reached a checkpoint), or keeps it to continue from its checkpoint.</summary>
     public static void Prepare(string path, bool overwrite, bool resume)
     {

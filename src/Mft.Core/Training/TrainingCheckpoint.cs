@@ -49,15 +49,40 @@ public static class TrainingCheckpoint
     /// <summary>The folder to resume from: the checkpoint, or the previous one if a swap was interrupted.</summary>
     public static string? Find(string outDir) => new RunLayout(outDir).ResumableCheckpoint;
 
+    /// <summary>The checkpoint's state.json, read and checked: a missing, empty or cut-short file is an error naming it.</summary>
+    public static TrainingState ReadState(string dir)
+    {
+        var statePath = Path.Combine(dir, StateFile);
+        if (!File.Exists(statePath)) throw new MftException($"{statePath}: not found; {Damaged(dir)}");
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(statePath), JsonOptions)
+                   ?? throw new MftException($"{statePath}: empty; {Damaged(dir)}");
+        }
+        catch (JsonException e)
+        {
+            throw new MftException($"{statePath}: not a checkpoint state (invalid JSON at {e.Path ?? "the start"}, line {e.LineNumber + 1}); {Damaged(dir)}", e);
+        }
+    }
+
     public static TrainingState Load(string dir, CausalLM model, AdamW optimizer)
     {
-        var state = JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(Path.Combine(dir, StateFile)), JsonOptions)
-                    ?? throw new MftException($"{dir}/{StateFile}: empty");
+        var statePath = Path.Combine(dir, StateFile);
+        var state = ReadState(dir);
         using (var files = CheckpointFiles.Open(dir))
-            StateDictLoader.Load(model, files, Path.Combine(dir, StateFile));
-        optimizer.load_state_dict(Path.Combine(dir, OptimizerFile));
+            StateDictLoader.Load(model, files, statePath);
+        var optimizerPath = Path.Combine(dir, OptimizerFile);
+        if (!File.Exists(optimizerPath)) throw new MftException($"{optimizerPath}: not found; {Damaged(dir)}");
+        try { optimizer.load_state_dict(optimizerPath); }
+        catch (Exception e) when (e is not MftException)
+        {
+            throw new MftException($"{optimizerPath}: not a readable optimizer state ({e.GetBaseException().Message}); {Damaged(dir)}", e);
+        }
         return state;
     }
+
+    private static string Damaged(string dir) =>
+        $"the checkpoint {dir} is damaged (a copy cut short?): restore it, or start the run again without --resume";
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -74,6 +74,21 @@ public sealed class SafetensorsTests
     }
 
     [Fact]
+    public void Should_read_a_file_through_a_symbolic_link_as_the_hugging_face_cache_lays_weights_out()
+    {
+        // Given a weight file in blobs/ and a snapshot folder whose model.safetensors links to it (huggingface_hub's cache)
+        var x = tensor(new[] { 1.5f, -2.25f, 0.125f, 7f });
+        var blob = WriteFile("blob-0123abcd", ("w", x));
+        var snapshot = Path.Combine(TempDir.Create("st-snapshot"), "model.safetensors");
+        File.CreateSymbolicLink(snapshot, blob);
+        Assert.True(new FileInfo(snapshot).Length < new FileInfo(blob).Length);   // the link's own size, which the reader once used
+        // When
+        using var reader = new SafetensorsReader(snapshot);
+        // Then
+        Assert.True(reader.Load("w").equal(x).all().item<bool>());
+    }
+
+    [Fact]
     public void Should_reject_a_file_shorter_than_its_length_prefix()
     {
         var path = Path.Combine(TempDir.Create("st-short"), "model.safetensors");

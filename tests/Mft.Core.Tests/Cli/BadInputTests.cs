@@ -24,8 +24,18 @@ public sealed class BadInputTests
         public string Data { get; } = TinyCorpus.DomainFile();
         public string Jsonl { get; } = Path.Combine(TempDir.Create("jsonl"), "data.jsonl");
         public string Out { get; } = Path.Combine(TempDir.Create("bad-out"), "out");
+        public string Cache { get; } = Path.Combine(TempDir.Create("bad-cache"), "teacher.safetensors");
+        public string Adapter { get; } = TempDir.Create("bad-adapter");
         public Setup() => File.WriteAllText(Jsonl, "{\"text\": \"the cat sat\"}\n{\"prompt\": \"q\", \"completion\": \"a\"}\n");
         public string ModelFile(string name) => Path.Combine(Model, name);
+
+        /// <summary>The domain file with one more document: other rows, so another teacher cache fingerprint.</summary>
+        public string OtherData()
+        {
+            var other = Path.Combine(TempDir.Create("other-data"), "other.txt");
+            File.WriteAllText(other, File.ReadAllText(Data) + "\n\nthe dog sat on the mat and the cat sat too\n");
+            return other;
+        }
 
         public string[] Train(params string[] extra) =>
             ["train", "--model", Model, "--data", Data, "--out", Out, "--max-steps", "1", "--context", "32", .. extra];
@@ -94,14 +104,44 @@ public sealed class BadInputTests
         new("malformed sweep shard", _ => { }, s => ["sweep", "--config", "sweeps/embedded.yaml", "--out", s.Out, "--shard", "3/2"], "--shard must be K/N with 1 <= K <= N"),
         new("slurm option without --slurm", _ => { }, s => ["sweep", "--config", "sweeps/embedded.yaml", "--out", s.Out, "--array-size", "4"], "--array-size needs --slurm"),
         new("collect from a folder without a sweep", _ => { }, s => ["sweep", "--collect", "--out", s.Out], "sweep.json: not found"),
+        new("truncated teacher cache", s => File.WriteAllBytes(s.Cache, [.. BitConverter.GetBytes(4096UL), .. "{\"__metadata__\""u8]),
+            s => s.Train("--method", "mft", "--teacher-cache-topk", "4", "--teacher-cache", s.Cache), "teacher.safetensors: header length 4096 runs past the end"),
+        new("teacher cache of other data", s =>
+        {
+            Assert.Equal(0, MftApp.Run(["teacher-cache", "--model", s.Model, "--data", s.OtherData(), "--method", "mft", "--teacher-cache-topk", "4", "--teacher-cache", s.Cache,
+                "--max-steps", "1", "--context", "32"]));
+        }, s => s.Train("--method", "mft", "--teacher-cache-topk", "4", "--teacher-cache", s.Cache), "teacher.safetensors: stale teacher cache"),
+        new("stale teacher cache share", s =>
+        {
+            Assert.Equal(0, MftApp.Run(["teacher-cache", "--model", s.Model, "--data", s.OtherData(), "--method", "mft", "--teacher-cache-topk", "4", "--teacher-cache", s.Cache,
+                "--max-steps", "1", "--context", "32", "--shard", "1/2"]));
+        }, s => s.Train("--method", "mft", "--teacher-cache-topk", "4", "--teacher-cache", s.Cache), "teacher.shard1of2.safetensors: stale teacher cache shard"),
+        new("truncated checkpoint state", s =>
+        {
+            var checkpoint = Directory.CreateDirectory(Path.Combine(s.Out, "checkpoint")).FullName;
+            File.WriteAllText(Path.Combine(checkpoint, "state.json"), "{\"Step\": 3, \"RngState\": [12, 7");
+            File.WriteAllBytes(Path.Combine(checkpoint, "model.safetensors"), [0]);
+            File.WriteAllBytes(Path.Combine(checkpoint, "optimizer.bin"), [0]);
+        }, s => s.Train("--resume"), "checkpoint/state.json: not a checkpoint state (invalid JSON"),
+        new("adapter of an unsupported PEFT type", s => File.WriteAllText(Path.Combine(s.Adapter, "adapter_config.json"),
+            "{\"peft_type\": \"PREFIX_TUNING\", \"num_virtual_tokens\": 20, \"task_type\": \"CAUSAL_LM\"}"),
+            s => ["merge", "--model", s.Model, "--adapter", s.Adapter, "--out", s.Out], "peft_type PREFIX_TUNING is not supported"),
+        new("adapter with pickled weights only", s =>
+        {
+            File.WriteAllText(Path.Combine(s.Adapter, "adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": 2, \"lora_alpha\": 4, \"target_modules\": [\"q_proj\"]}");
+            File.WriteAllBytes(Path.Combine(s.Adapter, "adapter_model.bin"), [0x80, 0x02]);
+        }, s => ["merge", "--model", s.Model, "--adapter", s.Adapter, "--out", s.Out], "adapter_model.bin: pickled PyTorch weights are refused"),
         new("teacher-cache without the cache file", _ => { }, s => ["teacher-cache", "--model", s.Model, "--data", s.Data, "--teacher-cache-topk", "4"], "--teacher-cache: FILE is required"),
         new("teacher-cache for a method without a teacher", _ => { }, s => ["teacher-cache", "--model", s.Model, "--data", s.Data, "--method", "ft", "--teacher-cache-topk", "4",
             "--teacher-cache", Path.Combine(s.Out, "cache.safetensors")], "needs a method with a teacher"),
     };
 
+    /// <summary>Every file (by content) and every folder (an empty one left behind counts as a change) under the roots.</summary>
     private static Dictionary<string, string> Snapshot(params string[] roots) => roots
         .Where(Directory.Exists).SelectMany(r => Directory.GetFiles(r, "*", SearchOption.AllDirectories))
-        .ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+        .ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))))
+        .Concat(roots.Where(Directory.Exists).SelectMany(r => Directory.GetDirectories(r, "*", SearchOption.AllDirectories)).Select(d => KeyValuePair.Create(d, "folder")))
+        .ToDictionary();
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -110,7 +150,7 @@ public sealed class BadInputTests
         // Given
         var s = new Setup();
         c.Break(s);
-        var roots = new[] { s.Model, Path.GetDirectoryName(s.Data)!, Path.GetDirectoryName(s.Jsonl)!, Path.GetDirectoryName(s.Out)! };
+        var roots = new[] { s.Model, Path.GetDirectoryName(s.Data)!, Path.GetDirectoryName(s.Jsonl)!, Path.GetDirectoryName(s.Out)!, Path.GetDirectoryName(s.Cache)!, s.Adapter };
         var before = Snapshot(roots);
         var oldErr = Console.Error;
         var err = new StringWriter();
