@@ -61,7 +61,7 @@ public sealed class TunedComparison
                     var mftRuns = RunsOf(reference.Variant);
                     foreach (var baseline in config.Methods.Where(m => m.Method == "ft"))
                     {
-                        var best = Of(baseline).Select(t => (t, d: DAtValidationS(t, reference.ValidationS))).Where(x => x.d is not null).MinBy(x => x.d!.Value).t;
+                        var best = Of(baseline).Select(t => (t, d: DAtValidationS(t, reference.ValidationS))).Where(x => x.d is not null).OrderBy(x => x.d!.Value).Select(x => x.t).FirstOrDefault();   // none: no baseline reaches MFT's S
                         var sMatched = new List<double>();
                         var dMft = new List<double>();
                         var dBaseline = new List<double>();
