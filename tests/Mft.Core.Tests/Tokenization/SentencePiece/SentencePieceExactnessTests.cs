@@ -8,8 +8,8 @@ namespace Mft.Tests.Tokenization.SentencePiece;
 /// <summary>
 /// Mft's SentencePiece encoder against SentencePiece itself (python3-sentencepiece): id for id on tricky strings
 /// and on the training corpus, for models trained here with every option SentencePiece has (BPE and unigram,
-/// byte fallback or unk, identity and nmt_nfkc normalizers, dummy prefix on and off, whitespace as suffix,
-/// user-defined and control symbols), and for the real Llama 2 and Mistral v0.3 tokenizer.model files.
+/// byte fallback or unk, identity and nmt_nfkc normalizers, dummy prefix on and off, extra-whitespace removal on and
+/// off, whitespace as suffix, user-defined and control symbols), and for the real Llama 2 and Mistral v0.3 tokenizer.model files.
 /// </summary>
 public sealed class SentencePieceExactnessTests(ITestOutputHelper output)
 {
@@ -17,7 +17,7 @@ public sealed class SentencePieceExactnessTests(ITestOutputHelper output)
         JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(SentencePieceReference.Folder, "tricky-strings.json")))!;
 
     public static TheoryData<string> TrainedVariants() =>
-        ["bpe-identity-bytes", "bpe-nfkc-unk", "bpe-no-prefix", "unigram-identity-bytes", "unigram-nfkc", "unigram-suffix"];
+        ["bpe-identity-bytes", "bpe-identity-collapse", "bpe-nfkc-unk", "bpe-no-prefix", "unigram-identity-bytes", "unigram-nfkc", "unigram-suffix"];
 
     [Theory]
     [MemberData(nameof(TrainedVariants))]

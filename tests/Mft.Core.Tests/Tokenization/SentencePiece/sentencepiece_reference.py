@@ -55,6 +55,8 @@ VARIANTS = {
                                add_dummy_prefix=True, remove_extra_whitespaces=False, allow_whitespace_only_pieces=True,
                                split_digits=True, user_defined_symbols=["<tool>", "@@"], control_symbols=["<ctl>"]),
     "bpe-nfkc-unk": dict(model_type="bpe", vocab_size=500, byte_fallback=False, character_coverage=0.98),
+    # remove_extra_whitespaces left at SentencePiece's default (on): runs of spaces collapse, leading/trailing go
+    "bpe-identity-collapse": dict(model_type="bpe", vocab_size=600, byte_fallback=True, normalization_rule_name="identity"),
     "bpe-no-prefix": dict(model_type="bpe", vocab_size=600, byte_fallback=True, normalization_rule_name="identity",
                           add_dummy_prefix=False, remove_extra_whitespaces=False),
     "unigram-identity-bytes": dict(model_type="unigram", vocab_size=700, byte_fallback=True,
