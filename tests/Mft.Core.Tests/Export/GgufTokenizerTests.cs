@@ -22,17 +22,17 @@ public sealed class GgufTokenizerTests(ITestOutputHelper output)
         "<s>[INST] hello [/INST]", "</s>",
     ];
 
-    private static string[] AllTexts => [.. GgufLlamaCppTests.Texts, .. ChatTexts, .. SentencePieceExactnessTests.TrickyStrings];
+    internal static string[] AllTexts => [.. GgufLlamaCppTests.Texts, .. ChatTexts, .. SentencePieceExactnessTests.TrickyStrings];
 
-    /// <summary>Exports a random model of <paramref name="configJson"/> with the given tokenizer files and loads it in llama.cpp.</summary>
-    private static (string Dir, string File) Export(string configJson, string name, Action<string> writeTokenizer)
+    /// <summary>Exports a random model of <paramref name="configJson"/> with the given tokenizer files; the export's notes with it.</summary>
+    private static (string Dir, string File, IReadOnlyList<string> Notes) Export(string configJson, string name, Action<string> writeTokenizer)
     {
         var dir = TempDir.Create("gguf-tok-" + name);
         using (var model = TinyModels.Random(configJson)) ModelFactory.Save(model, dir);
         writeTokenizer(dir);
         var file = Path.Combine(dir, "model.gguf");
-        GgufExport.Run(new GgufExportOptions { ModelDirectory = dir, OutputFile = file, FileType = GgufFileType.F16 });
-        return (dir, file);
+        var result = GgufExport.Run(new GgufExportOptions { ModelDirectory = dir, OutputFile = file, FileType = GgufFileType.F16 });
+        return (dir, file, result.Notes);
     }
 
     private void AssertSameIds(string dir, string file, string name, IEnumerable<string> texts)
@@ -66,7 +66,7 @@ public sealed class GgufTokenizerTests(ITestOutputHelper output)
         using var hf = HfTokenizer.Load(source);
         int vocab = pre == "qwen2" ? 151936 : hf.VocabSize;
         string json = pre == "qwen2" ? TinyModels.Qwen3Json(vocab: vocab, tied: true) : TinyModels.LlamaJson(vocab: vocab, tied: true);
-        var (dir, file) = Export(json, pre, d =>
+        var (dir, file, _) = Export(json, pre, d =>
         {
             foreach (var f in new[] { "tokenizer.json", "tokenizer_config.json" }) File.Copy(Path.Combine(source, f), Path.Combine(d, f));
         });
@@ -110,13 +110,19 @@ public sealed class GgufTokenizerTests(ITestOutputHelper output)
 
     private void AssertSentencePiece(string modelFile, string name)
     {
+        var (dir, file, _) = ExportSentencePiece(modelFile, name);
+        AssertSameIds(dir, file, name, AllTexts);
+    }
+
+    /// <summary>A random Llama of the model's vocabulary size with <paramref name="modelFile"/> as its tokenizer.model, exported.</summary>
+    internal static (string Dir, string File, IReadOnlyList<string> Notes) ExportSentencePiece(string modelFile, string name)
+    {
         using var sp = SentencePieceModelTokenizer.FromFile(modelFile);
-        var (dir, file) = Export(TinyModels.LlamaJson(vocab: sp.VocabSize, tied: true), name, d =>
+        return Export(TinyModels.LlamaJson(vocab: sp.VocabSize, tied: true), name, d =>
         {
             File.Copy(modelFile, Path.Combine(d, "tokenizer.model"));
             File.WriteAllText(Path.Combine(d, "tokenizer_config.json"), """{"add_bos_token": true, "bos_token": "<s>", "eos_token": "</s>"}""");
         });
-        AssertSameIds(dir, file, name, AllTexts);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public static class GgufExport
             ModelAdapters.Merge(model);
         }
         var notes = new List<string>();
-        var vocabulary = GgufVocabulary.Read(o.ModelDirectory, model.Config.VocabSize);
+        var vocabulary = GgufVocabulary.Read(o.ModelDirectory, model.Config.VocabSize, notes.Add);
         var metadata = new GgufMetadata();
         var source = new GgufTensorSource(model, o.FileType);
         var arch = model.Config switch

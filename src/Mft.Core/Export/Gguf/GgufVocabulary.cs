@@ -14,7 +14,9 @@ namespace Mft.Export.Gguf;
 /// and piece types, used also when a SentencePiece-style tokenizer.json sits beside it.</item>
 /// </list>
 /// A tokenizer llama.cpp would run differently (another pre-tokenizer, a unigram model, a normalizer it does not
-/// apply) is an error naming the file and what cannot be expressed.
+/// apply) is an error naming the file and what cannot be expressed. SentencePiece's <c>remove_extra_whitespaces</c>
+/// (its training default) is exported with a note, as llama.cpp's converter does: llama.cpp keeps every space, so
+/// only text with runs of spaces or leading/trailing spaces is tokenized differently.
 /// </summary>
 public sealed record GgufVocabulary(
     string Model, string? Pre, IReadOnlyList<string> Tokens, IReadOnlyList<float>? Scores, IReadOnlyList<int> Types,
@@ -30,21 +32,23 @@ public sealed record GgufVocabulary(
         ("qwen2", @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"),
     ];
 
-    /// <summary>Reads the tokenizer of a model directory, padded with unused tokens up to the model's vocab_size.</summary>
-    public static GgufVocabulary Read(string directory, int modelVocabSize)
+    /// <summary>Reads the tokenizer of a model directory, padded with unused tokens up to the model's vocab_size;
+    /// what llama.cpp will run differently but acceptably goes to <paramref name="note"/>.</summary>
+    public static GgufVocabulary Read(string directory, int modelVocabSize, Action<string>? note = null)
     {
+        note ??= _ => { };
         var json = Path.Combine(directory, HfTokenizer.FileName);
         var sp = Path.Combine(directory, SentencePieceModelTokenizer.FileName);
         if (File.Exists(json))
         {
             var root = ReadJson(json);
             if (ByteLevelPre(root, json) is string pre) return FromByteLevelJson(root, json, pre, modelVocabSize);
-            if (File.Exists(sp)) return FromSentencePiece(sp, modelVocabSize);
+            if (File.Exists(sp)) return FromSentencePiece(sp, modelVocabSize, note);
             throw new MftException(
                 $"{json}: pre_tokenizer {Describe(root["pre_tokenizer"])} is not one llama.cpp implements by name (byte-level BPE with GPT-2's, " +
                 "Llama 3's or Qwen2's split); a SentencePiece-style tokenizer.json is exported from its tokenizer.model, which is not beside it");
         }
-        if (File.Exists(sp)) return FromSentencePiece(sp, modelVocabSize);
+        if (File.Exists(sp)) return FromSentencePiece(sp, modelVocabSize, note);
         throw new MftException($"{directory}: no tokenizer.json or tokenizer.model found");
     }
 
@@ -125,7 +129,7 @@ public sealed record GgufVocabulary(
         return new GgufVocabulary("gpt2", pre, tokens, null, tokenTypes, merges, null, null, path);
     }
 
-    private static GgufVocabulary FromSentencePiece(string path, int modelVocabSize)
+    private static GgufVocabulary FromSentencePiece(string path, int modelVocabSize, Action<string> note)
     {
         var file = SentencePieceModelFile.Read(File.ReadAllBytes(path), path);
         if (file.Algorithm != SentencePieceAlgorithm.Bpe)
@@ -133,7 +137,9 @@ public sealed record GgufVocabulary(
         var n = file.Normalizer;
         if (n.PrecompiledCharsMap.Length > 0 || n.Name is not ("identity" or ""))
             throw new MftException($"{path}: normalizer '{n.Name}' is not applied by llama.cpp; only 'identity' can be exported");
-        if (n.RemoveExtraWhitespaces) throw new MftException($"{path}: remove_extra_whitespaces is not applied by llama.cpp");
+        if (n.RemoveExtraWhitespaces)
+            note($"{path}: remove_extra_whitespaces is set, and llama.cpp does not collapse runs of spaces or drop leading/trailing " +
+                 "ones, so on such text its ids differ from Mft's and SentencePiece's (docs/export.md)");
         if (file.TreatWhitespaceAsSuffix) throw new MftException($"{path}: treat_whitespace_as_suffix is not supported by llama.cpp");
         var byId = new Dictionary<int, string>();
         var types = new Dictionary<int, int>();
