@@ -121,7 +121,7 @@ public sealed class JinjaReference
         }
         catch (Win32Exception) { }
         throw new InvalidOperationException(
-            $"The chat template tests need '{tool}' (Node.js 20 with npm) to run @huggingface/jinja as the reference; install it and rerun.");
+            $"The chat template tests need '{tool}' (Node.js 20 with npm) to run @huggingface/jinja as the reference: bash scripts/test.sh installs it (apt-get install nodejs npm).");
     }
 
     private static (int Code, string Stdout, string Stderr) Run(string file, IEnumerable<string> args, string? stdin, IReadOnlyDictionary<string, string>? env)

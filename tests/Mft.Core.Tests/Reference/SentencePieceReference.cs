@@ -43,7 +43,7 @@ public static class SentencePieceReference
         try { process = Process.Start(start)!; }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"{Python} is needed for the SentencePiece reference (apt-get install python3-sentencepiece): {e.Message}");
+            throw new InvalidOperationException($"{Python} is needed for the SentencePiece reference (bash scripts/test.sh installs it: apt-get install python3-sentencepiece): {e.Message}");
         }
         using (process)
         {
@@ -54,7 +54,7 @@ public static class SentencePieceReference
             process.WaitForExit();
             if (process.ExitCode != 0)
                 throw new InvalidOperationException(
-                    $"sentencepiece_reference.py {args[0]} failed ({process.ExitCode}); python3-sentencepiece installed? {stderr.Result}");
+                    $"sentencepiece_reference.py {args[0]} failed ({process.ExitCode}); python3-sentencepiece installed? bash scripts/test.sh installs it. {stderr.Result}");
             return stdout;
         }
     }
