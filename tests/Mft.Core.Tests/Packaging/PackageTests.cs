@@ -124,6 +124,18 @@ public sealed class PackageTests(PackagesFixture packages, ITestOutputHelper out
     }
 
     [Fact]
+    public void Should_export_the_shipped_model_to_gguf_from_the_installed_tool()
+    {
+        // mft export touches torch before it loads a model: before the runtime was loaded with Mft.Core, a fresh
+        // process failed here ("The type initializer for 'TorchSharp.torch' threw an exception") while the tests passed.
+        var outside = TempDir.Create("tool-export");
+        var r = packages.RunMft(outside, "export", "--model", Path.Combine(packages.InstalledProgramFolder, "models", "base"), "--format", "gguf",
+            "--dtype", "q8_0", "--out", "m.gguf");
+        Assert.True(r.ExitCode == 0, r.Describe());
+        Assert.Equal("GGUF"u8.ToArray(), File.ReadAllBytes(Path.Combine(outside, "m.gguf"))[..4]);
+    }
+
+    [Fact]
     public void Should_find_the_shipped_model_and_corpora_from_a_folder_outside_the_repository()
     {
         // An unknown domain stops the demo at its input check, after it has looked for the embedded model and data.
