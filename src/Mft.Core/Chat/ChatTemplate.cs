@@ -61,7 +61,7 @@ public sealed class ChatTemplate
         var scope = new Scope();
         scope.Set("namespace", new Callable("namespace", (a, _) => MakeNamespace(a)));
         scope.Set("dict", new Callable("dict", (a, _) => a.Keyword));
-        scope.Set("range", new Callable("range", (a, _) => Range(a)));
+        scope.Set("range", new Callable("range", (a, _) => IntegerRange.FromArguments(a)));
         scope.Set("raise_exception", new Callable("raise_exception", (a, _) =>
             throw new RaisedByTemplate(a.Positional.Count > 0 ? Value.Render(a.Positional[0]) : "")));
         scope.Set("strftime_now", new Callable("strftime_now", (a, _) =>
@@ -103,22 +103,6 @@ public sealed class ChatTemplate
         }
         foreach (var (k, v) in a.Keyword) ns.Attributes[k] = v;
         return ns;
-    }
-
-    private static List<object?> Range(CallArgs a)
-    {
-        var bounds = a.Positional.Select(p => p as long? ?? throw new TemplateError("range() needs integers")).ToList();
-        var (start, stop, step) = bounds.Count switch
-        {
-            1 => (0L, bounds[0], 1L),
-            2 => (bounds[0], bounds[1], 1L),
-            3 => (bounds[0], bounds[1], bounds[2]),
-            _ => throw new TemplateError("range() takes 1 to 3 integers"),
-        };
-        if (step == 0) throw new TemplateError("range() step cannot be zero");
-        var result = new List<object?>();
-        for (long i = start; step > 0 ? i < stop : i > stop; i += step) result.Add(i);
-        return result;
     }
 
     /// <summary>Python's <c>strftime</c> for the directives chat templates use: %Y %y %m %d %b %B %a %A %H %M %S %%.</summary>

@@ -128,14 +128,15 @@ internal static partial class Builtins
         if (oldValue is not string o || newValue is not string n) throw new TemplateError("replace() needs two strings");
         long remaining = count is long c && c >= 0 ? c : long.MaxValue;
         if (remaining == 0) return s;
-        var sb = new StringBuilder();
+        var sb = new BoundedText("the result of replace()");
         if (o.Length == 0)
         {
             // Python inserts the replacement before every character and at the end.
+            Span<char> utf16 = stackalloc char[2];
             foreach (var rune in s.EnumerateRunes())
             {
                 if (remaining-- > 0) sb.Append(n);
-                sb.Append(rune.ToString());
+                sb.Append(utf16[..rune.EncodeToUtf16(utf16)]);
             }
             if (remaining > 0) sb.Append(n);
             return sb.ToString();
@@ -145,17 +146,17 @@ internal static partial class Builtins
         {
             int at = s.IndexOf(o, from, StringComparison.Ordinal);
             if (at < 0) break;
-            sb.Append(s, from, at - from).Append(n);
+            sb.Append(s.AsSpan(from, at - from)).Append(n);
             from = at + o.Length;
             remaining--;
         }
-        return sb.Append(s, from, s.Length - from).ToString();
+        return sb.Append(s.AsSpan(from)).ToString();
     }
 
     /// <summary>Python's <c>str.format</c> for the <c>{}</c>, <c>{0}</c> and <c>{name}</c> fields (no format specs).</summary>
     private static string Format(string s, CallArgs a)
     {
-        var sb = new StringBuilder();
+        var sb = new BoundedText("the result of format()");
         int auto = 0;
         for (int i = 0; i < s.Length; i++)
         {

@@ -16,7 +16,7 @@ internal static partial class Builtins
                 return v is Undefined || (boolean && !Value.Truthy(v)) ? fallback : v;
             case "tojson":
                 return Json.Serialize(v, new JsonOptions(
-                    Indent: a.At(0, "indent") is long indent ? (int)indent : null,
+                    Indent: a.At(0, "indent") is long indent ? (int)Math.Clamp(indent, 0, TemplateLimits.MaxLength + 1L) : null,
                     EnsureAscii: Value.Truthy(a.Keyword.GetValueOrDefault("ensure_ascii")),
                     SortKeys: Value.Truthy(a.Keyword.GetValueOrDefault("sort_keys")),
                     ItemSeparator: a.Keyword.GetValueOrDefault("separators") is List<object?> { Count: 2 } sep1 ? sep1[0] as string : null,
@@ -57,7 +57,9 @@ internal static partial class Builtins
                     _ => throw FilterError(name, v),
                 };
                 if (a.Keyword.GetValueOrDefault("attribute") is string joinAttr) parts = parts.Select(p => GetMember(p, joinAttr)).ToList();
-                return string.Join(sepText, parts.Select(Value.Concat));
+                var texts = parts.Select(Value.Concat).ToList();
+                TemplateLimits.CheckLength(texts.Sum(t => (long)t.Length) + (long)sepText.Length * Math.Max(0, texts.Count - 1), "the result of join()");
+                return string.Join(sepText, texts);
             case "first" or "last":
                 var seq = AsList(name, v);
                 if (seq.Count == 0) return Undefined.Instance;
@@ -98,9 +100,11 @@ internal static partial class Builtins
     {
         if (v is not string s) throw FilterError("indent", v);
         var width = a.At(0, "width");
-        string pad = width switch { long w => new string(' ', (int)w), string p => p, Undefined => "    ", _ => throw FilterError("indent", width) };
+        if (width is long w) TemplateLimits.CheckLength(w, "an indent() width");
+        string pad = width switch { long n => new string(' ', (int)Math.Max(0, n)), string p => p, Undefined => "    ", _ => throw FilterError("indent", width) };
         bool first = Value.Truthy(a.At(1, "first")), blank = Value.Truthy(a.At(2, "blank"));
         var lines = s.Split('\n');
+        TemplateLimits.CheckLength(s.Length + (long)pad.Length * lines.Length, "the result of indent()");
         for (int i = 0; i < lines.Length; i++)
             if ((i > 0 || first) && (blank || lines[i].Length > 0)) lines[i] = pad + lines[i];
         return string.Join('\n', lines);

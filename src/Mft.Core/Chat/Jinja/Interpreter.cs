@@ -2,32 +2,48 @@ using System.Text;
 
 namespace Mft.Chat.Jinja;
 
-/// <summary>Evaluates a parsed template against a scope and returns the rendered text.</summary>
+/// <summary>
+/// Evaluates a parsed template against a scope and returns the rendered text, within <see cref="TemplateLimits"/>:
+/// every statement, expression and loop iteration is a step of its <see cref="RenderBudget"/>, and so is every
+/// list item or <see cref="TemplateLimits.CharactersPerStep"/> characters an operation builds or searches.
+/// </summary>
 internal sealed class Interpreter
 {
     private sealed class BreakSignal : Exception;
     private sealed class ContinueSignal : Exception;
 
+    /// <summary>What this interpreter's renderings have spent.</summary>
+    public RenderBudget Budget { get; } = new();
+
     public string Run(IReadOnlyList<Node> program, Scope scope)
     {
-        var sb = new StringBuilder();
-        ExecuteBlock(program, scope, sb);
-        return sb.ToString();
+        var output = new BoundedText("the rendered text");
+        ExecuteBlock(program, scope, output);
+        return output.ToString();
     }
 
-    private void ExecuteBlock(IReadOnlyList<Node> nodes, Scope scope, StringBuilder output)
+    /// <summary>Appends to the rendered text (or a macro's or set block's), counting its length as work.</summary>
+    private void Write(BoundedText output, string text)
+    {
+        Budget.ChargeSize(text);
+        output.Append(text);
+    }
+
+    private void ExecuteBlock(IReadOnlyList<Node> nodes, Scope scope, BoundedText output)
     {
         foreach (var node in nodes) Execute(node, scope, output);
     }
 
-    private void Execute(Node node, Scope scope, StringBuilder output)
+    private void Execute(Node node, Scope scope, BoundedText output)
     {
         try
         {
+            using var level = Budget.Enter();
+            Budget.Step();
             switch (node)
             {
-                case TextNode t: output.Append(t.Text); break;
-                case OutputNode o: output.Append(Value.Render(Evaluate(o.Value, scope))); break;
+                case TextNode t: Write(output, t.Text); break;
+                case OutputNode o: Write(output, Value.Render(Evaluate(o.Value, scope))); break;
                 case IfNode i: ExecuteBlock(Value.Truthy(Evaluate(i.Test, scope)) ? i.Body : i.Else, scope, output); break;
                 case ForNode f: ExecuteFor(f, scope, output); break;
                 case BlockNode b: ExecuteBlock(b.Body, scope, output); break;
@@ -40,30 +56,33 @@ internal sealed class Interpreter
         catch (TemplateError e) when (e.Line == 0) { e.Line = node.Line; throw; }
     }
 
-    private void ExecuteFor(ForNode f, Scope scope, StringBuilder output)
+    private void ExecuteFor(ForNode f, Scope scope, BoundedText output)
     {
         var loopScope = new Scope(scope);
-        var iterable = Evaluate(f.Iterable, loopScope);
-        List<object?> source = iterable switch
+        var iterable = Evaluate(f.Iterable, loopScope, keepRangeLazy: true);
+        IReadOnlyList<object?> items = iterable switch
         {
+            IntegerRange range => range,
             List<object?> list => list,
             Dict dict => dict.Keys.Cast<object?>().ToList(),
             _ => throw new TemplateError($"cannot loop over a {Value.TypeName(iterable)}", f.Line),
         };
-        var items = new List<object?>();
-        foreach (var item in source)
+        if (f.Filter is not null)
         {
-            if (f.Filter is not null)
+            var kept = new List<object?>();
+            foreach (var item in items)
             {
+                Budget.Charge(TemplateLimits.StepsPerLoopIteration);
                 var testScope = new Scope(loopScope);
                 Bind(f, item, testScope);
-                if (!Value.Truthy(Evaluate(f.Filter, testScope))) continue;
+                if (Value.Truthy(Evaluate(f.Filter, testScope))) kept.Add(item);
             }
-            items.Add(item);
+            items = kept;
         }
         bool iterated = false;
         for (int i = 0; i < items.Count; i++)
         {
+            Budget.Charge(TemplateLimits.StepsPerLoopIteration);
             loopScope.Set("loop", new Dict
             {
                 ["index"] = (long)(i + 1), ["index0"] = (long)i,
@@ -95,9 +114,9 @@ internal sealed class Interpreter
         if (s.Value is not null) value = Evaluate(s.Value, scope);
         else
         {
-            var sb = new StringBuilder();
-            ExecuteBlock(s.Body, scope, sb);
-            value = sb.ToString();
+            var text = new BoundedText("the text of a set block");
+            ExecuteBlock(s.Body, scope, text);
+            value = text.ToString();
         }
         switch (s.Target)
         {
@@ -117,6 +136,7 @@ internal sealed class Interpreter
 
     private Callable MakeMacro(MacroNode m) => new(m.Name, (args, caller) =>
     {
+        using var call = Budget.EnterMacro(m.Name);
         var scope = new Scope(caller);
         if (args.Positional.Count > m.Parameters.Count) throw new TemplateError($"macro '{m.Name}' takes at most {m.Parameters.Count} argument(s)", m.Line);
         var pending = new List<(string, Expr)>();
@@ -130,16 +150,27 @@ internal sealed class Interpreter
         foreach (var key in args.Keyword.Keys)
             if (!m.Parameters.Any(p => p.Name == key)) throw new TemplateError($"macro '{m.Name}' takes no keyword argument '{key}'", m.Line);
         foreach (var (name, def) in pending) scope.Set(name, Evaluate(def, scope));
-        var sb = new StringBuilder();
-        ExecuteBlock(m.Body, scope, sb);
-        return sb.ToString();
+        var text = new BoundedText($"the text of macro '{m.Name}'");
+        ExecuteBlock(m.Body, scope, text);
+        return text.ToString();
     });
 
     // ---- Expressions ----
 
-    public object? Evaluate(Expr expr, Scope scope)
+    /// <summary>
+    /// The value of <paramref name="expr"/>. A <c>range()</c> becomes a list unless <paramref name="keepRangeLazy"/>
+    /// (a <c>for</c> loop's iterable, read item by item).
+    /// </summary>
+    private object? Evaluate(Expr expr, Scope scope, bool keepRangeLazy = false)
     {
-        try { return EvaluateCore(expr, scope); }
+        try
+        {
+            using var level = Budget.Enter();
+            Budget.Step();
+            var value = EvaluateCore(expr, scope);
+            if (expr is not (LiteralExpr or NameExpr or MemberExpr)) Budget.ChargeSize(value);
+            return value is IntegerRange range && !keepRangeLazy ? range.ToList() : value;
+        }
         catch (TemplateError e) when (e.Line == 0) { e.Line = expr.Line; throw; }
     }
 
@@ -165,16 +196,30 @@ internal sealed class Interpreter
                     dict[key as string ?? throw new TemplateError($"a dict key must be a string, not a {Value.TypeName(key)}")] = Evaluate(v, scope);
                 }
                 return dict;
-            case MemberExpr m: return Builtins.GetMember(Evaluate(m.Object, scope), Evaluate(m.Key, scope));
-            case SliceExpr s: return Slice(Evaluate(s.Object, scope), EvalIndex(s.Start, scope), EvalIndex(s.Stop, scope), EvalIndex(s.Step, scope));
+            case MemberExpr m:
+                var target = Evaluate(m.Object, scope);
+                var member = Builtins.GetMember(target, Evaluate(m.Key, scope));
+                if (member is Callable) Budget.ChargeSize(target); // a method reads its string or dict
+                return member;
+            case SliceExpr s:
+                var sliced = Evaluate(s.Object, scope);
+                Budget.ChargeSize(sliced);
+                return Slice(sliced, EvalIndex(s.Start, scope), EvalIndex(s.Stop, scope), EvalIndex(s.Step, scope));
             case CallExpr c:
                 var args = EvaluateArgs(c.Args, scope);
                 var callee = Evaluate(c.Callee, scope);
                 if (callee is not Callable fn) throw new TemplateError($"cannot call {Describe(c.Callee)}: it is {Article(callee)}");
                 return fn.Invoke(args, scope);
-            case FilterExpr f: return Builtins.ApplyFilter(f.Name, Evaluate(f.Operand, scope), EvaluateArgs(f.Args, scope));
+            case FilterExpr f:
+                var input = Evaluate(f.Operand, scope);
+                // What a filter builds is counted as its result; these also search through their input
+                if (f.Name is "selectattr" or "rejectattr") Budget.ChargeSize(input);
+                if (f.Name == "unique" && input is List<object?> all) Budget.ChargeComparisons(all.Count);
+                return Builtins.ApplyFilter(f.Name, input, EvaluateArgs(f.Args, scope));
             case TestExpr t:
-                bool result = Builtins.ApplyTest(t.Name, Evaluate(t.Operand, scope), EvaluateArgs(t.Args, scope));
+                var tested = Evaluate(t.Operand, scope);
+                if (tested is string) Budget.ChargeSize(tested); // 'lower' and 'upper' read all of it
+                bool result = Builtins.ApplyTest(t.Name, tested, EvaluateArgs(t.Args, scope));
                 return t.Negated ? !result : result;
             case UnaryExpr u:
                 var operand = Evaluate(u.Operand, scope);
@@ -193,7 +238,9 @@ internal sealed class Interpreter
                 var left = Evaluate(b.Left, scope);
                 if (b.Op == "and") return Value.Truthy(left) ? Evaluate(b.Right, scope) : left;
                 if (b.Op == "or") return Value.Truthy(left) ? left : Evaluate(b.Right, scope);
-                return Operators.Binary(b.Op, left, Evaluate(b.Right, scope));
+                var right = Evaluate(b.Right, scope);
+                if (b.Op is "in" or "not in") Budget.ChargeSize(right); // a search through it
+                return Operators.Binary(b.Op, left, right);
             default:
                 throw new TemplateError($"cannot evaluate a {expr.GetType().Name}");
         }
@@ -221,18 +268,31 @@ internal sealed class Interpreter
         return new CallArgs(positional, keyword);
     }
 
-    /// <summary>Python's slice rules on a list or a string.</summary>
+    /// <summary>Python's slice rules on a list or a string (a string is sliced by code point, as a list of them would be).</summary>
     public static object Slice(object? target, long? start, long? stop, long? step)
     {
         long s = step ?? 1;
         if (s == 0) throw new TemplateError("slice step cannot be zero");
-        List<object?> items = target switch
+        switch (target)
         {
-            List<object?> l => l,
-            string str => str.EnumerateRunes().Select(r => (object?)r.ToString()).ToList(),
-            _ => throw new TemplateError($"cannot slice {Article(target)}"),
-        };
-        long n = items.Count;
+            case List<object?> list:
+                var items = new List<object?>();
+                foreach (int i in SliceIndices(list.Count, start, stop, s)) items.Add(list[i]);
+                return items;
+            case string str:
+                var runes = str.EnumerateRunes().ToArray();
+                var text = new StringBuilder();
+                Span<char> utf16 = stackalloc char[2];
+                foreach (int i in SliceIndices(runes.Length, start, stop, s)) text.Append(utf16[..runes[i].EncodeToUtf16(utf16)]);
+                return text.ToString();
+            default:
+                throw new TemplateError($"cannot slice {Article(target)}");
+        }
+    }
+
+    /// <summary>The indices a slice selects from <paramref name="n"/> items, clamped as Python clamps them.</summary>
+    private static IEnumerable<int> SliceIndices(long n, long? start, long? stop, long s)
+    {
         long lo, hi;
         if (s > 0)
         {
@@ -244,9 +304,7 @@ internal sealed class Interpreter
             lo = start is null ? n - 1 : start < 0 ? Math.Max(n + start.Value, -1) : Math.Min(start.Value, n - 1);
             hi = stop is null ? -1 : stop < 0 ? Math.Max(n + stop.Value, -1) : Math.Min(stop.Value, n - 1);
         }
-        var result = new List<object?>();
-        for (long i = lo; s > 0 ? i < hi : i > hi; i += s) result.Add(items[(int)i]);
-        return target is string ? string.Concat(result.Cast<string>()) : result;
+        for (long i = lo; s > 0 ? i < hi : i > hi; i += s) yield return (int)i;
     }
 
     internal static string Article(object? v) => v switch

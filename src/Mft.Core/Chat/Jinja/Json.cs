@@ -10,19 +10,24 @@ internal sealed record JsonOptions(int? Indent = null, bool EnsureAscii = false,
 /// <summary>
 /// JSON text of a value, in the format transformers' <c>tojson</c> gives (Python's <c>json.dumps</c> separators,
 /// non-ASCII kept) as @huggingface/jinja writes it: <c>", "</c> between items, <c>": "</c> after keys, keys in
-/// insertion order, numbers in JavaScript's shortest form.
+/// insertion order, numbers in JavaScript's shortest form. Values nested deeper than
+/// <see cref="TemplateLimits.MaxNestingDepth"/> (or a namespace holding itself) and text longer than
+/// <see cref="TemplateLimits.MaxLength"/> are errors.
 /// </summary>
 internal static class Json
 {
     public static string Serialize(object? value, JsonOptions options, bool undefinedAsNull = true)
     {
-        var sb = new StringBuilder();
+        var sb = new BoundedText("JSON text");
         Write(sb, value, options, 0, undefinedAsNull);
         return sb.ToString();
     }
 
-    private static void Write(StringBuilder sb, object? value, JsonOptions o, int depth, bool undefinedAsNull)
+    private static void Write(BoundedText sb, object? value, JsonOptions o, int depth, bool undefinedAsNull)
     {
+        if (depth > TemplateLimits.MaxNestingDepth)
+            throw TemplateLimits.Exceeded("a value nested in lists and dicts", "MaxNestingDepth", TemplateLimits.MaxNestingDepth);
+        TemplateLimits.CheckLength((long)(o.Indent ?? 0) * (depth + 1), "JSON indentation");
         string itemSep = o.ItemSeparator ?? (o.Indent is > 0 ? "," : ", ");
         string keySep = o.KeySeparator ?? ": ";
         string indent = o.Indent is > 0 ? new string(' ', o.Indent.Value) : "";
@@ -73,7 +78,7 @@ internal static class Json
     }
 
     /// <summary>A JSON string literal escaped like JavaScript's <c>JSON.stringify</c> (lone surrogates as \uXXXX).</summary>
-    private static void WriteString(StringBuilder sb, string s, bool ensureAscii)
+    private static void WriteString(BoundedText sb, string s, bool ensureAscii)
     {
         sb.Append('"');
         for (int i = 0; i < s.Length; i++)

@@ -13,7 +13,7 @@ internal static class Operators
             case "!=": return !AreEqual(left, right);
             case "in": return Contains(right, left);
             case "not in": return !Contains(right, left);
-            case "~": return Value.Concat(left) + Value.Concat(right);
+            case "~": return TemplateLimits.Concat(Value.Concat(left), Value.Concat(right));
         }
         if (left is Undefined || right is Undefined) throw new TemplateError($"cannot apply '{op}' to an undefined value");
         if (left is null || right is null) throw new TemplateError($"cannot apply '{op}' to none");
@@ -60,8 +60,12 @@ internal static class Operators
                 case "**": return Math.Pow(a, b);
             }
         }
-        if (op == "+" && left is List<object?> l1 && right is List<object?> l2) return l1.Concat(l2).ToList();
-        if (op == "+" && (left is string || right is string)) return Value.Concat(left) + Value.Concat(right);
+        if (op == "+" && left is List<object?> l1 && right is List<object?> l2)
+        {
+            TemplateLimits.CheckListLength((long)l1.Count + l2.Count, "a concatenated list");
+            return l1.Concat(l2).ToList();
+        }
+        if (op == "+" && (left is string || right is string)) return TemplateLimits.Concat(Value.Concat(left), Value.Concat(right));
         throw new TemplateError($"cannot apply '{op}' to {Interpreter.Article(left)} and {Interpreter.Article(right)}");
     }
 

@@ -3,13 +3,16 @@ namespace Mft.Chat.Jinja;
 /// <summary>
 /// Turns tokens into a tree of <see cref="Node"/>s. Operator precedence, lowest first: conditional expression,
 /// <c>or</c>, <c>and</c>, <c>not</c>, comparisons and <c>in</c>, <c>+ - ~</c>, <c>* / // %</c>, <c>**</c>,
-/// <c>is</c> tests, <c>|</c> filters, unary sign, then member access, subscripts and calls.
+/// <c>is</c> tests, <c>|</c> filters, unary sign, then member access, subscripts and calls. Nesting (brackets,
+/// operators, blocks) deeper than <see cref="TemplateLimits.MaxNestingDepth"/> is an error, so that no template
+/// can overflow the stack of this recursive-descent parser.
 /// </summary>
 internal sealed class Parser
 {
     private static readonly HashSet<string> Comparisons = ["==", "!=", "<", ">", "<=", ">="];
     private readonly List<Token> _tokens;
     private int _pos;
+    private int _depth;
 
     private Parser(List<Token> tokens) => _tokens = tokens;
 
@@ -81,7 +84,7 @@ internal sealed class Parser
                         return (body, kw.Value);
                     }
                     _pos++;
-                    body.Add(ParseStatement(t.Line));
+                    body.Add(Nested(() => ParseStatement(t.Line)));
                     break;
                 default:
                     throw new TemplateError($"unexpected {Describe(t)} outside a tag", t.Line);
@@ -89,6 +92,20 @@ internal sealed class Parser
         }
         if (stops.Length > 0) throw new TemplateError($"template ended while looking for {string.Join(" or ", stops.Select(s => "{% " + s + " %}"))}", Previous.Line);
         return (body, null);
+    }
+
+    /// <summary>Runs <paramref name="parse"/> one level deeper, within <see cref="TemplateLimits.MaxNestingDepth"/>.</summary>
+    private T Nested<T>(Func<T> parse)
+    {
+        if (_depth >= TemplateLimits.MaxNestingDepth)
+        {
+            var error = TemplateLimits.Exceeded("nesting of brackets, operators and blocks", "MaxNestingDepth", TemplateLimits.MaxNestingDepth);
+            error.Line = Line;
+            throw error;
+        }
+        _depth++;
+        try { return parse(); }
+        finally { _depth--; }
     }
 
     private void EndTag() => Expect(TokenKind.CloseStatement, null, "'%}'");
@@ -125,7 +142,7 @@ internal sealed class Parser
         if (stop == "elif")
         {
             int elifLine = Previous.Line;
-            alternative.Add(ParseIf(elifLine));
+            alternative.Add(Nested(() => ParseIf(elifLine)));
         }
         else if (stop == "else")
         {
@@ -216,7 +233,9 @@ internal sealed class Parser
         return new ListExpr(first.Line, items, true);
     }
 
-    private Expr ParseExpression()
+    private Expr ParseExpression() => Nested(ParseConditional);
+
+    private Expr ParseConditional()
     {
         var value = ParseOr();
         if (!IsName("if")) return value;
@@ -247,7 +266,7 @@ internal sealed class Parser
         if (!IsName("not")) return ParseComparison();
         int line = Line;
         _pos++;
-        return new UnaryExpr(line, "not", ParseNot());
+        return new UnaryExpr(line, "not", Nested(ParseNot));
     }
 
     private Expr ParseComparison()
@@ -329,7 +348,7 @@ internal sealed class Parser
         if (IsPunct("-") || IsPunct("+"))
         {
             var t = Next();
-            return new UnaryExpr(t.Line, t.Value, ParseUnary());
+            return new UnaryExpr(t.Line, t.Value, Nested(ParseUnary));
         }
         return ParsePostfix();
     }
