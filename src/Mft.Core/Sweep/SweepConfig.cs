@@ -87,8 +87,27 @@ public sealed record SweepConfig
             var unknown = System.Text.RegularExpressions.Regex.Match(message, @"^Property '([^']*)' not found on type '[^']*?(\w+)'");
             throw new MftException(unknown.Success
                 ? $"{source}: line {e.Start.Line}: unknown key '{unknown.Groups[1].Value}' in {(unknown.Groups[2].Value == nameof(SweepMethod) ? "a method" : "the sweep")}"
-                : $"{source}: line {e.Start.Line}: {message}");
+                : $"{source}: line {e.Start.Line}{KeyAt(yamlText, e.Start.Line)}: {Plain(message)}");
         }
+    }
+
+    /// <summary>", key 'name'" for the key a block-style YAML line sets, or nothing (a flow mapping's line has several).</summary>
+    private static string KeyAt(string yamlText, long line)
+    {
+        var text = yamlText.Split('\n').ElementAtOrDefault((int)line - 1) ?? "";
+        var key = System.Text.RegularExpressions.Regex.Match(text, @"^\s*(?:-\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*:");
+        return key.Success ? $", key '{key.Groups[1].Value}'" : "";
+    }
+
+    /// <summary>YamlDotNet's type errors in the words of the file: what was expected, not .NET's type names.</summary>
+    private static string Plain(string message)
+    {
+        var format = System.Text.RegularExpressions.Regex.Match(message, @"^The input string '(.*)' was not in a correct format");
+        if (format.Success) return $"'{format.Groups[1].Value}' is not a number";
+        if (message.Contains("Invalid cast from 'System.String' to 'System.Collections.Generic.List", StringComparison.Ordinal)) return "expected a list ([a, b])";
+        if (message.StartsWith("No node deserializer was able to deserialize the node into type System.String", StringComparison.Ordinal))
+            return "expected a single value, not a list or a mapping";
+        return message;
     }
 
     public void Validate(string source = "sweep config")

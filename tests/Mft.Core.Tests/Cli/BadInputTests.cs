@@ -88,6 +88,11 @@ public sealed class BadInputTests
             using var small = TinyModels.Random(TinyModels.LlamaJson(vocab: 100));
             Mft.Models.ModelFactory.Save(small, s.Model);
         }, s => s.Perplexity(s.Data), "they do not belong together"),
+        new("tokenizer.model whose field claims a terabyte", s =>
+        {
+            File.Delete(s.ModelFile("tokenizer.json"));
+            File.WriteAllBytes(s.ModelFile("tokenizer.model"), [0x0A, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, 0x41]);   // field 1, length 2^40
+        }, s => s.Perplexity(s.Data), "tokenizer.model: not a readable SentencePiece model"),
         new("JSONL with invalid JSON", s => File.WriteAllText(s.Jsonl, "{\"text\": \"ok\"}\n{\"text\": oops}\n"), s => s.Perplexity(s.Jsonl), "data.jsonl:2: invalid JSON"),
         new("JSONL missing fields", s => File.WriteAllText(s.Jsonl, "{\"prompt\": \"only a prompt\"}\n"), s => s.Perplexity(s.Jsonl), "data.jsonl:1: needs a \"text\" field"),
         new("JSONL field of wrong type", s => File.WriteAllText(s.Jsonl, "{\"text\": 42}\n"), s => s.Perplexity(s.Jsonl), "field 'text' must be a string"),

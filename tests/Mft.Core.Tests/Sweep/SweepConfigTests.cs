@@ -10,6 +10,14 @@ public sealed class SweepConfigTests
     public void Should_name_an_unknown_key_and_its_line(string yaml, string expected) =>
         Assert.Equal(expected, Assert.Throws<MftException>(() => SweepConfig.Parse(yaml, "sweep.yaml")).Message);
 
+    [Theory]
+    [InlineData("steps: abc\n", "sweep.yaml: line 1, key 'steps': 'abc' is not a number")]
+    [InlineData("seeds: [0]\ndomains: bible\n", "sweep.yaml: line 2, key 'domains': expected a list ([a, b])")]
+    [InlineData("domains: [[bible]]\n", "sweep.yaml: line 1, key 'domains': expected a single value, not a list or a mapping")]
+    [InlineData("methods:\n  - {name: m, tau: x}\n", "sweep.yaml: line 2: 'x' is not a number")]
+    public void Should_name_the_line_key_and_expected_value_of_a_mistyped_value(string yaml, string expected) =>
+        Assert.Equal(expected, Assert.Throws<MftException>(() => SweepConfig.Parse(yaml, "sweep.yaml")).Message);
+
     [Fact]
     public void Should_read_a_methods_keys_as_mft_train_spells_them()
     {

@@ -84,7 +84,7 @@ public sealed record SentencePieceModelFile(
                 }
             }
         }
-        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or InvalidDataException)
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or InvalidDataException or OverflowException)
         {
             throw new MftException($"{path}: not a readable SentencePiece model ({e.Message})");
         }
