@@ -15,13 +15,17 @@ public sealed class ChatTemplateLimitsTests(ChatTemplateReferenceTests.Reference
     private const string Origin = "tokenizer_config.json";
     private static readonly ChatMessage[] Conversation = [new("user", "hi"), new("assistant", "hello")];
 
-    /// <summary>Renders <paramref name="source"/> and returns the error, checking it names the file and the limit, within a second and without allocating more than 500 MB in all.</summary>
+    /// <summary>
+    /// Renders <paramref name="source"/> and returns the error, checking it names the file and the limit, and that it came
+    /// soon (well under a second alone; 10 s leaves room for a loaded CI machine, against hours or an exhausted memory
+    /// without the limits) without allocating more than 500 MB in all.
+    /// </summary>
     private static ChatTemplateException Rejected(string source, string limit)
     {
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
         var error = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse(source, Origin).Render(Conversation, false));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         Assert.True(allocated < 500_000_000, $"allocated {allocated:N0} bytes");
         Assert.StartsWith(Origin + ":", error.Message);
