@@ -1,3 +1,4 @@
+using Mft.Runtime;
 using Mft.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,20 +28,20 @@ public sealed class DoraAdapter : LoraAdapter
     private Tensor Rescale(Tensor weight)
     {
         Tensor norm;
-        using (no_grad()) norm = (weight + Delta()).norm(1, false, 2.0f);                 // (out), no gradient
+        using (no_grad()) norm = weight.add(Delta(), Scalars.One).norm(1, false, 2.0f);                 // (out), no gradient
         return Magnitude / norm;                                                           // (out)
     }
 
     public override Tensor Forward(Tensor x, Tensor weight, Tensor? bias, bool training)
     {
-        var y = (nn.functional.linear(x, weight) + Update(x, training)) * Rescale(weight);           // (…, out)
-        return bias is null ? y : y + bias;
+        var y = nn.functional.linear(x, weight).add(Update(x, training), Scalars.One) * Rescale(weight);  // (…, out)
+        return bias is null ? y : y.add(bias, Scalars.One);
     }
 
     public override void MergeInto(Tensor weight, Tensor? bias)
     {
         var scale = Rescale(weight).unsqueeze(1);                                          // (out, 1)
-        weight.add_(Delta()).mul_(scale);
+        weight.add_(Delta(), Scalars.One).mul_(scale);
     }
 
     internal override void Register(AdaptableLinear layer)

@@ -1,3 +1,5 @@
+using Mft.Runtime;
+using TorchSharp;
 using Mft.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,12 +15,20 @@ public class LoraAdapter : LinearAdapter
 {
     private readonly double _dropout;
 
+    /// <summary>
+    /// <see cref="Scale"/> as a Scalar held as long as the adapter (an implicit conversion per call would be left to the
+    /// finalizer while the native call reads it; docs/runtime.md). Adapters are not disposable: it is freed by its
+    /// finalizer once the adapter is unreachable, when no call can be using it.
+    /// </summary>
+    private readonly Scalar _scale;
+
     public LoraAdapter(long inFeatures, long outFeatures, int rank, double alpha, double dropout, Generator? generator = null)
     {
         double bound = 1.0 / Math.Sqrt(inFeatures);
         A = new Parameter(empty(rank, inFeatures).uniform_(-bound, bound, generator));
         B = new Parameter(zeros(outFeatures, rank));
         Scale = alpha / rank;
+        _scale = Scale.ToScalar();
         _dropout = dropout;
     }
 
@@ -28,16 +38,16 @@ public class LoraAdapter : LinearAdapter
     protected Tensor Update(Tensor x, bool training)
     {
         var input = _dropout > 0 && training ? nn.functional.dropout(x, _dropout, training: true) : x;
-        return nn.functional.linear(nn.functional.linear(input, A), B) * Scale;   // (…, out)
+        return nn.functional.linear(nn.functional.linear(input, A), B).mul(_scale);   // (…, out)
     }
 
     /// <summary>s · B A, (out, in).</summary>
-    protected Tensor Delta() => B.matmul(A) * Scale;
+    protected Tensor Delta() => B.matmul(A).mul(_scale);
 
     public override Tensor Forward(Tensor x, Tensor weight, Tensor? bias, bool training) =>
-        nn.functional.linear(x, weight, bias) + Update(x, training);
+        nn.functional.linear(x, weight, bias).add(Update(x, training), Scalars.One);
 
-    public override void MergeInto(Tensor weight, Tensor? bias) => weight.add_(Delta());
+    public override void MergeInto(Tensor weight, Tensor? bias) => weight.add_(Delta(), Scalars.One);
 
     internal override void Register(AdaptableLinear layer)
     {

@@ -1,3 +1,4 @@
+using Mft.Runtime;
 using Mft.Data;
 using Mft.Models;
 using Mft.Tokenization;
@@ -52,7 +53,7 @@ public static class Perplexity
                 var window = cat([rows.Inputs, rows.Labels[.., ^1..]], 1);                              // (B, T)
                 var hidden = model.ForwardHidden(window)[.., ..^1];                                     // (B, T-1, C): the last position predicts nothing
                 var targets = rows.Labels.reshape(-1);                                                  // (B·(T-1),)
-                var positions = (rows.LossMask.reshape(-1) > 0).nonzero().squeeze(-1);                 // (S,) flat scored positions
+                var positions = (rows.LossMask.reshape(-1) > Scalars.Zero).nonzero().squeeze(-1);                 // (S,) flat scored positions
                 var flatHidden = hidden.reshape(-1, hidden.shape[^1]);                                  // (B·(T-1), C)
                 for (long start = 0; start < positions.shape[0]; start += chunkTokens)
                 {

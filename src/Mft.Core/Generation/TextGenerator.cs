@@ -1,3 +1,5 @@
+using Mft.Runtime;
+using TorchSharp;
 using Mft.Models;
 using static TorchSharp.torch;
 
@@ -36,12 +38,13 @@ public static class TextGenerator
     private static int Choose(Tensor logits, GenerationOptions o, Generator generator)
     {
         if (o.Temperature == 0) return (int)logits.argmax().item<long>();
-        var probs = nn.functional.softmax(logits / o.Temperature, 0);                               // (V,)
+        using Scalar temperature = o.Temperature.ToScalar(), topP = o.TopP.ToScalar();
+        var probs = nn.functional.softmax(logits.div(temperature), 0);                              // (V,)
         if (o.TopP < 1.0)
         {
             var (sorted, order) = probs.sort(descending: true);
             var before = sorted.cumsum(0) - sorted;                                                 // mass ahead of each
-            sorted = sorted.masked_fill(before >= o.TopP, 0.0);
+            sorted = sorted.masked_fill(before >= topP, Scalars.ZeroDouble);
             probs = zeros_like(probs).scatter_(0, order, sorted);
         }
         return (int)multinomial(probs, 1, false, generator).item<long>();

@@ -67,7 +67,7 @@ public abstract class CausalLM : nn.Module
         foreach (var (name, p) in named_parameters())
         {
             if (name.EndsWith("bias", StringComparison.Ordinal)) p.zero_();
-            else if (p.dim() == 1) p.fill_(1.0);
+            else if (p.dim() == 1) p.fill_(Runtime.Scalars.OneDouble);
             else p.normal_(0, std);
         }
         foreach (var norm in modules().OfType<Layers.RmsNorm>()) norm.ResetWeight();

@@ -1,4 +1,7 @@
+using Mft.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
+using static Mft.Runtime.Scalars;
 
 namespace Mft.Objectives;
 
@@ -11,6 +14,7 @@ namespace Mft.Objectives;
 /// </summary>
 public static class CorrectedDistillationLoss
 {
+
     /// <summary>Per-token KL (N,), times T².</summary>
     public static Tensor PerToken(Tensor studentLogits, Tensor teacherLogProbs, Tensor labels, Tensor mix, double temperature) =>
         PerToken(studentLogits, teacherLogProbs, labels, mix, temperature, out _);
@@ -18,14 +22,15 @@ public static class CorrectedDistillationLoss
     /// <summary>Per-token KL (N,), times T², and the student's label NLL at temperature T (N,), for diagnostics.</summary>
     public static Tensor PerToken(Tensor studentLogits, Tensor teacherLogProbs, Tensor labels, Tensor mix, double temperature, out Tensor labelNll)
     {
-        var logS = nn.functional.log_softmax(temperature == 1 ? studentLogits : studentLogits / temperature, -1);  // (N, V)
+        using Scalar t = temperature.ToScalar(), tSquared = (temperature * temperature).ToScalar();
+        var logS = nn.functional.log_softmax(temperature == 1 ? studentLogits : studentLogits.div(t), -1);       // (N, V)
         var p = teacherLogProbs.exp();                                                                            // (N, V)
         var crossEntropy = -(p * logS).sum(-1);                                                                   // (N,)
         var nll = -logS.gather(-1, labels.unsqueeze(-1)).squeeze(-1);                                             // (N,)
         var entropy = CorrectedEntropy(p, teacherLogProbs, labels, mix);                                          // (N,)
-        var kl = (1.0 - mix) * crossEntropy + mix * nll - entropy;
+        var kl = Kl(crossEntropy, nll, entropy, mix);
         labelNll = nll.detach();
-        return temperature == 1 ? kl : kl * (temperature * temperature);
+        return temperature == 1 ? kl : kl.mul(tSquared);
     }
 
     /// <summary>
@@ -38,21 +43,26 @@ public static class CorrectedDistillationLoss
         double temperature, double scale, out Tensor gradient, out Tensor labelNll)
     {
         long n = studentLogits.shape[0];
-        var logS = nn.functional.log_softmax(temperature == 1 ? studentLogits : studentLogits / temperature, -1);  // (N, V)
+        using Scalar t = temperature.ToScalar(), tSquared = (temperature * temperature).ToScalar(), gradientScale = (scale * temperature).ToScalar();
+        var logS = nn.functional.log_softmax(temperature == 1 ? studentLogits : studentLogits.div(t), -1);       // (N, V)
         var p = teacherLogProbs.exp();                                                                            // (N, V)
         var crossEntropy = -RowDot(p, logS, n);                                                                   // (N,)
         var y = labels.unsqueeze(-1);
         var nll = -logS.gather(-1, y).squeeze(-1);                                                                // (N,)
         var entropy = CorrectedEntropy(p, teacherLogProbs, labels, mix);                                          // (N,)
-        var kl = (1.0 - mix) * crossEntropy + mix * nll - entropy;
+        var kl = Kl(crossEntropy, nll, entropy, mix);
         labelNll = nll;
-        var lossSum = (kl * mask).sum() * (temperature * temperature);
+        var lossSum = (kl * mask).sum().mul(tSquared);
         gradient = logS.exp_();                                                                                   // s
-        gradient.sub_(p.mul_((1.0 - mix).unsqueeze(-1)));                                                         // s - (1 - m) p
+        gradient.sub_(p.mul_(OneMinus(mix).unsqueeze(-1)));                                                         // s - (1 - m) p
         gradient.scatter_add_(-1, y, (-mix).unsqueeze(-1).to_type(gradient.dtype));                               // s - q
-        gradient.mul_((mask * (scale * temperature)).unsqueeze(-1));
+        gradient.mul_(mask.mul(gradientScale).unsqueeze(-1));
         return lossSum;
     }
+
+    /// <summary>(1 - m) CE + m NLL - H(q), per token.</summary>
+    private static Tensor Kl(Tensor crossEntropy, Tensor nll, Tensor entropy, Tensor mix) =>
+        OneMinus(mix).mul(crossEntropy).add(mix.mul(nll), One).sub(entropy);
 
     /// <summary>Σ_v a[i, v] b[i, v] per row, as a batched dot product (no (N, V) temporary).</summary>
     private static Tensor RowDot(Tensor a, Tensor b, long n) => a.unsqueeze(1).bmm(b.unsqueeze(2)).view(n);
@@ -61,7 +71,8 @@ public static class CorrectedDistillationLoss
     public static Tensor TeacherLogProbs(Tensor teacherLogits, double temperature)
     {
         using var _ = no_grad();
-        return nn.functional.log_softmax(temperature == 1 ? teacherLogits : teacherLogits / temperature, -1);
+        using var t = temperature.ToScalar();
+        return nn.functional.log_softmax(temperature == 1 ? teacherLogits : teacherLogits.div(t), -1);
     }
 
     /// <summary>H(q) from p, log p, y and m: the off-label mass is (1 - m) p, the label gets (1 - m) p[y] + m.</summary>
@@ -71,12 +82,12 @@ public static class CorrectedDistillationLoss
         var pLogP = RowDot(p, logP, p.shape[0]);                                                                  // (N,) = -H(p)
         var logPy = logP.gather(-1, labels.unsqueeze(-1)).squeeze(-1);
         var py = logPy.exp();
-        var keep = 1.0 - mix;                                                                                     // (N,)
-        var offLabelP = (1.0 - py).clamp_min(0.0);
-        var logKeep = where(keep > 0, keep.clamp_min(1e-30).log(), zeros_like(keep));
-        var offLabel = keep * (pLogP - py * logPy + logKeep * offLabelP);                                         // Σ_{v≠y} q log q
-        var qy = keep * py + mix;
-        var label = where(qy > 0, qy * qy.clamp_min(1e-30).log(), zeros_like(qy));
-        return -(offLabel + label);
+        var keep = OneMinus(mix);                                                                                 // (N,)
+        var offLabelP = OneMinus(py).clamp_min(ZeroDouble);
+        var logKeep = where(keep > Zero, keep.clamp_min(ProbabilityFloor).log(), zeros_like(keep));
+        var offLabel = keep * pLogP.sub(py * logPy).add(logKeep * offLabelP, One);                               // Σ_{v≠y} q log q
+        var qy = (keep * py).add(mix, One);
+        var label = where(qy > Zero, qy * qy.clamp_min(ProbabilityFloor).log(), zeros_like(qy));
+        return -offLabel.add(label, One);
     }
 }

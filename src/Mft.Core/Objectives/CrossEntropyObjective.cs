@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Mft.Objectives;
@@ -5,6 +6,9 @@ namespace Mft.Objectives;
 /// <summary><c>ft</c>: standard finetuning, next-token cross-entropy against the data.</summary>
 public sealed class CrossEntropyObjective : ITrainingObjective, IClosedFormGradient
 {
+    /// <summary>The label's share taken off the softmax: -1.0 (double, as the implicit conversion made it).</summary>
+    private static readonly Scalar MinusOne = (-1.0).ToScalar();
+
     public string Name => "ft";
     public bool NeedsTeacher => false;
 
@@ -25,8 +29,9 @@ public sealed class CrossEntropyObjective : ITrainingObjective, IClosedFormGradi
         statistics?.AddTokens(mask);
         statistics?.AddLabelNll(nll, mask);
         gradient = nn.functional.softmax(studentLogits, -1);                                  // (N, V)
-        gradient.scatter_add_(-1, y, full(y.shape, -1.0, gradient.dtype, gradient.device));
-        gradient.mul_((mask * scale).unsqueeze(-1));
+        using var scaleScalar = scale.ToScalar();
+        gradient.scatter_add_(-1, y, full(y.shape, MinusOne, gradient.dtype, gradient.device));
+        gradient.mul_(mask.mul(scaleScalar).unsqueeze(-1));
         return (nll * mask).sum();
     }
 }

@@ -1,4 +1,6 @@
+using TorchSharp;
 using static TorchSharp.torch;
+using static Mft.Runtime.Scalars;
 
 namespace Mft.Objectives;
 
@@ -17,6 +19,11 @@ public static class TauCorrection
     /// <summary>Added to the correction's denominators, as in the reference implementation.</summary>
     public const double Epsilon = 1e-7;
 
+    private static readonly Scalar EpsilonScalar = Epsilon.ToScalar();
+
+    /// <summary>A mix at or above this counts as capped (1 - 1e-6).</summary>
+    private static readonly Scalar AlmostOne = (1.0 - 1e-6).ToScalar();
+
     /// <summary>The one check of tau's range, for every place that takes one: <paramref name="key"/> names the option in the error.</summary>
     public static double RequireValid(double tau, string key = "tau") =>
         tau is >= 0 and <= 1 ? tau : throw new OptionException(key, $"must be in [0, 1], got {tau}");
@@ -32,18 +39,19 @@ public static class TauCorrection
     {
         RequireValid(tau);
         using var _ = no_grad();
+        using Scalar t = tau.ToScalar(), oneMinusTau = (1.0 - tau).ToScalar();
         var (logPa, argmax) = teacherLogProbs.max(-1);                                  // (N,), (N,)
         var pa = logPa.exp();
         var py = teacherLogProbs.gather(-1, labels.unsqueeze(-1)).squeeze(-1).exp();    // (N,)
         var wrong = argmax.ne(labels);                                                  // (N,)
         var gap = pa - py;
-        var mixWrong = (gap + tau) / (gap + 1.0 + Epsilon);
-        var capped = wrong.logical_not().logical_and(py > 1.0 - tau);
-        var raised = where(capped, ones_like(py), py + tau);                           // c
-        var mixRight = (raised - py) / (1.0 - py + Epsilon);
+        var mixWrong = gap.add(t, One).div(gap.add(OneDouble, One).add(EpsilonScalar, One));
+        var capped = wrong.logical_not().logical_and(py > oneMinusTau);
+        var raised = where(capped, ones_like(py), py.add(t, One));                     // c
+        var mixRight = (raised - py).div(OneMinus(py).add(EpsilonScalar, One));
         if (!correctAll) { mixRight = zeros_like(py); capped = zeros_like(capped); }
-        var mix = where(wrong, mixWrong, mixRight).clamp(0.0, 1.0);
-        return new Result(mix, wrong, capped.logical_or(wrong.logical_and(mix >= 1.0 - 1e-6)));
+        var mix = where(wrong, mixWrong, mixRight).clamp(ZeroDouble, OneDouble);
+        return new Result(mix, wrong, capped.logical_or(wrong.logical_and(mix >= AlmostOne)));
     }
 
     /// <summary>The corrected distribution q itself, (N, V). For tests and inspection; the loss never builds it.</summary>
@@ -52,6 +60,6 @@ public static class TauCorrection
         var p = teacherLogProbs.exp();
         var oneHot = nn.functional.one_hot(labels, p.shape[^1]).to_type(p.dtype);
         var m = mix.unsqueeze(-1);
-        return (1.0 - m) * p + m * oneHot;
+        return (OneMinus(m) * p).add(m * oneHot, One);
     }
 }

@@ -1,3 +1,4 @@
+using Mft.Runtime;
 using static TorchSharp.torch;
 
 namespace Mft.Objectives;
@@ -34,7 +35,7 @@ public sealed class TokenStatistics
     public void Add(Tensor mask, TauCorrection.Result correction)
     {
         using var scope = NewDisposeScope();
-        var keep = mask > 0;
+        var keep = mask > Scalars.Zero;
         Tokens += keep.sum().item<long>();
         ArgmaxWrong += correction.ArgmaxWrong.logical_and(keep).sum().item<long>();
         Capped += correction.Capped.logical_and(keep).sum().item<long>();

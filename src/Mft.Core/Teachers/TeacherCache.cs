@@ -1,3 +1,5 @@
+using Mft.Runtime;
+using TorchSharp;
 using System.Globalization;
 using System.Security.Cryptography;
 using Mft.Adapters;
@@ -89,8 +91,8 @@ public sealed class TeacherCache : ITeacher
             var labels = row.Batch.Labels[row.Row].narrow(0, 0, n);
             var labelLog = logP.gather(-1, labels.unsqueeze(-1)).squeeze(-1);                            // (n,)
             var labelInTop = ids.eq(labels.unsqueeze(-1)).any(-1);
-            var kept = values.exp().sum(-1) + where(labelInTop, zeros_like(labelLog), labelLog.exp());
-            var tail = (1 - kept).clamp_min(1e-30).log();                                               // the tail's total mass
+            var kept = values.exp().sum(-1).add(where(labelInTop, zeros_like(labelLog), labelLog.exp()), Scalars.One);
+            var tail = kept.negative().add(Scalars.One, Scalars.One).clamp_min(Scalars.ProbabilityFloor).log();  // 1 - kept: the tail's total mass
             topIds.narrow(0, offset, n).copy_(ids.cpu());
             topLogP.narrow(0, offset, n).copy_(values.cpu());
             labelIds.narrow(0, offset, n).copy_(labels.cpu());
@@ -105,9 +107,10 @@ public sealed class TeacherCache : ITeacher
     {
         double uniform = -Math.Log(vocab);
         using var scope = NewDisposeScope();   // the padding rows and the joined copies; the cache keeps its five tensors (docs/runtime.md)
+        using Scalar k = topK.ToScalar(), uniformLogP = uniform.ToScalar();
         Tensor With(string name, Tensor padding) => cat([positions[name], padding.unsqueeze(0)], 0).to(device).MoveToOuterDisposeScope();
         var cache = new TeacherCache(rows, topK, vocab, fingerprint,
-            With("top_ids", arange(topK, ScalarType.Int64)), With("top_logp", full(topK, uniform, ScalarType.Float32)), With("label_ids", tensor(0L)),
+            With("top_ids", arange(Scalars.Zero, k, Scalars.One, ScalarType.Int64)), With("top_logp", full(topK, uniformLogP, ScalarType.Float32)), With("label_ids", tensor(0L)),
             With("label_logp", tensor((float)uniform)), With("tail_logp", tensor((float)Math.Log(1 - topK / (double)vocab))));
         if (cache._tailLogP.shape[0] != cache._positions + 1)
             throw new MftException($"teacher cache {fingerprint}: holds {cache._tailLogP.shape[0] - 1} positions, the data has {cache._positions}");
@@ -188,9 +191,9 @@ public sealed class TeacherCache : ITeacher
             var kept = zeros(length, cache.Vocab, ScalarType.Bool, at.device);
             kept.scatter_(1, topIds, ones(topIds.shape, ScalarType.Bool, at.device)).scatter_(1, labelIds, ones(labelIds.shape, ScalarType.Bool, at.device));
             var shape = studentLogits is null ? zeros(length, cache.Vocab, device: at.device) : nn.functional.log_softmax(studentLogits, -1);
-            var tailShape = shape.masked_fill(kept, double.NegativeInfinity);
+            var tailShape = shape.masked_fill(kept, Scalars.NegativeInfinity);
             tailShape = tailShape - tailShape.logsumexp(-1, keepdim: true);                              // log of the shares within the tail
-            var logits = tailShape.add_(cache._tailLogP.index_select(0, at).unsqueeze(1));
+            var logits = tailShape.add_(cache._tailLogP.index_select(0, at).unsqueeze(1), Scalars.One);
             logits.scatter_(1, topIds, cache._topLogP.index_select(0, at));
             logits.scatter_(1, labelIds, cache._labelLogP.index_select(0, at).unsqueeze(1));
             return logits;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Mft.Models;
 using Mft.Objectives;
 using Mft.Teachers;
@@ -58,7 +59,8 @@ public static class ChunkedLoss
             else
             {
                 var lossSum = objective.LossSum(logits, teacherLogits, chunkLabels, chunkMask, statistics);
-                (lossSum / normalizer).backward();
+                using var normalizerScalar = normalizer.ToScalar();
+                lossSum.div(normalizerScalar).backward();
                 total += lossSum.item<float>();
             }
         }

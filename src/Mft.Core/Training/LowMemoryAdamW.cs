@@ -51,8 +51,9 @@ public sealed class LowMemoryAdamW : AdamW
                 long sliceRows = Math.Max(1, _sliceElements / rowElements);
                 // The step's numbers as Scalars held until the parameter is done: an implicit double-to-Scalar conversion
                 // makes a temporary that the finalizer may free during the native call (docs/runtime.md).
-                using Scalar keep = 1 - lr * decay, b1 = beta1, oneMinusB1 = 1 - beta1, b2 = beta2, oneMinusB2 = 1 - beta2,
-                    root2 = correction2Root, epsilon = eps, minusStep = -stepSize;
+                using Scalar keep = (1 - lr * decay).ToScalar(), b1 = beta1.ToScalar(), oneMinusB1 = (1 - beta1).ToScalar(),
+                    b2 = beta2.ToScalar(), oneMinusB2 = (1 - beta2).ToScalar(), root2 = correction2Root.ToScalar(),
+                    epsilon = eps.ToScalar(), minusStep = (-stepSize).ToScalar();
                 for (long start = 0; start < rows; start += sliceRows)
                 {
                     using var scope = NewDisposeScope();
@@ -66,7 +67,7 @@ public sealed class LowMemoryAdamW : AdamW
                     m.mul_(b1).add_(g, alpha: oneMinusB1);
                     v.mul_(b2).addcmul_(g, g, value: oneMinusB2);
                     var denominator = v.sqrt();                          // the one temporary: a slice of the parameter's size
-                    denominator.div_(root2).add_(epsilon);
+                    denominator.div_(root2).add_(epsilon, Runtime.Scalars.One);
                     w.addcdiv_(m, denominator, value: minusStep);
                 }
             }

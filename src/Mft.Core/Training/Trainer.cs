@@ -175,7 +175,7 @@ public sealed class Trainer
         double loss = lossSum / Math.Max(1, targets);
         double norm = _config.ClipNorm > 0
             ? nn.utils.clip_grad_norm_(parameters, _config.ClipNorm, 2.0)
-            : Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => p.grad!.pow(2).sum().item<float>()));
+            : Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => p.grad!.pow(Runtime.Scalars.Two).sum().item<float>()));
         bool finite = double.IsFinite(loss) && double.IsFinite(norm);
         if (!finite && _config.OnNonFinite == NonFiniteAction.Stop)
             throw new MftException($"step {step + 1}: the loss ({loss}) or gradient norm ({norm}) is not finite; the weights were not updated. " +

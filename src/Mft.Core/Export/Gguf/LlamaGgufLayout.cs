@@ -1,3 +1,5 @@
+using Mft.Runtime;
+using TorchSharp;
 using Mft.Models.Layers;
 using Mft.Models.Llama;
 using static TorchSharp.torch;
@@ -13,6 +15,9 @@ namespace Mft.Export.Gguf;
 /// </summary>
 public static class LlamaGgufLayout
 {
+    /// <summary>Single 1, added to Gemma's norm weights: held, not converted per tensor (docs/runtime.md).</summary>
+    private static readonly Scalar UnitOffset = 1.0f.ToScalar();
+
     public static string ArchitectureOf(LlamaConfig c) => c.ModelType switch
     {
         "llama" or "mistral" => "llama",
@@ -52,7 +57,7 @@ public static class LlamaGgufLayout
         if (arch == "gemma3") m.UInt32($"{arch}.attention.sliding_window", c.SlidingWindow!.Value);
 
         bool permute = arch == "llama";
-        Func<Tensor, Tensor>? norm = c.Gemma ? t => t + 1.0f : null;
+        Func<Tensor, Tensor>? norm = c.Gemma ? t => t.add(UnitOffset, Scalars.One) : null;   // Gemma's (1 + w)
         Func<Tensor, Tensor>? Rows(int heads) => permute ? t => InterleavePairs(t, heads) : null;
 
         var tensors = new List<GgufTensor> { source.Tensor("token_embd.weight", "model.embed_tokens.weight") };

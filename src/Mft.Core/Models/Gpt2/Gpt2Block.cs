@@ -1,3 +1,4 @@
+using Mft.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -28,7 +29,7 @@ public sealed class Gpt2Block : nn.Module
     {
         // An inner scope frees this block's temporaries as soon as it returns; autograd keeps what backward needs.
         using var scope = NewDisposeScope();
-        var h = x + _attn.Forward(_ln1.forward(x), mask, cache, _index);                 // (B, T, C)
-        return (h + _mlp.forward(_ln2.forward(h))).MoveToOuterDisposeScope();             // (B, T, C)
+        var h = x.add(_attn.Forward(_ln1.forward(x), mask, cache, _index), Scalars.One);  // (B, T, C)
+        return h.add(_mlp.forward(_ln2.forward(h)), Scalars.One).MoveToOuterDisposeScope();  // (B, T, C)
     }
 }

@@ -1,3 +1,4 @@
+using Mft.Runtime;
 using Mft.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -32,8 +33,8 @@ public sealed class Gpt2Model : nn.Module
         long past = cache?.Length ?? 0, t = inputIds.shape[1];
         if (past + t > _config.MaxPositions)
             throw new MftException($"sequence of {past + t} tokens exceeds GPT-2's n_positions ({_config.MaxPositions})");
-        var positions = arange(past, past + t, ScalarType.Int64, inputIds.device);       // (T,)
-        var x = wte.forward(inputIds) + wpe.forward(positions);                          // (B, T, C)
+        var positions = Scalars.Int64Range(past, past + t, inputIds.device);             // (T,)
+        var x = wte.forward(inputIds).add(wpe.forward(positions), Scalars.One);          // (B, T, C)
         var mask = CausalMask.Build(past, t, inputIds.device);
         foreach (var block in h)
             x = checkpoint ? ActivationCheckpoint.Run(x, input => block.Forward(input, mask, null)) : block.Forward(x, mask, cache);   // (B, T, C)

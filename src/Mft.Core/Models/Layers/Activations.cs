@@ -1,3 +1,5 @@
+using TorchSharp;
+using static Mft.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Mft.Models.Layers;
@@ -10,5 +12,9 @@ public static class Activations
     /// gelu_pytorch_tanh (Gemma) are both this function.
     /// </summary>
     public static Tensor GeluTanh(Tensor x) =>
-        0.5 * x * (1.0 + tanh(Math.Sqrt(2.0 / Math.PI) * (x + 0.044715 * x.pow(3.0))));
+        x.mul(HalfDouble).mul(tanh(x.add(x.pow(Three).mul(Cubic), One).mul(SqrtTwoOverPi)).add(OneDouble, One));
+
+    private static readonly Scalar Three = 3.0.ToScalar();
+    private static readonly Scalar Cubic = 0.044715.ToScalar();
+    private static readonly Scalar SqrtTwoOverPi = Math.Sqrt(2.0 / Math.PI).ToScalar();
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Mft.Models.Layers;
@@ -19,7 +20,11 @@ public static class Attention
             v = v.repeat_interleave(groups, 1);
         }
         // TorchSharp's scaled_dot_product_attention has no scale argument: fold the ratio to 1/sqrt(hd) into q.
-        if (scale is double s) q = q * (s * Math.Sqrt(q.shape[^1]));         // (B, H, T, hd)
+        if (scale is double s)
+        {
+            using var ratio = (s * Math.Sqrt(q.shape[^1])).ToScalar();
+            q = q.mul(ratio);                                                  // (B, H, T, hd)
+        }
         bool causal = mask is null && q.shape[2] > 1;
         return nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, causal);  // (B, H, T, hd)
     }

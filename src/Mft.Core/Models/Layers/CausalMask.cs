@@ -1,3 +1,5 @@
+using Mft.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Mft.Models.Layers;
@@ -14,10 +16,11 @@ public static class CausalMask
         bool windowMatters = slidingWindow is int w && keys > w;
         if (past == 0 && !windowMatters) return null;                        // is_causal suffices
         if (queries == 1 && !windowMatters) return null;                     // one query sees every key
-        var q = arange(past, keys, ScalarType.Int64, device).unsqueeze(1);   // (T, 1)
-        var k = arange(0, keys, ScalarType.Int64, device).unsqueeze(0);      // (1, Tk)
+        var q = Scalars.Int64Range(past, keys, device).unsqueeze(1);         // (T, 1)
+        var k = Scalars.Int64Range(0, keys, device).unsqueeze(0);            // (1, Tk)
         var allowed = k <= q;                                                  // (T, Tk)
-        if (windowMatters) allowed = allowed.logical_and(q - k < slidingWindow!.Value);
-        return allowed;
+        if (!windowMatters) return allowed;
+        using var window = slidingWindow!.Value.ToScalar();
+        return allowed.logical_and(q - k < window);
     }
 }

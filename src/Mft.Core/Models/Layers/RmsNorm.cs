@@ -1,3 +1,4 @@
+using Mft.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,13 +13,14 @@ namespace Mft.Models.Layers;
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
-    private readonly double _eps;
+    /// <summary>eps as a Scalar held with the module (an implicit conversion would be left to the finalizer).</summary>
+    private readonly Scalar _eps;
     private readonly bool _unitOffset;
 
     public RmsNorm(long dim, double eps, bool unitOffset = false) : base(nameof(RmsNorm))
     {
         weight = new Parameter(unitOffset ? zeros(dim) : ones(dim));
-        _eps = eps;
+        _eps = eps.ToScalar();
         _unitOffset = unitOffset;
         RegisterComponents();
     }
@@ -27,14 +29,21 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public void ResetWeight()
     {
         using var _ = no_grad();
-        weight.fill_(_unitOffset ? 0.0 : 1.0);
+        weight.fill_(_unitOffset ? Scalars.ZeroDouble : Scalars.OneDouble);
     }
 
     public override Tensor forward(Tensor x)
     {
         var xf = x.to_type(ScalarType.Float32);                                // (…, C)
-        var rms = rsqrt(xf.pow(2).mean([-1], keepdim: true).add_(_eps));      // (…, 1)
-        if (_unitOffset) return (xf * rms * (weight.to_type(ScalarType.Float32) + 1.0)).to_type(x.dtype);  // (…, C)
+        var rms = rsqrt(xf.pow(Scalars.Two).mean([-1], keepdim: true).add_(_eps, Scalars.One));  // (…, 1)
+        if (_unitOffset)
+            return (xf * rms * weight.to_type(ScalarType.Float32).add(Scalars.OneDouble, Scalars.One)).to_type(x.dtype);  // (…, C)
         return weight * (xf * rms).to_type(x.dtype);                          // (…, C)
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _eps.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -1,3 +1,5 @@
+using TorchSharp;
+using static Mft.Runtime.Scalars;
 using Mft.Models.Llama;
 using static TorchSharp.torch;
 
@@ -16,7 +18,8 @@ public sealed class RotaryEmbedding
     public RotaryEmbedding(int headDim, double theta, RopeScaling? scaling)
     {
         using var scope = NewDisposeScope();
-        var exponent = arange(0, headDim, 2, ScalarType.Int64).to_type(ScalarType.Float32) / headDim;
+        using var dim = headDim.ToScalar();
+        var exponent = arange(Zero, dim, Two, ScalarType.Int64).to_type(ScalarType.Float32).div(dim);
         var invFreq = pow(tensor((float)theta), exponent).reciprocal();        // (hd/2,)
         _positionScale = 1.0;
         if (scaling?.Type == "linear") _positionScale = 1.0 / scaling.Factor;
@@ -31,19 +34,26 @@ public sealed class RotaryEmbedding
     {
         double lowWavelen = s.OriginalMaxPositions / s.LowFreqFactor;
         double highWavelen = s.OriginalMaxPositions / s.HighFreqFactor;
-        var wavelen = 2 * Math.PI / invFreq;
-        var scaled = where(wavelen > lowWavelen, invFreq / s.Factor, invFreq);
-        var smooth = (s.OriginalMaxPositions / wavelen - s.LowFreqFactor) / (s.HighFreqFactor - s.LowFreqFactor);
-        var smoothed = (1 - smooth) * scaled / s.Factor + smooth * scaled;
-        var isMedium = (wavelen >= highWavelen).logical_and(wavelen <= lowWavelen);
+        using Scalar twoPi = (2 * Math.PI).ToScalar(), low = lowWavelen.ToScalar(), high = highWavelen.ToScalar(),
+            factor = s.Factor.ToScalar(), originalMax = s.OriginalMaxPositions.ToScalar(), lowFactor = s.LowFreqFactor.ToScalar(),
+            factorSpan = (s.HighFreqFactor - s.LowFreqFactor).ToScalar();
+        var wavelen = invFreq.reciprocal().mul(twoPi);
+        var scaled = where(wavelen > low, invFreq.div(factor), invFreq);
+        var smooth = wavelen.reciprocal().mul(originalMax).sub(lowFactor).div(factorSpan);
+        var smoothed = (smooth.negative().add(One, One) * scaled).div(factor).add(smooth * scaled, One);
+        var isMedium = (wavelen >= high).logical_and(wavelen <= low);
         return where(isMedium, smoothed, scaled);
     }
 
     /// <summary>cos and sin for positions [start, start + length), each (length, head_dim).</summary>
     public (Tensor Cos, Tensor Sin) CosSin(long start, long length, Device device)
     {
-        var positions = arange(start, start + length, ScalarType.Int64, device).to_type(ScalarType.Float32);
-        if (_positionScale != 1.0) positions = positions * (float)_positionScale;
+        var positions = Int64Range(start, start + length, device).to_type(ScalarType.Float32);
+        if (_positionScale != 1.0)
+        {
+            using var scale = ((float)_positionScale).ToScalar();
+            positions = positions.mul(scale);
+        }
         var invFreq = tensor(_invFreq, device: device);
         var freqs = outer(positions, invFreq);                                 // (T, hd/2)
         var emb = cat([freqs, freqs], -1);                                     // (T, hd)
@@ -57,6 +67,6 @@ public sealed class RotaryEmbedding
         var x1 = x[.., .., .., ..(int)half];
         var x2 = x[.., .., .., (int)half..];
         var rotated = cat([-x2, x1], -1);                                      // (B, H, T, hd)
-        return x * cos + rotated * sin;
+        return (x * cos).add(rotated * sin, One);
     }
 }

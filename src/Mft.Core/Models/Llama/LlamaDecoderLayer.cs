@@ -1,3 +1,4 @@
+using Mft.Runtime;
 using Mft.Models.Layers;
 using TorchSharp;
 using TorchSharp.Utils;
@@ -41,11 +42,11 @@ public sealed class LlamaDecoderLayer : nn.Module
         var attention = _selfAttn.Forward(_inputLayernorm.forward(x), cos, sin, mask, cache, _index);    // (B, T, C)
         if (_preFeedforwardLayernorm is null || _postFeedforwardLayernorm is null)
         {
-            var h = x + attention;                                                                        // (B, T, C)
-            return (h + _mlp.forward(_postAttentionLayernorm.forward(h))).MoveToOuterDisposeScope();     // (B, T, C)
+            var h = x.add(attention, Scalars.One);                                                        // (B, T, C)
+            return h.add(_mlp.forward(_postAttentionLayernorm.forward(h)), Scalars.One).MoveToOuterDisposeScope();  // (B, T, C)
         }
-        var g = x + _postAttentionLayernorm.forward(attention);                                           // (B, T, C)
+        var g = x.add(_postAttentionLayernorm.forward(attention), Scalars.One);                           // (B, T, C)
         var mlp = _postFeedforwardLayernorm.forward(_mlp.forward(_preFeedforwardLayernorm.forward(g)));   // (B, T, C)
-        return (g + mlp).MoveToOuterDisposeScope();                                                       // (B, T, C)
+        return g.add(mlp, Scalars.One).MoveToOuterDisposeScope();                                         // (B, T, C)
     }
 }

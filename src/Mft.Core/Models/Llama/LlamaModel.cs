@@ -46,7 +46,11 @@ public sealed class LlamaModel : nn.Module
         var mask = CausalMask.Build(past, t, device);                                    // (T, T_k) or null
         var slidingMask = _config.SlidingWindow is null ? null : CausalMask.Build(past, t, device, _config.SlidingWindow);
         var x = _embedTokens.forward(inputIds);                                          // (B, T, C)
-        if (_embedScale is float scale) x = x * scale;                                   // (B, T, C)
+        if (_embedScale is float scale)
+        {
+            using var s = scale.ToScalar();
+            x = x.mul(s);                                                                // (B, T, C)
+        }
         for (int i = 0; i < _layers.Count; i++)
         {
             var layer = _layers[i];
