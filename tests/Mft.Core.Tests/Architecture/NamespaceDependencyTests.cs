@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Reflection.Emit;
 
 namespace Mft.Tests.Architecture;
 
@@ -58,10 +57,9 @@ public sealed class NamespaceDependencyTests
             }
             Use(type.BaseType, "base");
             foreach (var i in type.GetInterfaces()) Use(i, "interface");
-            const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-            foreach (var f in type.GetFields(all)) Use(f.FieldType, f.Name);
-            foreach (var p in type.GetProperties(all)) Use(p.PropertyType, p.Name);
-            foreach (var m in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
+            foreach (var f in type.GetFields(MethodBodyReader.Declared)) Use(f.FieldType, f.Name);
+            foreach (var p in type.GetProperties(MethodBodyReader.Declared)) Use(p.PropertyType, p.Name);
+            foreach (var m in MethodBodyReader.MethodsOf(type))
             {
                 if (m is MethodInfo mi) Use(mi.ReturnType, m.Name);
                 foreach (var p in m.GetParameters()) Use(p.ParameterType, m.Name);
@@ -80,29 +78,10 @@ public sealed class NamespaceDependencyTests
         return parts.Length == 1 ? "Mft" : $"{parts[0]}.{parts[1]}";
     }
 
-    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
-
     /// <summary>The declaring types of every method, field and type token in a method body.</summary>
     private static IEnumerable<Type> TypesInBody(MethodBase method)
     {
-        var il = method.GetMethodBody()?.GetILAsByteArray();
-        if (il is null) yield break;
-        var module = method.Module;
-        Type[]? typeArgs = method.DeclaringType is { IsGenericType: true } d ? d.GetGenericArguments() : null;
-        Type[]? methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        for (int pc = 0; pc < il.Length;)
-        {
-            short value = il[pc] == 0xFE ? (short)(0xFE00 | il[pc + 1]) : il[pc];
-            pc += il[pc] == 0xFE ? 2 : 1;
-            var op = OpCodesByValue[value];
-            int token = op.OperandType is OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok
-                ? BitConverter.ToInt32(il, pc) : 0;
-            pc += OperandSize(op.OperandType, il, pc);
-            if (token == 0) continue;
-            MemberInfo? member;
-            try { member = module.ResolveMember(token, typeArgs, methodArgs); }
-            catch (ArgumentException) { continue; }
+        foreach (var member in MethodBodyReader.MembersIn(method))
             switch (member)
             {
                 case Type t: yield return t; break;
@@ -112,18 +91,7 @@ public sealed class NamespaceDependencyTests
                     break;
                 case FieldInfo f: yield return f.DeclaringType!; break;
             }
-        }
     }
-
-    private static int OperandSize(OperandType type, byte[] il, int pc) => type switch
-    {
-        OperandType.InlineNone => 0,
-        OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-        OperandType.InlineVar => 2,
-        OperandType.InlineI8 or OperandType.InlineR => 8,
-        OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, pc),
-        _ => 4,
-    };
 
     /// <summary>Tarjan's strongly connected components.</summary>
     private static List<List<string>> StronglyConnected(Dictionary<string, HashSet<(string To, string Via)>> graph)
