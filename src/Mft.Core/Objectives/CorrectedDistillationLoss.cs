@@ -14,7 +14,6 @@ namespace Mft.Objectives;
 /// </summary>
 public static class CorrectedDistillationLoss
 {
-
     /// <summary>Per-token KL (N,), times T².</summary>
     public static Tensor PerToken(Tensor studentLogits, Tensor teacherLogProbs, Tensor labels, Tensor mix, double temperature) =>
         PerToken(studentLogits, teacherLogProbs, labels, mix, temperature, out _);
