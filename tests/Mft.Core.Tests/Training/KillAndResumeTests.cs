@@ -73,7 +73,16 @@ public sealed class KillAndResumeTests
             if (!p.HasExited) { p.Kill(entireProcessTree: true); kills++; }
             p.WaitForExit();
         }
-        using (var p = Start([.. Args(killed), "--resume"])) { p.WaitForExit(); Assert.Equal(0, p.ExitCode); }
+        // An attempt that was not killed may have finished the run (its poll starved, as under MFT_TEST_GC_STRESS=1, where
+        // the collector stops this process's threads while the child trains 40 steps in about 3 s): resuming a finished run
+        // is refused, rightly, so the last resume runs only when there is something to resume.
+        if (!File.Exists(Path.Combine(killed, "report.json")))
+        {
+            var last = new System.Text.StringBuilder();
+            using var p = Start([.. Args(killed), "--resume"], last);
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, $"the last resume exited {p.ExitCode} after {kills} kills:\n{last}");
+        }
 
         // Then the final weights are identical
         Assert.True(kills >= 2, $"only {kills} kills landed during training");
