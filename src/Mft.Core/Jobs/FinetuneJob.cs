@@ -64,7 +64,8 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         // A teacher cache already on disk (the file, or its shards) is read and checked against this run now: a stale or
         // cut-short one is refused before the output folder is touched. One inside a folder about to be replaced goes with it.
         bool cached = CreatesTeacher(t) && (t.TeacherCacheTopK > 0 || t.TeacherCacheExact);
-        var existing = cached && !(config.TeacherCachePath is null && OutputFolder.Replaces(config.OutputDirectory, config.Overwrite, config.Resume))
+        bool cacheInOutput = Path.GetFullPath(config.TeacherCacheFile).StartsWith(Path.GetFullPath(config.OutputDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        var existing = cached && !(cacheInOutput && OutputFolder.Replaces(config.OutputDirectory, config.Overwrite, config.Resume))
             ? OpenTeacherCache(online: null, student, rows, adapter is not null)
             : null;
 
