@@ -65,8 +65,12 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         // cut-short one is refused before the output folder is touched. One inside a folder about to be replaced goes with it.
         bool cached = CreatesTeacher(t) && (t.TeacherCacheTopK > 0 || t.TeacherCacheExact);
         bool cacheInOutput = Path.GetFullPath(config.TeacherCacheFile).StartsWith(Path.GetFullPath(config.OutputDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        // The cache's fingerprint hashes every weight: computed once, for the check now and for a build below.
+        var cacheFingerprint = cached
+            ? TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, t.TeacherCacheTopK)
+            : null;
         var existing = cached && !(cacheInOutput && OutputFolder.Replaces(config.OutputDirectory, config.Overwrite, config.Resume))
-            ? OpenTeacherCache(online: null, student, rows, adapter is not null)
+            ? OpenTeacherCache(online: null, student, rows, adapter is not null, cacheFingerprint!)
             : null;
 
         // Every input has been read and checked: only now is the output folder touched.
@@ -77,7 +81,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         if (online is not null && cached)
         {
             Status?.Invoke(t.TeacherCacheTopK > 0 ? "caching the teacher's top-k outputs" : "caching the teacher's hidden states");
-            var cache = existing ?? OpenTeacherCache(online, student, rows, adapter is not null)!;
+            var cache = existing ?? OpenTeacherCache(online, student, rows, adapter is not null, cacheFingerprint!)!;
             if (cache.Unsaved) cache.Save(config.TeacherCacheFile);
             online.Dispose();   // the frozen copy is no longer needed: the cache (with the output head, for the exact kind) replaces it
             online = cache.Teacher;
@@ -167,13 +171,12 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     /// kind's head is the starting output weight: a copy for full finetuning (the student's head moves), the student's
     /// own frozen head when only adapters train.
     /// </summary>
-    private OpenedTeacherCache? OpenTeacherCache(ITeacher? online, CausalLM student, IReadOnlyList<TokenSequence> rows, bool adapters)
+    private OpenedTeacherCache? OpenTeacherCache(ITeacher? online, CausalLM student, IReadOnlyList<TokenSequence> rows, bool adapters, string fingerprint)
     {
         var t = config.Trainer;
         var path = config.TeacherCacheFile;
         var device = student.Device;
         bool topK = t.TeacherCacheTopK > 0;
-        var fingerprint = TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, t.TeacherCacheTopK);
         if (topK)
         {
             TeacherCache? top = File.Exists(path) ? TeacherCache.Load(path, rows, fingerprint, device) : null;
