@@ -34,10 +34,17 @@ public static class RunReport
         var opts = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals, Converters = { EnumOption.JsonConverter } };
         var layout = new RunLayout(config.OutputDirectory);
         AtomicFile.WriteAllText(layout.Report, json.ToJsonString(opts));
-        AtomicFile.WriteAllText(layout.ResolvedConfig, JsonSerializer.Serialize(config, new JsonSerializerOptions(opts) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        AtomicFile.WriteAllText(layout.ResolvedConfig, ResolvedConfigJson(config));
         ReplayConfig.Write(config);
         AtomicFile.WriteAllText(layout.ReportMarkdown, Markdown(config, r));
     }
+
+    /// <summary>run_config.json: every setting of the job as resolved, options or not (property names in snake_case).</summary>
+    public static string ResolvedConfigJson(FinetuneJobConfig config) => JsonSerializer.Serialize(config, new JsonSerializerOptions
+    {
+        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals, Converters = { EnumOption.JsonConverter },
+    });
 
     public static string Markdown(FinetuneJobConfig config, FinetuneResult r)
     {

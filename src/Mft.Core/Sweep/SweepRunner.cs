@@ -179,6 +179,27 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         catch (IOException) when (File.Exists(path)) { File.Delete(tmp); }
     }
 
+    /// <summary>
+    /// Every job the sweep runs, by folder, as resolved before any of them runs (without the base perplexities that the
+    /// runs are given later): each teacher pass, each base measurement, then each run. Checks what a config means
+    /// without training.
+    /// </summary>
+    public IReadOnlyList<(string Folder, FinetuneJobConfig Job)> ResolvedJobs()
+    {
+        var grid = SweepCell.Grid(config);
+        var jobs = new List<(string, FinetuneJobConfig)>();
+        foreach (var cell in TeacherCells(config))
+            jobs.Add((cell.TeacherFolder, JobConfig(Path.Combine(outputDirectory, cell.TeacherFolder), cell, null, TeacherCachePath(cell))));
+        foreach (var cell in grid.DistinctBy(c => (c.Domain, c.Seed)))
+        {
+            var folder = Path.Combine("base", cell.Domain, $"seed{cell.Seed}");
+            jobs.Add((folder, JobConfig(Path.Combine(outputDirectory, "base", cell.Domain), cell, null, null)));
+        }
+        foreach (var cell in grid)
+            jobs.Add((cell.Folder, JobConfig(Path.Combine(outputDirectory, cell.Folder), cell, null, TeacherCachePath(cell))));
+        return jobs;
+    }
+
     /// <summary>The config a sweep run, the base measurement and the teacher pass share: the same data, split and evaluation sets.</summary>
     private FinetuneJobConfig JobConfig(string dir, SweepCell cell, BasePerplexities? basePpl, string? teacherCache)
     {
