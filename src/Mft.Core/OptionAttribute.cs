@@ -15,4 +15,12 @@ public sealed class OptionAttribute(string key) : Attribute
     public string Help { get; init; } = "";
     /// <summary>The value's placeholder in <c>--help</c> (<c>FILE</c>, <c>N</c>); empty: from the type.</summary>
     public string Value { get; init; } = "";
+    /// <summary>What the option decides: whether a sweep method may set it (<see cref="OptionScope.Method"/>, the default).</summary>
+    public OptionScope Scope { get; init; } = OptionScope.Method;
+    /// <summary>
+    /// For a <see cref="OptionScope.Method"/> option that changes the rows a teacher sees (replay): a sweep keeps one
+    /// teacher cache per value, in a folder named by this prefix and the value (<c>replay0.25</c>); empty: the option
+    /// does not change the teacher's rows.
+    /// </summary>
+    public string TeacherFolder { get; init; } = "";
 }

@@ -16,6 +16,9 @@ public sealed partial class OptionException(string key, string problem) : MftExc
     /// <summary>The message with every key spelt as a command-line flag: <c>--batch-size: must be positive, got 0</c>.</summary>
     public string AsFlags => Render(Key, problem, Flag);
 
+    /// <summary>What is wrong, without the key it is about (other keys it names spelt as keys).</summary>
+    public string Problem => KeyReference().Replace(problem, m => m.Groups[1].Value);
+
     /// <summary>A key as a command-line flag: batch_size → --batch-size.</summary>
     public static string Flag(string key) => "--" + key.Replace('_', '-');
 

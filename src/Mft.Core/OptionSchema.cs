@@ -126,6 +126,9 @@ public sealed class OptionSchema
         return sb.ToString();
     }
 
+    /// <summary>An option's text as <see cref="Format"/> writes its value (<c>1.0e-3</c> is <c>0.001</c>): equal texts, equal values.</summary>
+    public static string Canonical(OptionSpec option, string text) => FormatValue(Parse(option, text)) ?? "";
+
     /// <summary>The value an option's text stands for, by the option's type.</summary>
     public static object? Parse(OptionSpec option, string text)
     {

@@ -10,4 +10,8 @@ public sealed record OptionSpec(string Key, string Help, string Placeholder, Typ
     public string Flag => OptionException.Flag(Key);
     /// <summary>The group holding the option (<see cref="OptionGroupAttribute"/>), null at the root.</summary>
     public PropertyInfo? Group => Path.Count > 1 ? Path[^2] : null;
+    /// <summary>What the option decides (<see cref="OptionAttribute.Scope"/>).</summary>
+    public OptionScope Scope => Declared.Scope;
+    /// <summary>The option's attribute, as declared.</summary>
+    public OptionAttribute Declared => Path[^1].GetCustomAttribute<OptionAttribute>()!;
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Mft.Demo;
 using Mft.Sweep;
 using Spectre.Console;
@@ -11,20 +10,17 @@ public sealed class DemoCommand : Command<DemoSettings>
 {
     public override int Execute(CommandContext context, DemoSettings s, CancellationToken cancellationToken)
     {
+        var given = s.Given().ToList();
+        // The embedded model and corpora unless the options name others, found from wherever mft runs.
+        if (s.Model is null) given.Insert(0, KeyValuePair.Create("model", EmbeddedAssets.Find("models/base", "config.json")));
+        if (s.DataDir is null) given.Insert(0, KeyValuePair.Create("data_dir", EmbeddedAssets.Find("data", "general/test.txt")));
         var config = new DemoConfig
         {
-            Preset = DemoPreset.Load(),
-            ModelDirectory = s.Model ?? EmbeddedAssets.Find("models/base", "config.json"),
-            DataDirectory = s.DataDir ?? EmbeddedAssets.Find("data", "general/test.txt"),
-            OutputDirectory = s.Out, Overwrite = s.Overwrite,
-            Domains = s.Domains?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Taus = s.Taus?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => double.TryParse(t, CultureInfo.InvariantCulture, out var v) ? v
-                : throw new MftException($"--taus: '{t}' is not a number")).ToList(),
-            Samples = s.Samples, Steps = s.Steps, Evaluations = s.Evaluations, LearningRate = s.LearningRate, ContextLength = s.Context,
-            Seed = s.Seed, Threads = s.Threads, Workers = s.Workers,
+            Sweep = DemoPreset.With(DemoPreset.Load(), given),
+            OutputDirectory = s.Out, Overwrite = s.Overwrite, Threads = s.Threads, Workers = s.Workers, Device = s.Device,
         };
         var runner = new DemoRunner(config);
-        var sweep = config.Sweep();
+        var sweep = config.Sweep;
         int total = SweepCell.Grid(sweep).Count;
         IReadOnlyList<SweepRun> runs = [];
         using var ctrlC = new CtrlC(cancellationToken);
@@ -68,7 +64,7 @@ public sealed class DemoCommand : Command<DemoSettings>
         foreach (var r in runs)
         {
             var f = r.Final.Report;
-            table.AddRow(r.Domain, Markup.Escape(DemoPreset.Label(methods[r.Method])), $"{f.DomainBase:F2} → {f.Domain:F2}", $"{f.GeneralBase:F2} → {f.General:F2}",
+            table.AddRow(r.Domain, Markup.Escape(DemoPreset.Label(sweep, methods[r.Method])), $"{f.DomainBase:F2} → {f.Domain:F2}", $"{f.GeneralBase:F2} → {f.General:F2}",
                 f.Specialization.ToString("P1"), f.Degeneralization?.ToString("P2") ?? "-", Markup.Escape(f.RatioText));
         }
         AnsiConsole.Write(table);

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json;
 using Mft.Cluster;
 using Mft.Sweep;
 using Spectre.Console.Cli;
@@ -18,7 +17,7 @@ public sealed class SweepCommand : Command<SweepSettings>
         var config = Load(s);
         var shard = s.Shard is null ? Shard.All : Shard.Parse(s.Shard);
         if (s.Workers < 1) throw new OptionException("workers", $"must be at least 1, got {s.Workers}");
-        var runner = new SweepRunner(config, s.Out, s.Overwrite, s.Threads, shard, s.Workers);
+        var runner = new SweepRunner(config, s.Out, s.Overwrite, s.Threads, shard, s.Workers, s.Device);
         var report = Path.Combine(s.Out, "report.md");
         if (s.Collect)
         {
@@ -55,20 +54,23 @@ public sealed class SweepCommand : Command<SweepSettings>
     private static SweepConfig Load(SweepSettings s)
     {
         SweepConfig config;
-        if (!string.IsNullOrWhiteSpace(s.Config)) config = SweepConfig.Load(s.Config);
+        if (!string.IsNullOrWhiteSpace(s.Config)) config = SweepFile.Parse(ReadConfig(s.Config), s.Config);
         else
         {
-            var path = Path.Combine(s.Out, SweepRunner.ConfigFile);
+            var path = new SweepLayout(s.Out).Config;
             if (!File.Exists(path)) throw new MftException($"{path}: not found: give --config, or an --out that holds a sweep");
-            try { config = JsonSerializer.Deserialize<SweepConfig>(File.ReadAllText(path)) ?? throw new MftException($"{path}: empty"); }
-            catch (JsonException e) { throw new MftException($"{path}: not a sweep config ({e.Message})"); }
+            config = SweepConfig.FromJson(File.ReadAllText(path), path);
         }
-        // The defaults name the embedded model and corpora; find them from wherever mft runs.
-        if (config.Model == "models/base" && !Directory.Exists(config.Model)) config = config with { Model = EmbeddedAssets.Find("models/base", "config.json") };
+        // The files name the embedded model and corpora as models/base and data; find them from wherever mft runs.
+        if (config.Train.GetValueOrDefault("model") == "models/base" && !Directory.Exists("models/base"))
+            config = SweepOverrides.Apply(config, [KeyValuePair.Create("model", EmbeddedAssets.Find("models/base", "config.json"))]);
         if (config.Data == "data" && !Directory.Exists(config.Data)) config = config with { Data = EmbeddedAssets.Find("data", "general/test.txt") };
+        config.Validate(string.IsNullOrWhiteSpace(s.Config) ? new SweepLayout(s.Out).Config : s.Config);
         return config;
     }
 
+    private static string ReadConfig(string path) =>
+        File.Exists(path) ? File.ReadAllText(path) : throw new MftException($"{path}: sweep config not found");
     private static int Slurm(SweepSettings s, SweepConfig config, SweepRunner runner)
     {
         runner.Prepare();   // sweep.json, or the check that the folder holds this sweep

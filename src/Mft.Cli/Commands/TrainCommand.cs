@@ -23,7 +23,7 @@ public static class TrainCommand
         try
         {
             var result = Run(new FinetuneJob(config), ctrlC.Token);
-            ResultTable.Write(config.Trainer.Method == "mft" ? $"mft tau={config.Trainer.Tau}" : config.Trainer.Method, result.Final.Report);
+            ResultTable.Write(config.Trainer.Kind.Label(config.Trainer.Tau), result.Final.Report);
             if (config.Trainer.MaxDegeneralization is double max)
                 AnsiConsole.MarkupLine(result.Final.Step == 0
                     ? $"no evaluated step kept degeneralization within {max:P1}: the base weights were kept"

@@ -9,16 +9,17 @@ namespace Mft.Demo;
 public static class DemoReport
 {
     /// <summary>A run as the report shows it: its method (for the label and tau) and what it measured.</summary>
-    private sealed record Row(SweepRun Run, SweepMethod Method)
+    private sealed record Row(SweepRun Run, SweepMethod Method, SweepConfig Config)
     {
-        public string Label => DemoPreset.Label(Method);
+        public Jobs.FinetuneJobConfig Options => Config.Template(Method);
+        public string Label => DemoPreset.Label(Config, Method);
         public EvaluationPoint Final => Run.Final;
     }
 
     public static void Write(SweepConfig config, IReadOnlyList<SweepRun> runs, string dir, TimeSpan elapsed, int workers, int threads)
     {
         var methods = config.Variants().ToDictionary(m => m.Name);
-        var rows = runs.Select(r => new Row(r, methods[r.Method])).ToList();
+        var rows = runs.Select(r => new Row(r, methods[r.Method], config)).ToList();
         foreach (var domain in rows.Select(r => r.Run.Domain).Distinct())
             SweepPlots.SdTrajectories($"{domain}: {config.Budgets[0]} samples", rows.Where(r => r.Run.Domain == domain).Select(r => (r.Label, r.Run.Trajectory)).ToList(),
                 Path.Combine(dir, $"sd-{domain}"));
@@ -34,7 +35,7 @@ public static class DemoReport
         foreach (var r in rows)
         {
             var f = r.Final.Report;
-            sb.AppendLine(string.Join(',', r.Run.Domain, r.Method.Method, F(r.Method.IsMft ? r.Method.Tau : null), r.Final.Step, F(f.DomainBase, "F4"), F(f.Domain, "F4"), F(f.GeneralBase, "F4"),
+            sb.AppendLine(string.Join(',', r.Run.Domain, r.Options.Trainer.Method, F(r.Options.Trainer.Kind.UsesTau ? r.Options.Trainer.Tau : null), r.Final.Step, F(f.DomainBase, "F4"), F(f.Domain, "F4"), F(f.GeneralBase, "F4"),
                 F(f.General, "F4"), F(f.Specialization, "F5"), F(f.Degeneralization, "F5"), F(f.Ratio, "F4")));
         }
         return sb.ToString();
@@ -45,15 +46,16 @@ public static class DemoReport
         var sb = new StringBuilder();
         sb.AppendLine("# Mft demo: finetuning vs minifinetuning on the embedded base model");
         sb.AppendLine();
-        sb.AppendLine($"Base model `{config.Model}`; {config.Budgets[0]} training samples per domain; every method trains for the same " +
-                      $"number of steps ({config.Steps} steps, batch {config.BatchSize} x {config.Context} tokens, lr {config.Lr}). " +
-                      $"Domain perplexity on {config.DomainTestSamples} held-out domain samples, general perplexity on {config.GeneralTestSamples} held-out general documents. " +
+        var shared = config.Shared;
+        sb.AppendLine($"Base model `{shared.ModelDirectory}`; {config.Budgets[0]} training samples per domain; every method trains for the same " +
+                      $"number of steps ({config.Steps} steps, batch {shared.Trainer.BatchSize} x {shared.Trainer.ContextLength} tokens, lr {shared.Trainer.LearningRate}). " +
+                      $"Domain perplexity on {config.DomainTestSamples} held-out domain samples, general perplexity on {shared.GeneralMaxSamples} held-out general documents. " +
                       $"Total time {elapsed.TotalMinutes:F1} min on {Environment.ProcessorCount} cores, {workers} runs at a time with " +
                       $"{threads} threads each (a run's time below is its own wall time; runs finished by an earlier, interrupted demo are read, not trained).");
         sb.AppendLine();
         sb.AppendLine("S = (ppl_dom_base - ppl_dom) / ppl_dom_base (specialization), D = (ppl_gen - ppl_gen_base) / ppl_gen_base (degeneralization).");
         sb.AppendLine();
-        sb.AppendLine($"One seed, and one learning rate ({config.Lr}) for finetuning: an untuned baseline. Finetuning at a tenth of that rate degeneralizes " +
+        sb.AppendLine($"One seed, and one learning rate ({shared.Trainer.LearningRate}) for finetuning: an untuned baseline. Finetuning at a tenth of that rate degeneralizes " +
                       "far less; the comparison against finetuning, LoRA and DoRA with their learning rate and stopping step tuned on validation sets, over 3 seeds, " +
                       "is `mft sweep --config sweeps/tuned.yaml` (committed in docs/sweep-report.md).");
         sb.AppendLine();
@@ -71,8 +73,8 @@ public static class DemoReport
                               $"{F(f.Specialization, "P1")} | {F(f.Degeneralization, "P2")} | {f.RatioText} | {r.Run.Seconds:F0} s |");
             }
             sb.AppendLine();
-            var ft = group.FirstOrDefault(r => r.Method is { Method: "ft", Adapter: null, ReplayFraction: 0 });
-            foreach (var mft in group.Where(r => r.Method.IsMft))
+            var ft = group.FirstOrDefault(r => config.IsPlainFinetuning(r.Method));
+            foreach (var mft in group.Where(r => config.IsMft(r.Method)))
             {
                 if (ft is null) break;
                 var cmp = MatchedComparison.Compare(ft.Run.Trajectory, mft.Run.Trajectory);

@@ -23,11 +23,11 @@ public sealed class DemoRunner(DemoConfig config)
     public IReadOnlyList<SweepRun> Run(CancellationToken cancel = default)
     {
         config.Validate();
-        var sweep = config.Sweep();
+        var sweep = config.Sweep;
         var watch = Stopwatch.StartNew();
         int runs = SweepCell.Grid(sweep).Count;
         int workers = config.WorkerCount(runs), threads = config.ThreadsPerRun(workers);
-        var runner = new SweepRunner(sweep, config.OutputDirectory, config.Overwrite, threads, Shard.All, workers);
+        var runner = new SweepRunner(sweep, config.OutputDirectory, config.Overwrite, threads, Shard.All, workers, config.Device);
         runner.StepCompleted += (name, m, total) => StepCompleted?.Invoke(name, m, total);
         runner.RunCompleted += (r, _, _, trained) => RunCompleted?.Invoke(r, trained);
         var result = runner.Run(cancel, writeReport: false);

@@ -147,7 +147,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         return adapters ? new AdaptersOffTeacher(student) : FrozenModelTeacher.CopyOf(student);
     }
 
-    private static bool CreatesTeacher(TrainerConfig t) => t.CreateObjective().NeedsTeacher;
+    private static bool CreatesTeacher(TrainerConfig t) => t.Kind.NeedsTeacher;
 
     /// <summary>The run's first steps again, from freshly loaded weights with the exact teacher (<see cref="TeacherCacheFidelity"/>).</summary>
     private TeacherCacheFidelity CheckTeacherCache(IReadOnlyList<EvaluationPoint> history, IReadOnlyList<TokenSequence> rows,

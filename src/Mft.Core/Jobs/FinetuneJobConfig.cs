@@ -10,10 +10,10 @@ namespace Mft.Jobs;
 public sealed record FinetuneJobConfig
 {
     /// <summary>The base model: a Hugging Face model directory (config.json, safetensors, tokenizer).</summary>
-    [Option("model", Help = "base model directory (Hugging Face format)", Value = "DIR")]
+    [Option("model", Help = "base model directory (Hugging Face format)", Value = "DIR", Scope = OptionScope.Rows)]
     public required string ModelDirectory { get; init; }
     /// <summary>Domain data: text or JSONL; split into train, validation and test by <see cref="TrainerConfig.Seed"/>.</summary>
-    [Option("data", Help = "domain data: text or JSONL; split into train/validation/test", Value = "FILE")]
+    [Option("data", Help = "domain data: text or JSONL; split into train/validation/test", Value = "FILE", Scope = OptionScope.Rows)]
     public required string DataPath { get; init; }
     /// <summary>An explicit domain test set; then <see cref="DataPath"/> is split into train and validation only.</summary>
     public string? DomainTestPath { get; init; }
@@ -26,55 +26,55 @@ public sealed record FinetuneJobConfig
     /// <summary>Base-model perplexities (domain validation, domain test, general, optionally general validation) measured earlier on the same sets, to skip measuring them again.</summary>
     public Evaluation.BasePerplexities? BasePerplexities { get; init; }
     /// <summary>General-domain text for measuring degeneralization (evaluation only, never trained on).</summary>
-    [Option("general", Help = "general-domain text, for measuring degeneralization only", Value = "FILE")]
+    [Option("general", Help = "general-domain text, for measuring degeneralization only", Value = "FILE", Scope = OptionScope.Measurement)]
     public string? GeneralPath { get; init; }
     /// <summary>Where the tuned model (model/ or adapter/), reports, metrics and checkpoints are written.</summary>
-    [Option("out", Help = "output folder (model/, report.md, metrics.jsonl)", Value = "DIR")]
+    [Option("out", Help = "output folder (model/, report.md, metrics.jsonl)", Value = "DIR", Scope = OptionScope.Process)]
     public required string OutputDirectory { get; init; }
     /// <summary>Replace an existing output folder; without it, a non-empty one is an error.</summary>
-    [Option("overwrite", Help = "replace a non-empty output folder")]
+    [Option("overwrite", Help = "replace a non-empty output folder", Scope = OptionScope.Process)]
     public bool Overwrite { get; init; }
     /// <summary>Continue from the checkpoint in the output folder.</summary>
-    [Option("resume", Help = "continue from the checkpoint in --out")]
+    [Option("resume", Help = "continue from the checkpoint in --out", Scope = OptionScope.Process)]
     public bool Resume { get; init; }
     /// <summary>cpu, cuda or cuda:N (CUDA needs a build with -p:TorchBackend=cuda).</summary>
-    [Option("device", Help = "cpu, cuda or cuda:N (CUDA needs the TorchSharp-cuda build)", Value = "DEVICE")]
+    [Option("device", Help = "cpu, cuda or cuda:N (CUDA needs the TorchSharp-cuda build)", Value = "DEVICE", Scope = OptionScope.Process)]
     public string Device { get; init; } = "cpu";
     /// <summary>libtorch intra-op threads; 0 keeps libtorch's default.</summary>
-    [Option("threads", Help = "intra-op threads; 0 keeps libtorch's default")]
+    [Option("threads", Help = "intra-op threads; 0 keeps libtorch's default", Scope = OptionScope.Process)]
     public int Threads { get; init; }
     /// <summary>Data budget: at most this many training samples (the paper uses 500 and up).</summary>
-    [Option("max_samples", Help = "data budget: training samples to use")]
+    [Option("max_samples", Help = "data budget: training samples to use", Scope = OptionScope.Rows)]
     public int? MaxSamples { get; init; }
-    [Option("validation_fraction", Help = "share of the domain data held out for validation", Value = "F")]
+    [Option("validation_fraction", Help = "share of the domain data held out for validation", Value = "F", Scope = OptionScope.Rows)]
     public double ValidationFraction { get; init; } = 0.1;
-    [Option("test_fraction", Help = "share of the domain data held out for test", Value = "F")]
+    [Option("test_fraction", Help = "share of the domain data held out for test", Value = "F", Scope = OptionScope.Rows)]
     public double TestFraction { get; init; } = 0.1;
     /// <summary>At most this many general samples are evaluated (chosen by the seed).</summary>
-    [Option("general_max_samples", Help = "general samples evaluated (chosen by the seed)")]
+    [Option("general_max_samples", Help = "general samples evaluated (chosen by the seed)", Scope = OptionScope.Measurement)]
     public int? GeneralMaxSamples { get; init; } = 200;
     public TextSplit TextSplit { get; init; } = TextSplit.BlankLines;
     /// <summary><see cref="TextSplit"/> as the command line's switch: one document per line.</summary>
-    [Option("lines", Help = "one document per line in text files (default: documents separated by blank lines)")]
+    [Option("lines", Help = "one document per line in text files (default: documents separated by blank lines)", Scope = OptionScope.Rows)]
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Lines { get => TextSplit == TextSplit.Lines; init => TextSplit = value ? TextSplit.Lines : TextSplit.BlankLines; }
     /// <summary>A chat template (Jinja, or JSON with "chat_template") for "messages" data instead of the model's own.</summary>
-    [Option("chat_template", Help = "chat template for \"messages\" data (Jinja, or JSON with chat_template) instead of the model's own", Value = "FILE")]
+    [Option("chat_template", Help = "chat template for \"messages\" data (Jinja, or JSON with chat_template) instead of the model's own", Value = "FILE", Scope = OptionScope.Rows)]
     public string? ChatTemplatePath { get; init; }
-    [Option("eval_batch_size", Help = "evaluation windows per batch")]
+    [Option("eval_batch_size", Help = "evaluation windows per batch", Scope = OptionScope.Measurement)]
     public int EvalBatchSize { get; init; } = 8;
     /// <summary>How to train: method (ft, mft, kd), tau, learning rate, steps, batch, context, evaluations.</summary>
     [OptionGroup] public required TrainerConfig Trainer { get; init; }
     /// <summary>Train a PEFT adapter (LoRA, DoRA, IA3) instead of all weights; the MFT teacher is then the base with adapters off.</summary>
     [OptionGroup(CreatedBy = "adapter")] public AdapterConfig? Adapter { get; init; }
     /// <summary>General-domain text mixed into training (replay); must not be the general evaluation set.</summary>
-    [Option("replay_data", Help = "general-domain text to mix into training (replay)", Value = "FILE")]
+    [Option("replay_data", Help = "general-domain text to mix into training (replay)", Value = "FILE", Scope = OptionScope.Rows)]
     public string? ReplayPath { get; init; }
     /// <summary>Share of training samples drawn from <see cref="ReplayPath"/>: r / (domain + r).</summary>
-    [Option("replay_fraction", Help = "share of training samples taken from --replay-data", Value = "F")]
+    [Option("replay_fraction", Help = "share of training samples taken from --replay-data", Value = "F", TeacherFolder = "replay")]
     public double ReplayFraction { get; init; }
     /// <summary>With a teacher cache (<see cref="TrainerConfig.TeacherCacheExact"/> or <see cref="TrainerConfig.TeacherCacheTopK"/>): where it is kept (default: teacher_states.safetensors or teacher_cache.safetensors in the output folder); an existing cache for other data is refused.</summary>
-    [Option("teacher_cache", Help = "where to keep the teacher cache (default: in --out); reused when it matches model, tokenizer and data, refused otherwise", Value = "FILE")]
+    [Option("teacher_cache", Help = "where to keep the teacher cache (default: in --out); reused when it matches model, tokenizer and data, refused otherwise", Value = "FILE", Scope = OptionScope.Process)]
     public string? TeacherCachePath { get; init; }
 
     /// <summary>Where the teacher cache is (or its shards are) kept: <see cref="TeacherCachePath"/>, else in the output folder.</summary>

@@ -16,7 +16,7 @@ public static class RunReport
         var json = new JsonObject
         {
             ["method"] = config.Trainer.Method,
-            ["tau"] = config.Trainer.Method == "mft" ? config.Trainer.Tau : null,
+            ["tau"] = config.Trainer.Kind.UsesTau ? config.Trainer.Tau : null,
             ["steps"] = r.State.Step,
             ["train_samples"] = r.TrainSamples,
             ["replay_samples"] = r.ReplaySamples,
@@ -51,7 +51,7 @@ public static class RunReport
         string F(double? x, string fmt = "F3") => x is double v ? v.ToString(fmt, CultureInfo.InvariantCulture) : "-";
         var f = r.Final.Report;
         var sb = new StringBuilder();
-        sb.AppendLine($"# {config.Trainer.Method}{(config.Trainer.Method == "mft" ? $" (tau {config.Trainer.Tau})" : "")} on {Path.GetFileName(config.DataPath)}");
+        sb.AppendLine($"# {config.Trainer.Method}{(config.Trainer.Kind.UsesTau ? $" (tau {config.Trainer.Tau})" : "")} on {Path.GetFileName(config.DataPath)}");
         sb.AppendLine();
         sb.AppendLine($"{r.TrainSamples} training samples, {r.State.Step} steps, {r.Elapsed.TotalMinutes:F1} min. Model: `{r.ModelDirectory}`.");
         sb.AppendLine();

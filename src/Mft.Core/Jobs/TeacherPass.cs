@@ -20,7 +20,7 @@ public static class TeacherPass
     {
         var t = config.Trainer;
         t.Validate();
-        if (!t.CreateObjective().NeedsTeacher || (t.TeacherCacheTopK <= 0 && !t.TeacherCacheExact))
+        if (!t.Kind.NeedsTeacher || (t.TeacherCacheTopK <= 0 && !t.TeacherCacheExact))
             throw new MftException("the teacher pass needs a method with a teacher (--method mft or kd) and a cache: --teacher-cache-exact or --teacher-cache-topk K");
         if (string.IsNullOrWhiteSpace(config.ModelDirectory)) throw new MftException("--model is required");
         if (string.IsNullOrWhiteSpace(config.DataPath)) throw new MftException("--data is required");

@@ -1,25 +1,32 @@
+using Mft.Jobs;
+
 namespace Mft.Sweep;
 
 /// <summary>
-/// One cell of the grid before it runs: a method on one domain at one data budget with one seed. Its folder
-/// (<c>runs/DOMAIN/nBUDGET[-epochs]/seedSEED/METHOD</c>) is its identity: shards are dealt by it. Methods with a teacher
-/// (mft, kd) on the same domain, budget, seed and replay share the teacher's cache when the sweep caches it.
+/// One cell of the grid before it runs: a method on one domain at one data budget with one seed, with the method's
+/// options (<see cref="SweepConfig.Template"/>). Its folder (<see cref="SweepLayout.RunFolder"/>) is its identity:
+/// shards are dealt by it. Methods with a teacher (mft, kd) on the same rows share the teacher's cache when the sweep
+/// caches it (<see cref="TeacherFolder"/>).
 /// </summary>
-public sealed record SweepCell(string Domain, DataBudget Budget, int Seed, SweepMethod Method)
+public sealed record SweepCell(string Domain, DataBudget Budget, int Seed, SweepMethod Method, FinetuneJobConfig Options)
 {
-    public string Folder => Path.Combine("runs", Domain, Budget.Folder, $"seed{Seed}", Method.Name);
+    public string Folder => SweepLayout.RunFolder(Domain, Budget, Seed, Method.Name);
 
     public string Label => LabelOf(Domain, Budget, Seed, Method.Name);
 
     /// <summary>How progress reports name a run.</summary>
     public static string LabelOf(string domain, DataBudget budget, int seed, string method) => $"{domain} {budget.Folder} seed{seed} {method}";
 
-    public bool NeedsTeacher => Objectives.ObjectiveFactory.Create(Method.Method, Method.Tau ?? 0).NeedsTeacher;
+    public bool NeedsTeacher => Options.Trainer.Kind.NeedsTeacher;
 
-    /// <summary>The folder of the teacher cache for this cell's training rows (which depend on domain, budget samples, seed and replay, not on the method or the number of steps).</summary>
-    public string TeacherFolder => Path.Combine("teachers", Domain, $"n{Budget.Samples}", $"seed{Seed}", $"replay{Method.ReplayFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+    /// <summary>The folder of the teacher cache for this cell's training rows.</summary>
+    public string TeacherFolder => SweepLayout.TeacherFolder(Domain, Budget.Samples, Seed, Options);
 
     /// <summary>The grid in run order: seed by seed (an interrupted sweep has whole seeds to report), then domain, budget and method.</summary>
-    public static IReadOnlyList<SweepCell> Grid(SweepConfig config) =>
-        [.. from seed in config.Seeds from domain in config.Domains from budget in config.DataBudgets() from method in config.Variants() select new SweepCell(domain, budget, seed, method)];
+    public static IReadOnlyList<SweepCell> Grid(SweepConfig config)
+    {
+        var methods = config.Variants().Select(m => (Method: m, Options: config.Template(m))).ToList();
+        return [.. from seed in config.Seeds from domain in config.Domains from budget in config.DataBudgets() from m in methods
+                   select new SweepCell(domain, budget, seed, m.Method, m.Options)];
+    }
 }

@@ -1,57 +1,44 @@
-using Mft.Adapters;
+using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Mft.Sweep;
 
 /// <summary>
-/// One column of the sweep: an objective (ft or mft with a tau), optionally on an adapter, optionally with
-/// replay of general-domain text, optionally with its own learning rate (adapters usually need a larger one) or a
-/// grid of them (<c>lrs</c>): each becomes a variant named <c>NAME@LR</c>, and the report chooses among them on the
-/// validation sets only (<see cref="TunedComparison"/>).
+/// One column of a sweep: a name and the <c>mft train</c> options it sets on top of the sweep's <c>train:</c>, only
+/// those that say how a method learns (<see cref="OptionScope.Method"/>: method, tau, lr, adapter, replay, ...).
+/// A key given a list of values (<c>lr: [1.0e-4, 1.0e-3]</c>) makes one variant per value, named
+/// <c>NAME@VALUE</c>; the tuned report chooses among them on the validation sets only (<see cref="TunedComparison"/>).
 /// </summary>
 public sealed record SweepMethod
 {
     public required string Name { get; init; }
-    /// <summary>ft, mft or kd.</summary>
-    public string Method { get; init; } = "ft";
-    public double? Tau { get; init; }
-    /// <summary>lora, dora or ia3; null trains all weights.</summary>
-    public string? Adapter { get; init; }
-    /// <summary>Share of training samples that are general-domain replay (<c>mft train --replay-fraction</c>).</summary>
-    public double ReplayFraction { get; init; }
-    public double? Lr { get; init; }
-    /// <summary>A learning-rate grid: one variant per value (instead of <see cref="Lr"/>).</summary>
-    public List<double>? Lrs { get; init; }
+    /// <summary>Options with one value, by key (as text, as <see cref="OptionSchema"/> writes them).</summary>
+    public Dictionary<string, string> Settings { get; init; } = [];
+    /// <summary>Options with a list of values, one variant per combination; empty: no variants.</summary>
+    public Dictionary<string, List<string>> Grid { get; init; } = [];
     /// <summary>For a variant of a grid: the name of the method it came from; null for a method without a grid.</summary>
-    [YamlDotNet.Serialization.YamlIgnore]
-    public string? Family { get; init; }
-    public int LoraRank { get; init; } = 8;
-    public double LoraAlpha { get; init; } = 16;
-    /// <summary>
-    /// Other options of <c>mft train</c> for this method's runs, by key (<c>options: {temperature: 2, lora_dropout:
-    /// 0.05}</c>): only those in <see cref="OverridableKeys"/>, which leave the rows, the evaluation sets and the
-    /// comparison's steps as the sweep sets them.
-    /// </summary>
-    public Dictionary<string, string>? Options { get; init; }
+    [JsonIgnore] public string? Family { get; init; }
 
-    /// <summary>The train keys a method sets as its own properties (not in <see cref="Options"/>).</summary>
-    public static readonly IReadOnlySet<string> OwnKeys = new HashSet<string> { "method", "tau", "adapter", "lora_rank", "lora_alpha", "replay_fraction", "lr" };
+    /// <summary>The method this run belongs to, whichever value of its grid it has.</summary>
+    [JsonIgnore] public string FamilyName => Family ?? Name;
 
-    /// <summary>The keys <see cref="Options"/> may set: how a method learns from the rows, never which rows or when it is measured.</summary>
-    public static readonly IReadOnlySet<string> OverridableKeys = new HashSet<string>
+    /// <summary>This method, or one variant per combination of its grid's values (the first key varying slowest).</summary>
+    public IEnumerable<SweepMethod> Variants()
     {
-        "temperature", "correct_only_wrong", "weight_decay", "adam_beta1", "adam_beta2", "schedule", "min_lr_ratio", "clip",
-        "lora_dropout", "target_modules", "gradient_checkpointing", "loss_chunk", "on_nonfinite",
-    };
+        if (Grid.Count == 0) return [this];
+        IEnumerable<List<(string Key, string Value)>> combinations = [[]];
+        foreach (var (key, values) in Grid)
+            combinations = combinations.SelectMany(c => values.Select(v => (List<(string, string)>)[.. c, (key, v)]));
+        return combinations.Select(c => this with
+        {
+            Name = Name + string.Concat(c.Select(kv => "@" + ValueName(kv.Value))),
+            Settings = new(Settings.Concat(c.Select(kv => KeyValuePair.Create(kv.Key, kv.Value)))),
+            Grid = [],
+            Family = Name,
+        });
+    }
 
-    public bool IsMft => Method == "mft";
-
-    /// <summary>The method this run belongs to, whichever learning rate of its grid it has.</summary>
-    public string FamilyName => Family ?? Name;
-
-    /// <summary>This method, or one variant per learning rate of its grid.</summary>
-    public IEnumerable<SweepMethod> Variants() => Lrs is null ? [this]
-        : Lrs.Select(lr => this with { Name = $"{Name}@{lr.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}", Lr = lr, Lrs = null, Family = Name });
-
-    public AdapterConfig? AdapterConfig() => Adapter is null ? null
-        : new AdapterConfig { Kind = Adapters.AdapterConfig.ParseKind(Adapter), Rank = LoraRank, Alpha = LoraAlpha };
+    /// <summary>How a value names a variant: numbers to three significant digits (<c>ft@0.0001</c>), text as it is.</summary>
+    private static string ValueName(string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d.ToString("G3", CultureInfo.InvariantCulture) : value;
 }

@@ -81,19 +81,27 @@ public static class SweepReport
         bool tuned = TunedComparison.Applies(config);
         sb.AppendLine("# Method sweep: finetuning, MFT, PEFT adapters and replay");
         sb.AppendLine();
-        sb.AppendLine($"Base model `{config.Model}`; domains {string.Join(", ", config.Domains)}; data budgets {string.Join(", ", config.DataBudgets().Select(b => b.Label))}; " +
-                      $"seeds {string.Join(", ", config.Seeds)}. Every run: {config.Steps} steps (unless its budget says otherwise) of {config.BatchSize} x {config.Context} tokens, cosine schedule, " +
-                      $"evaluated at quadratically spaced steps on {config.DomainTestSamples} held-out domain samples and {config.GeneralTestSamples} held-out general documents " +
+        var shared = config.Shared;
+        sb.AppendLine($"Base model `{shared.ModelDirectory}`; domains {string.Join(", ", config.Domains)}; data budgets {string.Join(", ", config.DataBudgets().Select(b => b.Label))}; " +
+                      $"seeds {string.Join(", ", config.Seeds)}. Every run: {config.Steps} steps (unless its budget says otherwise) of {shared.Trainer.BatchSize} x {shared.Trainer.ContextLength} tokens, {EnumOption.Name(shared.Trainer.Schedule)} schedule, " +
+                      $"evaluated at {(shared.Trainer.EvaluationSpacing == Training.EvaluationSpacing.Quadratic ? "quadratically" : "evenly")} spaced steps on {config.DomainTestSamples} held-out domain samples and {shared.GeneralMaxSamples} held-out general documents " +
                       $"(the same for every method of a seed). {runs.Count} runs, " +
                       (elapsed is { } wall ? $"{wall.TotalMinutes:F1} min of which {runs.Sum(r => r.Seconds) / 60:F1} min training and evaluation, {Environment.ProcessorCount} cores."
                                            : $"{runs.Sum(r => r.Seconds) / 60:F1} min of training and evaluation, collected from shards."));
         sb.AppendLine();
-        bool withOptions = methods.Any(m => m.Options is { Count: > 0 });   // the column only where a method sets other train options
+        // the table's columns show these keys; the options column (only where a method sets others) the rest of a method's settings
+        string[] columns = ["method", "tau", "adapter", "lora_rank", "lora_alpha", "replay_fraction", "lr"];
+        string Others(SweepMethod m) => string.Join(", ", m.Settings.Where(p => !columns.Contains(p.Key)).Select(p => $"{p.Key}={p.Value}"));
+        bool withOptions = methods.Any(m => Others(m).Length > 0);
         sb.AppendLine("| method | objective | adapter | replay | lr |" + (withOptions ? " options |" : ""));
         sb.AppendLine("|---|---|---|---|---|" + (withOptions ? "---|" : ""));
         foreach (var m in methods)
-            sb.AppendLine($"| {m.Name} | {m.Method}{(m.IsMft ? $" τ={m.Tau}" : "")} | {(m.Adapter is null ? "-" : $"{m.Adapter}{(m.Adapter == "ia3" ? "" : $" r={m.LoraRank} α={m.LoraAlpha}")}")} | {(m.ReplayFraction > 0 ? P(m.ReplayFraction, 0) + "%" : "-")} | {F(m.Lr ?? config.Lr, "G3")} |"
-                + (withOptions ? $" {(m.Options is { Count: > 0 } o ? string.Join(", ", o.Select(p => $"{p.Key}={p.Value}")) : "-")} |" : ""));
+        {
+            var o = config.Template(m);
+            var adapter = o.Adapter is { } a ? Adapters.AdapterConfig.Name(a.Kind) + (a.Kind == Adapters.AdapterKind.Ia3 ? "" : $" r={a.Rank} α={a.Alpha}") : "-";
+            sb.AppendLine($"| {m.Name} | {o.Trainer.Method}{(o.Trainer.Kind.UsesTau ? $" τ={o.Trainer.Tau}" : "")} | {adapter} | {(o.ReplayFraction > 0 ? P(o.ReplayFraction, 0) + "%" : "-")} | {F(o.Trainer.LearningRate, "G3")} |"
+                + (withOptions ? $" {(Others(m) is { Length: > 0 } others ? others : "-")} |" : ""));
+        }
         sb.AppendLine();
         sb.AppendLine("S = specialization (domain perplexity decrease), D = degeneralization (general perplexity increase), both relative to the base model, " +
                       "mean ± standard deviation over seeds at the last step; S/D is the ratio of the means (\"-\" when D ≤ 0). " +
@@ -107,26 +115,26 @@ public static class SweepReport
                 sb.AppendLine($"## {domain}, {budget.Label} ({group[0].TrainSamples} used, {group.Max(g => g.Seeds)} seeds)");
                 sb.AppendLine();
                 sb.Append("| method | trainable params | domain ppl | general ppl | S % | D % | S/D |");
-                foreach (var d in config.MaxDegeneralization) sb.Append($" best S at D ≤ {P(d, 0)}% |");
+                foreach (var d in config.DegeneralizationBudgets) sb.Append($" best S at D ≤ {P(d, 0)}% |");
                 sb.AppendLine(" s/run |");
                 sb.Append("|---|---|---|---|---|---|---|");
-                foreach (var _ in config.MaxDegeneralization) sb.Append("---|");
+                foreach (var _ in config.DegeneralizationBudgets) sb.Append("---|");
                 sb.AppendLine("---|");
                 var basePoint = group[0].Points[0];
                 sb.Append($"| base | - | {F(basePoint.DomainPpl)} | {F(basePoint.GeneralPpl)} | 0 | 0 | - |");
-                foreach (var _ in config.MaxDegeneralization) sb.Append(" - |");
+                foreach (var _ in config.DegeneralizationBudgets) sb.Append(" - |");
                 sb.AppendLine(" - |");
                 foreach (var m in group)
                 {
                     var f = m.Final;
                     sb.Append($"| {m.Method} | {m.TrainableParameters:N0} | {F(f.DomainPpl)} | {F(f.GeneralPpl)} | {P(f.S)} ± {P(f.SStd)} | {P(f.D)} ± {P(f.DStd)} | {F(f.Ratio)} |");
-                    foreach (var d in config.MaxDegeneralization)
+                    foreach (var d in config.DegeneralizationBudgets)
                         sb.Append(DegeneralizationBudget.Best([m], d) is { } c ? $" {P(c.Point.S)} (step {c.Point.Step}) |" : " - |");
                     sb.AppendLine($" {F(m.Seconds, "F0")} |");
                 }
                 sb.AppendLine();
-                var mft = group.Where(g => methods.First(m => m.Name == g.Method).IsMft).ToList();
-                foreach (var d in config.MaxDegeneralization)
+                var mft = group.Where(g => config.IsMft(methods.First(m => m.Name == g.Method))).ToList();
+                foreach (var d in config.DegeneralizationBudgets)
                 {
                     var any = DegeneralizationBudget.Best(group, d);
                     var tau = DegeneralizationBudget.Best(mft, d);
@@ -135,7 +143,7 @@ public static class SweepReport
                         (any is null ? "; no method stays within it." : $"; best of all methods: {any.Method} at step {any.Point.Step} (S {P(any.Point.S)}%, D {P(any.Point.D)}%)."));
                 }
                 sb.AppendLine();
-                if (!tuned && MatchedToFinetuning(methods, group) is { Length: > 0 } matched)
+                if (!tuned && MatchedToFinetuning(config, methods, group) is { Length: > 0 } matched)
                 {
                     sb.Append(matched);
                     sb.AppendLine();
@@ -154,9 +162,9 @@ public static class SweepReport
     /// specialization, on the seed-mean trajectories (<see cref="MatchedComparison"/>); empty when the sweep has no such ft.
     /// Untuned sweeps only (the demo's); a tuned sweep's report has its own section at the tuned choices.
     /// </summary>
-    private static string MatchedToFinetuning(IReadOnlyList<SweepMethod> methods, IReadOnlyList<MeanTrajectory> group)
+    private static string MatchedToFinetuning(SweepConfig config, IReadOnlyList<SweepMethod> methods, IReadOnlyList<MeanTrajectory> group)
     {
-        var ftName = methods.FirstOrDefault(m => m is { Method: "ft", Adapter: null, ReplayFraction: 0 })?.Name;
+        var ftName = methods.FirstOrDefault(config.IsPlainFinetuning)?.Name;
         var ft = group.FirstOrDefault(g => g.Method == ftName);
         if (ft is null) return "";
         static List<(double S, double? D)> Sd(MeanTrajectory t) => [.. t.Points.Select(p => (p.S, (double?)p.D))];

@@ -25,11 +25,11 @@ namespace Mft.Sweep;
 /// <paramref name="threads"/> threads); a run needing a base measurement or a teacher cache that another is computing
 /// waits for it, so each is computed once. A run's numbers do not depend on which worker trains it.
 /// </summary>
-public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool overwrite, int threads = 0, Shard? shard = null, int workers = 1)
+public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool overwrite, int threads = 0, Shard? shard = null, int workers = 1, string device = "cpu")
 {
-    public const string ConfigFile = "sweep.json";
-
     private readonly Shard _shard = shard ?? Shard.All;
+    private readonly SweepLayout _layout = new(outputDirectory);
+    private readonly SweepJobs _jobs = new(config, device, threads);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BasePerplexities> _base = [];
     private readonly Dictionary<string, object> _computing = [];   // one lock per base measurement and teacher cache file
 
@@ -98,7 +98,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
             cancel.ThrowIfCancellationRequested();
             var path = TeacherCachePath(cell)!;
             bool done = File.Exists(path);
-            if (!done) TeacherPass.Run(JobConfig(Path.Combine(outputDirectory, cell.TeacherFolder), cell, null, path), Shard.All);
+            if (!done) TeacherPass.Run(_jobs.Job(_layout.In(cell.TeacherFolder), cell, null, path), Shard.All);
             paths.Add(path);
             TeacherCached?.Invoke(path, paths.Count, mine.Count, !done);
         }
@@ -106,14 +106,14 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     }
 
     /// <summary>One cell per teacher cache the grid needs.</summary>
-    public static IReadOnlyList<SweepCell> TeacherCells(SweepConfig config) => config.TeacherCacheTopK <= 0 && !config.UsesExactTeacherCache ? []
-        : [.. SweepCell.Grid(config).Where(c => c.NeedsTeacher).DistinctBy(c => c.TeacherFolder)];
+    public static IReadOnlyList<SweepCell> TeacherCells(SweepConfig config) =>
+        [.. SweepCell.Grid(config).Where(SweepJobs.CachesTeacher).DistinctBy(c => Path.Combine(c.TeacherFolder, TeacherCacheFile(c)))];
 
     /// <summary>Writes the report from the runs' folders once every run has its report.json; trains nothing.</summary>
     public IReadOnlyList<SweepRun> Collect()
     {
         config.Validate();
-        var path = Path.Combine(outputDirectory, ConfigFile);
+        var path = _layout.Config;
         if (!File.Exists(path)) throw new MftException($"{path}: not found: {outputDirectory} holds no sweep to collect");
         CheckSameConfig(path);
         var grid = SweepCell.Grid(config);
@@ -130,6 +130,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     public void Prepare()
     {
         config.Validate();
+        Runtime.TorchRuntime.ResolveDevice(device);   // a device this build cannot use fails here, not after the first base measurement
         if (overwrite && !_shard.IsAll)
             throw new MftException("--overwrite cannot be combined with --shard: the shards share the folder (clear it once, before starting them)");
         PrepareFolder();
@@ -141,8 +142,8 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     /// </summary>
     private void PrepareFolder()
     {
-        var path = Path.Combine(outputDirectory, ConfigFile);
-        var json = JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true });
+        var path = _layout.Config;
+        var json = config.ToJson();
         if (overwrite)
         {
             OutputFolder.Prepare(outputDirectory, overwrite: true, resume: false);
@@ -154,9 +155,9 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
             // Other shards create entries only after sweep.json exists, so entries without it are someone else's.
             // sweep.json's own temporary files (.sweep.json.*.tmp, and AtomicFile's ..sweep.json.* inside Publish) are not entries
             bool foreign = Directory.Exists(outputDirectory)
-                && Directory.EnumerateFileSystemEntries(outputDirectory).Any(e => !Path.GetFileName(e).TrimStart('.').StartsWith(ConfigFile, StringComparison.Ordinal));
+                && Directory.EnumerateFileSystemEntries(outputDirectory).Any(e => !Path.GetFileName(e).TrimStart('.').StartsWith(SweepLayout.ConfigFile, StringComparison.Ordinal));
             if (foreign && !File.Exists(path))
-                throw new MftException($"{outputDirectory}: already exists, is not empty and holds no sweep ({ConfigFile}); use another --out, or --overwrite to replace it");
+                throw new MftException($"{outputDirectory}: already exists, is not empty and holds no sweep ({SweepLayout.ConfigFile}); use another --out, or --overwrite to replace it");
             Publish(path, json);
         }
         CheckSameConfig(path);
@@ -164,9 +165,8 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
 
     private void CheckSameConfig(string path)
     {
-        var json = JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true });
-        if (!JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(path)), JsonNode.Parse(json)))
-            throw new MftException($"{outputDirectory}: holds a sweep with another config ({ConfigFile} differs); use another --out or --overwrite");
+        if (!JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(path)), JsonNode.Parse(config.ToJson())))
+            throw new MftException($"{outputDirectory}: holds a sweep with another config ({SweepLayout.ConfigFile} differs); use another --out or --overwrite");
     }
 
     /// <summary>Writes <paramref name="path"/> unless it exists, atomically and exclusively (the loser of a race keeps the winner's file).</summary>
@@ -189,60 +189,35 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         var grid = SweepCell.Grid(config);
         var jobs = new List<(string, FinetuneJobConfig)>();
         foreach (var cell in TeacherCells(config))
-            jobs.Add((cell.TeacherFolder, JobConfig(Path.Combine(outputDirectory, cell.TeacherFolder), cell, null, TeacherCachePath(cell))));
+            jobs.Add((cell.TeacherFolder, _jobs.Job(_layout.In(cell.TeacherFolder), cell, null, TeacherCachePath(cell))));
         foreach (var cell in grid.DistinctBy(c => (c.Domain, c.Seed)))
         {
             var folder = Path.Combine("base", cell.Domain, $"seed{cell.Seed}");
-            jobs.Add((folder, JobConfig(Path.Combine(outputDirectory, "base", cell.Domain), cell, null, null)));
+            jobs.Add((folder, BaseJob(cell)));
         }
         foreach (var cell in grid)
-            jobs.Add((cell.Folder, JobConfig(Path.Combine(outputDirectory, cell.Folder), cell, null, TeacherCachePath(cell))));
+            jobs.Add((cell.Folder, _jobs.Job(_layout.In(cell.Folder), cell, null, TeacherCachePath(cell))));
         return jobs;
     }
 
-    /// <summary>The config a sweep run, the base measurement and the teacher pass share: the same data, split and evaluation sets.</summary>
-    private FinetuneJobConfig JobConfig(string dir, SweepCell cell, BasePerplexities? basePpl, string? teacherCache)
-    {
-        var method = cell.Method;
-        var trainer = new TrainerConfig
-        {
-            Method = method.Method, Tau = method.Tau ?? 0, MaxSteps = cell.Budget.Steps, LearningRate = method.Lr ?? config.Lr,
-            BatchSize = config.BatchSize, ContextLength = config.Context, Packing = Packing.Pack, WarmupSteps = config.WarmupStepsFor(cell.Budget),
-            Seed = cell.Seed, Evaluations = config.Evaluations, EvaluationSpacing = EvaluationSpacing.Quadratic, Schedule = ScheduleKind.Cosine,
-            TeacherCacheTopK = teacherCache is null ? 0 : config.TeacherCacheTopK,
-            TeacherCacheExact = teacherCache is not null && config.UsesExactTeacherCache,
-        };
-        var job = FinetuneJobConfig.OnCorpusDomain(config.Model, config.Data, cell.Domain, config.DomainTestSamples, config.GeneralTestSamples, dir, trainer) with
-        {
-            ReplayPath = method.ReplayFraction > 0 ? CorpusLayout.GeneralTrain(config.Data) : null,
-            ReplayFraction = method.ReplayFraction,
-            Adapter = method.AdapterConfig(),
-            Overwrite = true,   // no report.json: a run that was interrupted starts again
-            Threads = threads,
-            MaxSamples = cell.Budget.Samples,
-            DomainValidationSamples = config.ValidationSamples > 0 ? config.ValidationSamples : null,
-            GeneralValidationSamples = config.ValidationSamples > 0 ? config.ValidationSamples : null,
-            BasePerplexities = basePpl,
-            TeacherCachePath = teacherCache,
-        };
-        return method.Options is { Count: > 0 } options ? OptionSchema.Of<FinetuneJobConfig>().Apply(job, options) : job;
-    }
+    /// <summary>The job whose evaluation sets a base measurement measures (those of the cell's domain and seed).</summary>
+    private FinetuneJobConfig BaseJob(SweepCell cell) => _jobs.Job(Path.GetDirectoryName(_layout.BasePerplexities(cell.Domain, cell.Seed))!, cell, null, null);
+
+    /// <summary>The cache file of the kind the cell's options ask for.</summary>
+    private static string TeacherCacheFile(SweepCell cell) => cell.Options.Trainer.TeacherCacheTopK > 0 ? TeacherCache.FileName : ExactTeacherCache.FileName;
 
     private string? TeacherCachePath(SweepCell cell) =>
-        !cell.NeedsTeacher ? null
-        : config.TeacherCacheTopK > 0 ? Path.Combine(outputDirectory, cell.TeacherFolder, TeacherCache.FileName)
-        : config.UsesExactTeacherCache ? Path.Combine(outputDirectory, cell.TeacherFolder, ExactTeacherCache.FileName)
-        : null;
+        SweepJobs.CachesTeacher(cell) ? Path.Combine(_layout.In(cell.TeacherFolder), TeacherCacheFile(cell)) : null;
 
     /// <summary>The base model's perplexities on the cell's evaluation sets (which depend on domain and seed only), measured once.</summary>
     private BasePerplexities BaseOf(SweepCell cell)
     {
-        var path = Path.Combine(outputDirectory, "base", cell.Domain, $"seed{cell.Seed}.json");
+        var path = _layout.BasePerplexities(cell.Domain, cell.Seed);
         return Once(path, () =>
         {
             if (_base.TryGetValue(path, out var known)) return known;
             if (!File.Exists(path))
-                Publish(path, BaseMeasurement.Measure(JobConfig(Path.GetDirectoryName(path)!, cell, null, null)).ToJson());   // shards measuring it at once write the same numbers; the first file stays
+                Publish(path, BaseMeasurement.Measure(BaseJob(cell)).ToJson());   // shards measuring it at once write the same numbers; the first file stays
             return _base[path] = BasePerplexities.Read(path);
         });
     }
@@ -252,8 +227,8 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         using var claim = RunClaim.Take(dir, _shard);
         var teacherCache = TeacherCachePath(cell);
         if (teacherCache is not null)
-            Once(teacherCache, () => File.Exists(teacherCache) ? teacherCache : TeacherPass.Run(JobConfig(Path.GetDirectoryName(teacherCache)!, cell, null, teacherCache), Shard.All));
-        var job = new FinetuneJob(JobConfig(dir, cell, BaseOf(cell), teacherCache));
+            Once(teacherCache, () => File.Exists(teacherCache) ? teacherCache : TeacherPass.Run(_jobs.Job(Path.GetDirectoryName(teacherCache)!, cell, null, teacherCache), Shard.All));
+        var job = new FinetuneJob(_jobs.Job(dir, cell, BaseOf(cell), teacherCache));
         job.StepCompleted += (m, total) => StepCompleted?.Invoke(cell.Label, m, total);
         var result = job.Run(cancel);
         if (Directory.Exists(result.ModelDirectory)) Directory.Delete(result.ModelDirectory, recursive: true);

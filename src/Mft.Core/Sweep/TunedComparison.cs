@@ -47,19 +47,19 @@ public sealed class TunedComparison
                 IReadOnlyList<SweepRun> RunsOf(string variant) =>
                     [.. runs.Where(r => r.Domain == domain && r.Budget == budget && r.Method == variant).OrderBy(r => r.Seed)];
                 foreach (var method in config.Methods)
-                    foreach (var maxD in config.MaxDegeneralization)
+                    foreach (var maxD in config.DegeneralizationBudgets)
                         if (ChooseWithin(Of(method), maxD) is var (variant, point))
                         {
                             var at = RunsOf(variant.Method).Select(r => r.Trajectory.First(p => p.Step == point.Step)).ToList();
                             budgets.Add(new BudgetChoice(domain, budget, method.Name, maxD, variant.Method, point.Step, point.ValidationS, point.ValidationD,
                                 new SeedSpread([.. at.Select(p => p.Report.Specialization)]), new SeedSpread([.. at.Select(p => p.Report.Degeneralization ?? double.NaN)])));
                         }
-                foreach (var mft in config.Methods.Where(m => m.IsMft))
+                foreach (var mft in config.Methods.Where(config.IsMft))
                 {
-                    var reference = budgets.LastOrDefault(c => c.Domain == domain && c.Budget == budget && c.Method == mft.Name && c.MaxD == config.MaxDegeneralization.Max());
+                    var reference = budgets.LastOrDefault(c => c.Domain == domain && c.Budget == budget && c.Method == mft.Name && c.MaxD == config.DegeneralizationBudgets.Max());
                     if (reference is null) continue;
                     var mftRuns = RunsOf(reference.Variant);
-                    foreach (var baseline in config.Methods.Where(m => m.Method == "ft"))
+                    foreach (var baseline in config.Methods.Where(m => config.Template(m).Trainer.Kind == Objectives.TrainingMethod.Finetuning))   // ft, with or without adapters or replay
                     {
                         var best = Of(baseline).Select(t => (t, d: DAtValidationS(t, reference.ValidationS))).Where(x => x.d is not null).OrderBy(x => x.d!.Value).Select(x => x.t).FirstOrDefault();   // none: no baseline reaches MFT's S
                         var sMatched = new List<double>();
@@ -119,7 +119,7 @@ public sealed class TunedComparison
                       "the figures below are the test figures of that choice, mean ± sd over seeds. The per-variant tables above choose on test figures and are optimistic; these are not. " +
                       "\"within noise\": the 95% confidence interval of the seed-paired difference (t with seeds - 1 degrees of freedom) contains 0.");
         sb.AppendLine();
-        var mftNames = Config.Methods.Where(m => m.IsMft).Select(m => m.Name).ToHashSet();
+        var mftNames = Config.Methods.Where(Config.IsMft).Select(m => m.Name).ToHashSet();
         foreach (var domain in Config.Domains)
             foreach (var budget in Config.DataBudgets())
             {
@@ -128,21 +128,21 @@ public sealed class TunedComparison
                 sb.AppendLine($"## {domain}, {budget.Label}");
                 sb.AppendLine();
                 sb.Append("| method |");
-                foreach (var d in Config.MaxDegeneralization) sb.Append($" best S at D ≤ {Pp(d)}%: S / D (lr, step) |");
+                foreach (var d in Config.DegeneralizationBudgets) sb.Append($" best S at D ≤ {Pp(d)}%: S / D (lr, step) |");
                 sb.AppendLine();
                 sb.Append("|---|");
-                foreach (var _ in Config.MaxDegeneralization) sb.Append("---|");
+                foreach (var _ in Config.DegeneralizationBudgets) sb.Append("---|");
                 sb.AppendLine();
                 foreach (var method in Config.Methods)
                 {
                     sb.Append($"| {method.Name} |");
-                    foreach (var d in Config.MaxDegeneralization)
+                    foreach (var d in Config.DegeneralizationBudgets)
                         sb.Append(here.FirstOrDefault(c => c.Method == method.Name && c.MaxD == d) is { } c
                             ? $" {Pm(c.S)} / {Pm(c.D)} ({LrOf(c.Variant)}, step {c.Step}) |" : " - |");
                     sb.AppendLine();
                 }
                 sb.AppendLine();
-                foreach (var d in Config.MaxDegeneralization)
+                foreach (var d in Config.DegeneralizationBudgets)
                     foreach (var mft in here.Where(c => mftNames.Contains(c.Method) && c.MaxD == d))
                         foreach (var other in here.Where(c => !mftNames.Contains(c.Method) && c.MaxD == d))
                         {
@@ -170,9 +170,12 @@ public sealed class TunedComparison
         return sb.ToString();
     }
 
+    /// <summary>A variant's learning rate, and the other values its method's grid chose (<c>lr 0.001, tau 0.1</c>).</summary>
     private string LrOf(string variant)
     {
         var v = Config.Variants().First(m => m.Name == variant);
-        return $"lr {(v.Lr ?? Config.Lr).ToString("G3", CultureInfo.InvariantCulture)}";
+        var family = Config.Methods.First(m => m.Name == v.FamilyName);
+        var others = family.Grid.Keys.Where(k => k != "lr").Select(k => $", {k} {v.Settings[k]}");
+        return $"lr {Config.Template(v).Trainer.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}{string.Concat(others)}";
     }
 }

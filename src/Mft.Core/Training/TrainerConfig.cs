@@ -28,9 +28,9 @@ public sealed record TrainerConfig
     [Option("adam_beta2", Help = "AdamW's beta2", Value = "B")]
     public double Beta2 { get; init; } = 0.95;
     /// <summary>Optimizer steps; 0 derives them from <see cref="Epochs"/>.</summary>
-    [Option("max_steps", Help = "optimizer steps; 0 derives them from --epochs")]
+    [Option("max_steps", Help = "optimizer steps; 0 derives them from --epochs", Scope = OptionScope.Measurement)]
     public int MaxSteps { get; init; }
-    [Option("epochs", Help = "passes over the training data when --max-steps is 0", Value = "E")]
+    [Option("epochs", Help = "passes over the training data when --max-steps is 0", Value = "E", Scope = OptionScope.Measurement)]
     public double Epochs { get; init; } = 3;
     [Option("warmup_steps", Help = "linear warm-up steps")]
     public int WarmupSteps { get; init; } = 10;
@@ -38,26 +38,26 @@ public sealed record TrainerConfig
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
     [Option("min_lr_ratio", Help = "the schedule ends at this share of the peak learning rate", Value = "R")]
     public double MinLrRatio { get; init; } = 0.1;
-    [Option("batch_size", Help = "training rows per micro-batch")]
+    [Option("batch_size", Help = "training rows per micro-batch", Scope = OptionScope.Rows)]
     public int BatchSize { get; init; } = 8;
-    [Option("grad_accum", Help = "micro-batches per optimizer step")]
+    [Option("grad_accum", Help = "micro-batches per optimizer step", Scope = OptionScope.Rows)]
     public int GradientAccumulation { get; init; } = 1;
     /// <summary>Global gradient-norm clip; 0 disables.</summary>
     [Option("clip", Help = "global gradient-norm clip; 0 disables", Value = "NORM")]
     public double ClipNorm { get; init; } = 1.0;
-    [Option("seed", Help = "data split and order, and adapter initialisation", Value = "S")]
+    [Option("seed", Help = "data split and order, and adapter initialisation", Value = "S", Scope = OptionScope.Rows)]
     public int Seed { get; init; } = 0;
     /// <summary>Evaluate every N steps (and at the end); 0 only at the end.</summary>
-    [Option("eval_every", Help = "evaluate every N steps (and at the end); 0 only at the end")]
+    [Option("eval_every", Help = "evaluate every N steps (and at the end); 0 only at the end", Scope = OptionScope.Measurement)]
     public int EvalEvery { get; init; } = 0;
     /// <summary>Evaluate this many times, evenly spaced (overrides <see cref="EvalEvery"/> when positive).</summary>
-    [Option("evaluations", Help = "evaluate this many times instead, spaced by --evaluation-spacing; 0: use --eval-every")]
+    [Option("evaluations", Help = "evaluate this many times instead, spaced by --evaluation-spacing; 0: use --eval-every", Scope = OptionScope.Measurement)]
     public int Evaluations { get; init; }
     /// <summary>Where the <see cref="Evaluations"/> fall: evenly, or dense early.</summary>
-    [Option("evaluation_spacing", Help = "where --evaluations fall: evenly, or dense early")]
+    [Option("evaluation_spacing", Help = "where --evaluations fall: evenly, or dense early", Scope = OptionScope.Measurement)]
     public EvaluationSpacing EvaluationSpacing { get; init; } = EvaluationSpacing.Linear;
     /// <summary>Return the weights of the evaluation with the lowest domain validation perplexity.</summary>
-    [Option("keep_best", Help = "end with the evaluated weights of the lowest domain validation perplexity")]
+    [Option("keep_best", Help = "end with the evaluated weights of the lowest domain validation perplexity", Scope = OptionScope.Measurement)]
     public bool KeepBest { get; init; }
     /// <summary>Whether the run ends with its best evaluated weights: asked for, or implied by a degeneralization budget (<see cref="MaxDegeneralization"/>).</summary>
     public bool KeepsBestWeights => KeepBest || MaxDegeneralization is not null;
@@ -65,18 +65,18 @@ public sealed record TrainerConfig
     /// With <see cref="KeepBest"/>: only evaluations whose degeneralization is at most this (0.02: general perplexity
     /// rose at most 2%) may be kept; if none qualifies, the base weights are returned.
     /// </summary>
-    [Option("max_degeneralization", Help = "keep the evaluated step with the lowest domain validation perplexity whose general perplexity rose at most D (0.02 = 2%); needs --general and evaluations", Value = "D")]
+    [Option("max_degeneralization", Help = "keep the evaluated step with the lowest domain validation perplexity whose general perplexity rose at most D (0.02 = 2%); needs --general and evaluations", Value = "D", Scope = OptionScope.Measurement)]
     public double? MaxDegeneralization { get; init; }
     /// <summary>Stop after this many evaluations without improvement; 0 never stops early.</summary>
-    [Option("patience", Help = "early stopping: evaluations without improvement; 0 never stops early")]
+    [Option("patience", Help = "early stopping: evaluations without improvement; 0 never stops early", Scope = OptionScope.Measurement)]
     public int EarlyStoppingPatience { get; init; }
     /// <summary>Write a resumable checkpoint every N steps; 0 only when stopping.</summary>
-    [Option("checkpoint_every", Help = "write a resumable checkpoint every N steps; 0 only when stopping")]
+    [Option("checkpoint_every", Help = "write a resumable checkpoint every N steps; 0 only when stopping", Scope = OptionScope.Process)]
     public int CheckpointEvery { get; init; } = 0;
     /// <summary>Tokens per training row.</summary>
-    [Option("context", Help = "tokens per training row")]
+    [Option("context", Help = "tokens per training row", Scope = OptionScope.Rows)]
     public int ContextLength { get; init; } = 256;
-    [Option("packing", Help = "pack documents into full rows, or pad each to its own row")]
+    [Option("packing", Help = "pack documents into full rows, or pad each to its own row", Scope = OptionScope.Rows)]
     public Packing Packing { get; init; } = Packing.Pack;
     /// <summary>Positions projected to the vocabulary at once in the loss (fewer where they would exceed <see cref="ChunkedLoss.MaxChunkLogits"/>).</summary>
     [Option("loss_chunk", Help = "positions whose logits are made at once (at most 16M logits: 110 positions at a 151,936-token vocabulary)")]
@@ -102,13 +102,16 @@ public sealed record TrainerConfig
     [Option("on_nonfinite", Help = "what a NaN or infinite loss or gradient does")]
     public NonFiniteAction OnNonFinite { get; init; } = NonFiniteAction.Stop;
 
-    public ITrainingObjective CreateObjective() => ObjectiveFactory.Create(Method, Tau, Temperature, !CorrectOnlyWrong);
+    /// <summary>The method <see cref="Method"/> names.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public TrainingMethod Kind => TrainingMethod.Of(Method);
+
+    public ITrainingObjective CreateObjective() => Kind.Create(Tau, Temperature, !CorrectOnlyWrong);
 
     /// <summary>Throws <see cref="OptionException"/> naming the first invalid option by its key.</summary>
     public void Validate()
     {
         static void Require(bool ok, string key, string problem) { if (!ok) throw new OptionException(key, problem); }
-        Require(ObjectiveFactory.Methods.Contains(Method), "method", $"'{Method}' is unknown (expected {string.Join(", ", ObjectiveFactory.Methods)})");
+        _ = Kind;   // an unknown method names the key
         TauCorrection.RequireValid(Tau);
         Require(Temperature > 0, "temperature", $"must be positive, got {Temperature}");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), "lr", $"must be positive, got {LearningRate}");

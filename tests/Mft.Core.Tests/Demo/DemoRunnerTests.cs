@@ -6,13 +6,21 @@ namespace Mft.Tests.Demo;
 [Collection("workers")]
 public sealed class DemoRunnerTests
 {
-    /// <summary>The embedded preset on the tiny corpus: one small domain, few steps.</summary>
+    /// <summary>The embedded preset on the tiny corpus: one small domain, few steps, set as mft demo's options set it.</summary>
     private static DemoConfig Tiny(string data, string outDir, IReadOnlyList<string> domains, IReadOnlyList<double> taus, int steps, int workers = 0) => new()
     {
-        Preset = DemoPreset.Load() with { BatchSize = 4, DomainTestSamples = 20, GeneralTestSamples = 20 },
-        ModelDirectory = TinyCorpus.ModelDirectory(), DataDirectory = data, OutputDirectory = outDir, Domains = domains, Taus = taus,
-        Samples = 40, Steps = steps, Evaluations = 2, ContextLength = 32, LearningRate = 3e-3, Threads = 1, Workers = workers,
+        Sweep = DemoPreset.With(Shrunk(DemoPreset.Load()), new Dictionary<string, string>
+        {
+            ["model"] = TinyCorpus.ModelDirectory(), ["data_dir"] = data, ["domains"] = string.Join(',', domains),
+            ["taus"] = string.Join(',', taus.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            ["samples"] = "40", ["steps"] = steps.ToString(System.Globalization.CultureInfo.InvariantCulture), ["evaluations"] = "2", ["context"] = "32", ["lr"] = "3e-3",
+        }),
+        OutputDirectory = outDir, Threads = 1, Workers = workers,
     };
+
+    /// <summary>Smaller batches and evaluation sets than the preset's, which the demo's options do not set.</summary>
+    private static SweepConfig Shrunk(SweepConfig preset) =>
+        SweepOverrides.Apply(preset with { DomainTestSamples = 20 }, new Dictionary<string, string> { ["batch_size"] = "4", ["general_max_samples"] = "20" });
 
     [Fact]
     public void Should_run_the_embedded_preset_and_write_report_csv_and_plots()
@@ -21,7 +29,8 @@ public sealed class DemoRunnerTests
         var preset = DemoPreset.Load();
         Assert.Equal(["bible", "jargon", "devil"], preset.Domains);
         Assert.Equal(["ft", "mft-tau0.1", "mft-tau0.25"], preset.Methods.Select(m => m.Name));
-        Assert.Equal((500, 100, 5, 128, 1e-3), (preset.Budgets.Single(), preset.Steps, preset.Evaluations, preset.Context, preset.Lr));
+        var shared = preset.Shared.Trainer;
+        Assert.Equal((500, 100, 5, 128, 1e-3), (preset.Budgets.Single(), preset.Steps, shared.Evaluations, shared.ContextLength, shared.LearningRate));
         // When it runs on a data folder laid out like data/ with one small domain
         var outDir = Path.Combine(TempDir.Create("demo-out"), "demo");
         var runs = new DemoRunner(Tiny(TinyCorpus.DataFolder(), outDir, ["cats"], [0.2], steps: 4)).Run();
@@ -61,7 +70,7 @@ public sealed class DemoRunnerTests
         var fresh = new DemoRunner(config with { OutputDirectory = Path.Combine(TempDir.Create("demo-fresh"), "demo") }).Run();
         Assert.Equal(fresh.Select(r => r.Trajectory.Select(p => (p.Step, p.DomainTest, p.General))), runs.Select(r => r.Trajectory.Select(p => (p.Step, p.DomainTest, p.General))));
         // and a demo with other settings is refused there unless asked to overwrite
-        var e = Assert.Throws<MftException>(() => new DemoRunner(config with { Steps = 5 }).Run());
+        var e = Assert.Throws<MftException>(() => new DemoRunner(config with { Sweep = DemoPreset.With(config.Sweep, [KeyValuePair.Create("steps", "5")]) }).Run());
         Assert.Contains("another config", e.Message);
     }
 

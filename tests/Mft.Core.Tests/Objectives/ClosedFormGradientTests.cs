@@ -29,7 +29,7 @@ public sealed class ClosedFormGradientTests
         var labels = randint(0, v, [n], dtype: ScalarType.Int64);
         labels[0] = teacher[0].argmax(); labels[1] = teacher[1].argmax();
         var mask = tensor(Enumerable.Range(0, n).Select(i => i % 5 == 3 ? 0.0 : 1.0).ToArray(), ScalarType.Float64);
-        var objective = ObjectiveFactory.Create(method, tau, temperature, correctAll);
+        var objective = TrainingMethod.Of(method).Create(tau, temperature, correctAll);
         const double scale = 0.37;
         // When
         var reference = objective.LossSum(student, objective.NeedsTeacher ? teacher : null, labels, mask);

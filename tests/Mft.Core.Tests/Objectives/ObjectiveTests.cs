@@ -39,7 +39,7 @@ public sealed class ObjectiveTests
         // Given a batch where half the tokens are masked, and those tokens are then changed arbitrarily
         var (s, t, y, _) = Batch();
         var mask = cat([ones(32), zeros(32)]);
-        var objective = ObjectiveFactory.Create(method, tau: 0.3);
+        var objective = TrainingMethod.Of(method).Create(tau: 0.3);
         var before = objective.LossSum(s, t, y, mask).item<float>();
         var s2 = s.clone(); s2[32..] = randn(32, 37) * 10;
         var y2 = y.clone(); y2[32..] = zeros(32, ScalarType.Int64);

@@ -42,12 +42,12 @@ public sealed class ResolvedSweepJobsTests
         var config = name switch
         {
             "demo" => DemoPreset.Load(),
-            "demo-options" => new DemoConfig
+            "demo-options" => DemoPreset.With(DemoPreset.Load(), new Dictionary<string, string>
             {
-                Preset = DemoPreset.Load(), OutputDirectory = "OUT", ModelDirectory = "my/model", DataDirectory = "my/data", Domains = ["jargon", "bible"],
-                Taus = [0.05, 0.2], Samples = 1000, Steps = 50, Evaluations = 3, ContextLength = 64, LearningRate = 3e-4, Seed = 2,
-            }.Sweep(),
-            _ => SweepConfig.Parse(File.ReadAllText(Path.Combine(Repository.Root, "sweeps", $"{name}.yaml")), name),
+                ["model"] = "my/model", ["data_dir"] = "my/data", ["domains"] = "jargon,bible", ["taus"] = "0.05,0.2", ["samples"] = "1000",
+                ["steps"] = "50", ["evaluations"] = "3", ["context"] = "64", ["lr"] = "3e-4", ["seed"] = "2",
+            }),
+            _ => SweepFile.Parse(File.ReadAllText(Path.Combine(Repository.Root, "sweeps", $"{name}.yaml")), name),
         };
         var sb = new StringBuilder();
         foreach (var (folder, job) in new SweepRunner(config, "OUT", overwrite: false, threads: 1).ResolvedJobs())

@@ -9,27 +9,8 @@ public sealed class ShardedSweepTests
 {
     /// <summary>The tiny grid of these tests: 12 runs with a top-k teacher cache by default.</summary>
     private static string ConfigFile(string budgets = "[20, 40]", string seeds = "[0, 1]", string cache = "teacher_cache_topk: 8",
-        string methods = "[{name: ft}, {name: mft+lora, method: mft, tau: 0.2, adapter: lora}, {name: mft-replay, method: mft, tau: 0.2, replay_fraction: 0.25}]")
-    {
-        var path = Path.Combine(TempDir.Create("sharded-sweep"), "sweep.yaml");
-        File.WriteAllText(path, $"""
-            model: {TinyCorpus.ModelDirectory()}
-            data: {TinyCorpus.DataFolder()}
-            domains: [cats]
-            budgets: {budgets}
-            seeds: {seeds}
-            steps: 4
-            evaluations: 2
-            batch_size: 4
-            context: 32
-            lr: 3.0e-3
-            domain_test_samples: 10
-            general_test_samples: 6
-            {cache}
-            methods: {methods}
-            """);
-        return path;
-    }
+        string methods = "{ft: {method: ft}, mft+lora: {method: mft, tau: 0.2, adapter: lora}, mft-replay: {method: mft, tau: 0.2, replay_fraction: 0.25}}") =>
+        TinySweep.File(TinySweep.Yaml(methods, budgets, seeds, train: cache));
 
     /// <summary>Runs the built mft in a process of its own (one thread, as cluster tasks with one CPU do).</summary>
     private static Process Start(params string[] args)
@@ -82,15 +63,15 @@ public sealed class ShardedSweepTests
     }
 
     [Fact]
-    public void Should_give_the_online_teachers_numbers_with_the_default_exact_teacher_cache()
+    public void Should_give_the_online_teachers_numbers_with_the_exact_teacher_cache()
     {
-        // Given one sweep with the exact cache (the default) and with the teacher run at every step
+        // Given one sweep with the exact cache and one with the teacher run at every step (mft train's default)
         string Config(string cache) => ConfigFile(budgets: "[20]", seeds: "[0]", cache: cache,
-            methods: "[{name: mft, method: mft, tau: 0.2}, {name: mft+lora, method: mft, tau: 0.5, adapter: lora}]");
+            methods: "{mft: {method: mft, tau: 0.2}, mft+lora: {method: mft, tau: 0.5, adapter: lora}}");
         var root = TempDir.Create("exact-sweep-out");
         string cached = Path.Combine(root, "cached"), online = Path.Combine(root, "online");
-        Finish(Start("sweep", "--config", Config(""), "--out", cached, "--threads", "1"));
-        Finish(Start("sweep", "--config", Config("teacher_cache_exact: false"), "--out", online, "--threads", "1"));
+        Finish(Start("sweep", "--config", Config("teacher_cache_exact: true"), "--out", cached, "--threads", "1"));
+        Finish(Start("sweep", "--config", Config(""), "--out", online, "--threads", "1"));
 
         // Then the numbers are the same, and both methods read one shared cache
         Assert.Equal(Numbers(online), Numbers(cached));
@@ -102,14 +83,14 @@ public sealed class ShardedSweepTests
     public void Should_take_another_shards_half_written_sweep_json_for_the_sweep_not_for_a_foreign_folder()
     {
         // Given a folder where another shard is writing sweep.json: only its temporary files are there yet
-        var config = SweepConfig.Load(ConfigFile());
+        var config = SweepFile.Load(ConfigFile());
         var dir = TempDir.Create("shard-race");
-        File.WriteAllText(Path.Combine(dir, $".{SweepRunner.ConfigFile}.{Guid.NewGuid():N}.tmp"), "{");
-        File.WriteAllText(Path.Combine(dir, $"..{SweepRunner.ConfigFile}.{Guid.NewGuid():N}.tmp.42.{Guid.NewGuid():N}.tmp"), "{");
+        File.WriteAllText(Path.Combine(dir, $".{SweepLayout.ConfigFile}.{Guid.NewGuid():N}.tmp"), "{");
+        File.WriteAllText(Path.Combine(dir, $"..{SweepLayout.ConfigFile}.{Guid.NewGuid():N}.tmp.42.{Guid.NewGuid():N}.tmp"), "{");
 
         // When this shard prepares the folder, then it publishes sweep.json instead of calling the folder someone else's
         new SweepRunner(config, dir, overwrite: false, shard: new Shard(2, 3)).Prepare();
-        Assert.True(File.Exists(Path.Combine(dir, SweepRunner.ConfigFile)));
+        Assert.True(File.Exists(Path.Combine(dir, SweepLayout.ConfigFile)));
 
         // And a folder with an entry of its own is still refused
         var other = TempDir.Create("shard-foreign");
@@ -120,7 +101,7 @@ public sealed class ShardedSweepTests
     [Fact]
     public void Should_refuse_to_collect_a_folder_with_unfinished_runs_and_to_overwrite_from_a_shard()
     {
-        var config = SweepConfig.Load(ConfigFile());
+        var config = SweepFile.Load(ConfigFile());
         var dir = Path.Combine(TempDir.Create("sharded-sweep-out"), "sweep");
         new SweepRunner(config, dir, overwrite: false).Prepare();
         var e = Assert.Throws<MftException>(() => new SweepRunner(config, dir, overwrite: false).Collect());
@@ -128,7 +109,7 @@ public sealed class ShardedSweepTests
         Assert.Contains(Path.Combine("runs", "cats", "n20", "seed0", "ft"), e.Message);
         e = Assert.Throws<MftException>(() => new SweepRunner(config, dir, overwrite: true, shard: new Shard(1, 2)).Prepare());
         Assert.Contains("--overwrite", e.Message);
-        e = Assert.Throws<MftException>(() => new SweepRunner(config with { Steps = 5 }, dir, overwrite: false, shard: new Shard(1, 2)).Prepare());
+        e = Assert.Throws<MftException>(() => new SweepRunner(config.With("max_steps", "5"), dir, overwrite: false, shard: new Shard(1, 2)).Prepare());
         Assert.Contains("another config", e.Message);
     }
 }

@@ -5,47 +5,98 @@ namespace Mft.Tests.Sweep;
 public sealed class SweepConfigTests
 {
     [Theory]
-    [InlineData("methods:\n  - {name: ft, method: ft, replay: 0.25}\n", "sweep.yaml: line 2: unknown key 'replay' in a method")]
-    [InlineData("lr: 0.001\nlearning_rate: 1\n", "sweep.yaml: line 2: unknown key 'learning_rate' in the sweep")]
+    [InlineData("methods:\n  m: {method: ft, replay: 0.25}\n", "sweep.yaml: line 2: 'replay' in m is not an option of mft train")]
+    [InlineData("data: x\nlearning_rate: 1\n", "sweep.yaml: line 2: unknown key 'learning_rate' in the sweep")]
+    [InlineData("lr: 0.001\n", "sweep.yaml: line 1: unknown key 'lr' in the sweep (an option of mft train: put it under train:)")]
+    [InlineData("budgets: [500]\n", "sweep.yaml: line 1: unknown key 'budgets' in the sweep (now grid: {max_samples: [...]})")]
+    [InlineData("grid: {domains: [a]}\n", "sweep.yaml: line 1: unknown key 'domains' in the grid (domain, max_samples, seed) (now grid: {domain: [...]})")]
     public void Should_name_an_unknown_key_and_its_line(string yaml, string expected) =>
-        Assert.Equal(expected, Assert.Throws<MftException>(() => SweepConfig.Parse(yaml, "sweep.yaml")).Message);
+        Assert.Equal(expected, Assert.Throws<MftException>(() => SweepFile.Parse(yaml, "sweep.yaml")).Message);
 
     [Theory]
-    [InlineData("steps: abc\n", "sweep.yaml: line 1, key 'steps': 'abc' is not a number")]
-    [InlineData("seeds: [0]\ndomains: bible\n", "sweep.yaml: line 2, key 'domains': expected a list ([a, b])")]
-    [InlineData("domains: [[bible]]\n", "sweep.yaml: line 1, key 'domains': expected a single value, not a list or a mapping")]
-    [InlineData("methods:\n  - {name: m, tau: x}\n", "sweep.yaml: line 2: 'x' is not a number")]
+    [InlineData("train:\n  max_steps: abc\n", "sweep.yaml: line 2, key 'max_steps': must be a whole number, got 'abc'")]
+    [InlineData("grid:\n  seed: [0]\n  domain: bible\n", "sweep.yaml: line 3, key 'domain': expected a list ([a, b])")]
+    [InlineData("grid: {domain: [[bible]]}\n", "sweep.yaml: line 1, key 'domain': expected a single value, not a list or a mapping")]
+    [InlineData("methods:\n  m: {tau: x}\n", "sweep.yaml: line 2, key 'tau': must be a number, got 'x'")]
+    [InlineData("train:\n  lr: [0.1, 0.2]\n", "sweep.yaml: line 2, key 'lr': one value per option here (a list of values makes variants of a method, under methods:)")]
+    [InlineData("train:\n  schedule: cosin\n", "sweep.yaml: line 2, key 'schedule': 'cosin' is unknown (expected cosine, linear, constant)")]
     public void Should_name_the_line_key_and_expected_value_of_a_mistyped_value(string yaml, string expected) =>
-        Assert.Equal(expected, Assert.Throws<MftException>(() => SweepConfig.Parse(yaml, "sweep.yaml")).Message);
+        Assert.Equal(expected, Assert.Throws<MftException>(() => SweepFile.Parse(yaml, "sweep.yaml")).Message);
 
     [Fact]
-    public void Should_read_a_methods_keys_as_mft_train_spells_them()
+    public void Should_read_train_and_method_keys_as_mft_train_parses_them()
     {
-        var method = SweepConfig.Parse("methods:\n  - {name: m, method: mft, tau: 0.1, adapter: lora, lora_rank: 4, lora_alpha: 8, replay_fraction: 0.25, lr: 0.003}\n", "s").Methods.Single();
-        Assert.Equal((0.1, "lora", 4, 8.0, 0.25, 0.003), (method.Tau!.Value, method.Adapter!, method.LoraRank, method.LoraAlpha, method.ReplayFraction, method.Lr!.Value));
-        // and every key a method reads, but the sweep's own (name, lrs), is an option of mft train
-        var train = OptionSchema.Of<Mft.Jobs.FinetuneJobConfig>();
-        var keys = typeof(SweepMethod).GetProperties()
-            .Where(p => p.CanWrite && p.GetCustomAttributes(typeof(YamlDotNet.Serialization.YamlIgnoreAttribute), false).Length == 0 && p.Name is not ("Name" or "Lrs"))
-            .Select(p => YamlDotNet.Serialization.NamingConventions.UnderscoredNamingConvention.Instance.Apply(p.Name)).ToList();
-        Assert.Equal(8, keys.Count);
-        Assert.True(keys.Remove("options"));   // the other train keys a method may set, checked by key when the sweep is validated
-        Assert.All(keys, key => Assert.True(train.Find(key) is not null, $"a sweep method's key '{key}' is not an option of mft train"));
-        Assert.Equal(keys.Order(), SweepMethod.OwnKeys.Order());   // and the list validation refuses in options: is those keys
+        var config = SweepFile.Parse("train: {lr: 1.0e-3, context: 64}\nmethods:\n  m: {method: mft, tau: 0.1, adapter: lora, lora_rank: 4, lora_alpha: 8, replay_fraction: 0.25, lr: 0.003, target_modules: [q_proj, v_proj]}\n", "s");
+        var o = config.Template(config.Methods.Single());
+        Assert.Equal(("mft", 0.1, 4, 8.0, 0.25, 0.003, 64), (o.Trainer.Method, o.Trainer.Tau, o.Adapter!.Rank, o.Adapter.Alpha, o.ReplayFraction, o.Trainer.LearningRate, o.Trainer.ContextLength));
+        Assert.Equal(["q_proj", "v_proj"], o.Adapter.Targets);
+        // values are kept as mft train writes them, so 1.0e-3 and 0.001 are the same sweep
+        Assert.Equal("0.001", config.Train["lr"]);
+        // and a key left out has mft train's default
+        Assert.Equal(new Mft.Training.TrainerConfig().BatchSize, o.Trainer.BatchSize);
     }
 
+    /// <summary>Every option of mft train, by what it decides: a method may set only how it learns; the sweep sets the rows' own keys itself.</summary>
+    [Fact]
+    public void Should_let_a_method_set_exactly_the_options_whose_scope_is_the_method()
+    {
+        int accepted = 0;
+        foreach (var option in SweepConfig.Schema.Options)
+        {
+            var given = new Dictionary<string, string> { ["method"] = "mft", ["adapter"] = "lora", [option.Key] = SampleValue(option) };
+            var config = SweepFile.Parse(TinySweep.Yaml($"{{m: {{{string.Join(", ", given.Select(g => $"{g.Key}: {g.Value}"))}}}}}"), "s.yaml");
+            var error = Record.Exception(() => config.Validate("s.yaml"));
+            if (SweepJobs.SetBySweep.ContainsKey(option.Key)) Assert.Contains($"{option.Key} is set by the sweep for each run", error?.Message);
+            else if (option.Scope != OptionScope.Method) Assert.Contains($"method m: {option.Key} ", error?.Message);
+            else { Assert.Null(error); accepted++; }
+        }
+        Assert.True(accepted >= 18, $"only {accepted} options are a method's");
+    }
+
+    /// <summary>A valid value of an option: its default, or one of its type.</summary>
+    private static string SampleValue(OptionSpec option) => option.Key switch
+    {
+        "adapter" => "lora", "target_modules" => "[q_proj]", "teacher_cache_topk" => "0", "max_degeneralization" => "0.1",
+        _ when SweepConfig.Schema.DefaultOf(option) is { Length: > 0 } d => $"'{d}'",
+        _ => (Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType) switch
+        {
+            var t when t == typeof(int) => "3", var t when t == typeof(double) => "0.5", var t when t == typeof(bool) => "true", _ => "x",
+        },
+    };
+
     [Theory]
-    [InlineData("{learning_rat: 1}", "method m: options: 'learning_rat' is not an option of mft train")]
-    [InlineData("{seed: 3}", "method m: options: seed is set by the sweep for every method alike (a method may change adam_beta1,")]
-    [InlineData("{context: 64}", "method m: options: context is set by the sweep")]
-    [InlineData("{tau: 0.3}", "method m: options: tau is a key of the method itself: give it beside name")]
-    [InlineData("{temperature: 0}", "method m: options: temperature: must be positive, got 0")]
-    [InlineData("{lora_dropout: 0.1}", "method m: options: lora_dropout: needs adapter")]
-    [InlineData("{schedule: cosin}", "method m: options: schedule: 'cosin' is unknown (expected cosine, linear, constant)")]
+    [InlineData("{learning_rat: 1}", "'learning_rat' in m is not an option of mft train")]
+    [InlineData("{seed: 3}", "method m: seed is set by the sweep for each run (the grid's seed)")]
+    [InlineData("{context: 64}", "method m: context decides the rows every method trains on: set it in train: (or the grid) for all methods alike")]
+    [InlineData("{evaluations: 3}", "method m: evaluations decides what is measured and when: set it in train: for all methods alike")]
+    [InlineData("{temperature: 0}", "method m: temperature: must be positive, got 0")]
+    [InlineData("{lora_dropout: 0.1}", "method m: lora_dropout: needs adapter")]
+    [InlineData("{schedule: cosin}", "key 'schedule': 'cosin' is unknown (expected cosine, linear, constant)")]
     public void Should_refuse_method_options_that_are_not_a_methods_to_change_or_not_valid(string options, string expected)
     {
-        var config = SweepConfig.Parse($"data: {TinyCorpus.DataFolder()}\ndomains: [cats]\nmethods:\n  - {{name: m, method: mft, tau: 0.1, options: {options}}}\n", "s.yaml");
-        Assert.Contains("s.yaml: " + expected, Assert.Throws<MftException>(() => config.Validate("s.yaml")).Message);
+        var error = Assert.ThrowsAny<MftException>(() => SweepFile.Parse(TinySweep.Yaml($"{{m: {options}}}"), "s.yaml").Validate("s.yaml"));
+        Assert.Contains("s.yaml: " , error.Message);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Should_refuse_train_options_the_sweep_sets_and_a_sweep_without_fixed_steps()
+    {
+        string Error(string train) => Assert.ThrowsAny<MftException>(() => SweepFile.Parse(TinySweep.Yaml("{ft: {method: ft}}", train: train), "s.yaml").Validate("s.yaml")).Message;
+        Assert.Equal("s.yaml: train: out is set by the sweep for each run (the run's folder in the sweep's --out)", Error("out: x"));
+        Assert.Equal("s.yaml: train: max_samples is set by the sweep for each run (the grid's max_samples)", Error("max_samples: 3"));
+        Assert.Equal("s.yaml: train: max_steps: a sweep trains every method for the same number of steps: give it", Error("max_steps: 0"));
+        Assert.Equal("s.yaml: train: teacher_cache_exact: and teacher_cache_topk are two kinds of cache: choose one", Error("teacher_cache_exact: true\nteacher_cache_topk: 8"));
+    }
+
+    [Fact]
+    public void Should_write_sweep_json_that_reads_back_to_the_same_config()
+    {
+        var config = SweepFile.Parse(TinySweep.Yaml("{ft: {method: ft, lr: [1.0e-3, 1.0e-2]}, mft: {method: mft, tau: 0.2}}", top: "epoch_matched: true"), "s.yaml");
+        var again = SweepConfig.FromJson(config.ToJson(), "sweep.json");
+        Assert.Equal(config.ToJson(), again.ToJson());
+        Assert.Equal(config.Variants().Select(v => v.Name), again.Variants().Select(v => v.Name));
+        Assert.Contains("sweep.json: not a sweep config", Assert.Throws<MftException>(() => SweepConfig.FromJson("{\"grid\": 3}", "sweep.json")).Message);
     }
 
     [Fact]

@@ -5,17 +5,8 @@ namespace Mft.Tests.Sweep;
 
 public sealed class SweepTests
 {
-    private static SweepConfig Config(string data) => new()
-    {
-        Model = TinyCorpus.ModelDirectory(), Data = data, Domains = ["cats"], Budgets = [20, 40], Seeds = [0, 1], Steps = 4, Evaluations = 2,
-        BatchSize = 4, Context = 32, Lr = 3e-3, DomainTestSamples = 10, GeneralTestSamples = 6,
-        Methods =
-        [
-            new SweepMethod { Name = "ft" },
-            new SweepMethod { Name = "mft+lora", Method = "mft", Tau = 0.2, Adapter = "lora" },
-            new SweepMethod { Name = "replay", ReplayFraction = 0.25 },
-        ],
-    };
+    private static SweepConfig Config(string data) => SweepFile.Parse(TinySweep.Yaml(
+        "{ft: {method: ft}, mft+lora: {method: mft, tau: 0.2, adapter: lora}, replay: {method: ft, replay_fraction: 0.25}}", data: data), "tiny.yaml");
 
     [Fact]
     public void Should_run_the_grid_write_tables_and_plots_and_resume_without_retraining()
@@ -57,7 +48,7 @@ public sealed class SweepTests
         Assert.Equal(runs.Select(r => r.Final.Report.Specialization), again.Select(r => r.Final.Report.Specialization), new ToleranceComparer(1e-9));
 
         // And another config in the same folder is refused
-        var e = Assert.Throws<MftException>(() => new SweepRunner(config with { Steps = 5 }, outDir, overwrite: false).Run());
+        var e = Assert.Throws<MftException>(() => new SweepRunner(config.With("max_steps", "5"), outDir, overwrite: false).Run());
         Assert.Contains("another config", e.Message);
     }
 
@@ -65,12 +56,12 @@ public sealed class SweepTests
     public void Should_refuse_unknown_keys_and_bad_methods_naming_the_file()
     {
         var path = Path.Combine(TempDir.Create("sweep-yaml"), "sweep.yaml");
-        File.WriteAllText(path, "domains: [cats]\nstepz: 3\n");
-        var e = Assert.Throws<MftException>(() => SweepConfig.Load(path));
-        Assert.Contains(path, e.Message);
-        File.WriteAllText(path, $"data: {TinyCorpus.DataFolder()}\ndomains: [cats]\nmethods:\n  - {{name: a, method: mft}}\n");
-        e = Assert.Throws<MftException>(() => SweepConfig.Load(path));
-        Assert.Contains("tau", e.Message);
+        File.WriteAllText(path, "grid: {domain: [cats]}\nstepz: 3\n");
+        var e = Assert.Throws<MftException>(() => SweepFile.Load(path));
+        Assert.Equal($"{path}: line 2: unknown key 'stepz' in the sweep", e.Message);
+        File.WriteAllText(path, TinySweep.Yaml("{a: {method: mft, seed: 3}}"));
+        e = Assert.Throws<MftException>(() => SweepFile.Load(path));
+        Assert.Equal($"{path}: method a: seed is set by the sweep for each run (the grid's seed)", e.Message);
     }
 
     [Fact]

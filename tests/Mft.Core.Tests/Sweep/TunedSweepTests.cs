@@ -10,13 +10,8 @@ public sealed class TunedSweepTests
     public void Should_run_learning_rate_grids_validation_sets_and_epoch_matched_budgets()
     {
         // Given a sweep with a learning-rate grid, validation sets and epoch-matched budgets
-        var config = new SweepConfig
-        {
-            Model = TinyCorpus.ModelDirectory(), Data = TinyCorpus.DataFolder(), Domains = ["cats"], Budgets = [20, 40], Seeds = [0, 1], Steps = 4, Evaluations = 2,
-            BatchSize = 4, Context = 32, Lr = 3e-3, WarmupSteps = 2, DomainTestSamples = 10, GeneralTestSamples = 6, ValidationSamples = 5, EpochMatched = true,
-            MaxDegeneralization = [0.5, 5.0],
-            Methods = [new SweepMethod { Name = "ft", Lrs = [1e-3, 1e-2] }, new SweepMethod { Name = "mft", Method = "mft", Tau = 0.2, Options = new() { ["weight_decay"] = "0.1" } }],
-        };
+        var config = TinySweep.Config("{ft: {method: ft, lr: [1.0e-3, 1.0e-2]}, mft: {method: mft, tau: 0.2, weight_decay: 0.1}}",
+            train: "warmup_steps: 2", top: "validation_samples: 5\nepoch_matched: true\ndegeneralization_budgets: [0.5, 5.0]");
         var outDir = Path.Combine(TempDir.Create("tuned-sweep"), "sweep");
         // When
         var runs = new SweepRunner(config, outDir, overwrite: false).Run();
@@ -51,11 +46,13 @@ public sealed class TunedSweepTests
             Validation = new SpecializationReport(100, 100 * (1 - valS), 100, 100 * (1 + valD)),
         };
 
-    private static SweepConfig TwoMethods() => new()
-    {
-        Domains = ["x"], Budgets = [10], Seeds = [0, 1, 2], Steps = 10, ValidationSamples = 5, MaxDegeneralization = [0.05],
-        Methods = [new SweepMethod { Name = "ft", Lrs = [1e-4, 1e-3] }, new SweepMethod { Name = "mft", Method = "mft", Tau = 0.1 }],
-    };
+    private static SweepConfig TwoMethods() => SweepFile.Parse("""
+        grid: {domain: [x], max_samples: [10], seed: [0, 1, 2]}
+        validation_samples: 5
+        degeneralization_budgets: [0.05]
+        train: {max_steps: 10}
+        methods: {ft: {method: ft, lr: [1.0e-4, 1.0e-3]}, mft: {method: mft, tau: 0.1}}
+        """, "two-methods.yaml");
 
     [Fact]
     public void Should_choose_rate_and_step_on_validation_figures_only()
@@ -133,15 +130,19 @@ public sealed class TunedSweepTests
     }
 
     [Fact]
-    public void Should_expand_grids_into_named_variants_and_refuse_lr_with_lrs()
+    public void Should_expand_grids_into_named_variants_and_refuse_repeated_values()
     {
-        var config = TwoMethods() with { Budgets = [500, 2000], Steps = 60, WarmupSteps = 5, EpochMatched = true };
+        var config = TwoMethods().With("max_samples", "500,2000").With("max_steps", "60").With("warmup_steps", "5").With("epoch_matched", "true");
         Assert.Equal(["ft@0.0001", "ft@0.001", "mft"], config.Variants().Select(v => v.Name));
         Assert.Equal([new DataBudget(500, 60, false), new DataBudget(2000, 60, false), new DataBudget(500, 15, true)], config.DataBudgets());
-        Assert.Equal(1, config.WarmupStepsFor(new DataBudget(500, 15, true)));
-        Assert.Equal(5, config.WarmupStepsFor(new DataBudget(500, 60, false)));
-        var bad = config with { Methods = [new SweepMethod { Name = "ft", Lr = 1e-3, Lrs = [1e-4] }], Data = TinyCorpus.DataFolder(), Domains = ["cats"] };
-        Assert.Contains("lr or lrs", Assert.Throws<MftException>(() => bad.Validate()).Message);
+        Assert.Equal(1, config.WarmupStepsFor(new DataBudget(500, 15, true), 5));
+        Assert.Equal(5, config.WarmupStepsFor(new DataBudget(500, 60, false), 5));
+        // a grid over two keys makes every combination, the first key varying slowest
+        var both = SweepFile.Parse("methods: {m: {method: mft, tau: [0.1, 0.25], lr: [1.0e-4, 1.0e-3]}}", "s");
+        Assert.Equal(["m@0.1@0.0001", "m@0.1@0.001", "m@0.25@0.0001", "m@0.25@0.001"], both.Variants().Select(v => v.Name));
+        Assert.Equal(("0.25", "0.001"), (both.Variants()[3].Settings["tau"], both.Variants()[3].Settings["lr"]));
+        var bad = SweepFile.Parse(TinySweep.Yaml("{ft: {method: ft, lr: [1.0e-3, 0.001]}}"), "bad.yaml");
+        Assert.Equal("bad.yaml: method ft: lr: a list of values must be distinct, and not empty", Assert.Throws<MftException>(() => bad.Validate("bad.yaml")).Message);
     }
 
     private sealed class Tolerance(double tolerance) : IEqualityComparer<double>

@@ -69,24 +69,23 @@ public static class UserWorkspace
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        void Set(string key, YamlNode value) => root.Children[new YamlScalarNode(key)] = value;
+        YamlMappingNode Map(string key) => (YamlMappingNode)root.Children[new YamlScalarNode(key)];
+        void Set(YamlMappingNode map, string key, YamlNode value) => map.Children[new YamlScalarNode(key)] = value;
         bool Has(string key) => root.Children.ContainsKey(new YamlScalarNode(key));
-        Set("model", new YamlScalarNode(Path.Combine(Repository.Root, "models", "base")));
-        Set("data", new YamlScalarNode(Path.Combine(workspace, "data")));
-        Set("domains", new YamlSequenceNode(new YamlScalarNode("bible")));
-        Set("budgets", new YamlSequenceNode(new YamlScalarNode("16")));
-        Set("seeds", new YamlSequenceNode(new YamlScalarNode("0")));
-        Set("steps", new YamlScalarNode("2"));
-        Set("evaluations", new YamlScalarNode("1"));
-        Set("warmup_steps", new YamlScalarNode("1"));
-        Set("context", new YamlScalarNode("64"));
-        Set("domain_test_samples", new YamlScalarNode("8"));
-        Set("general_test_samples", new YamlScalarNode("8"));
-        if (Has("validation_samples")) Set("validation_samples", new YamlScalarNode("4"));
-        if (Has("epoch_matched")) Set("epoch_matched", new YamlScalarNode("false"));
-        foreach (var method in ((YamlSequenceNode)root.Children[new YamlScalarNode("methods")]).Children.Cast<YamlMappingNode>())
-            if (method.Children.TryGetValue(new YamlScalarNode("lrs"), out var lrs))
-                method.Children[new YamlScalarNode("lrs")] = new YamlSequenceNode(((YamlSequenceNode)lrs).Children[0]);
+        YamlSequenceNode One(string value) => new(new YamlScalarNode(value));
+        Set(root, "data", new YamlScalarNode(Path.Combine(workspace, "data")));
+        Set(root, "grid", new YamlMappingNode(new YamlScalarNode("domain"), One("bible"), new YamlScalarNode("max_samples"), One("16"), new YamlScalarNode("seed"), One("0")));
+        Set(root, "domain_test_samples", new YamlScalarNode("8"));
+        if (Has("validation_samples")) Set(root, "validation_samples", new YamlScalarNode("4"));
+        if (Has("epoch_matched")) Set(root, "epoch_matched", new YamlScalarNode("false"));
+        var train = Map("train");
+        foreach (var (key, value) in new[] { ("model", Path.Combine(Repository.Root, "models", "base")), ("max_steps", "2"), ("evaluations", "1"),
+                                             ("warmup_steps", "1"), ("context", "64"), ("general_max_samples", "8") })
+            Set(train, key, new YamlScalarNode(value));
+        foreach (var method in Map("methods").Children.Values.Cast<YamlMappingNode>())
+            foreach (var (key, value) in method.Children.ToList())
+                if (value is YamlSequenceNode values && ((YamlScalarNode)key).Value != "target_modules")
+                    method.Children[key] = values.Children[0];   // a grid of values: its first
         var writer = new StringWriter();
         stream.Save(writer, assignAnchors: false);
         return writer.ToString();
