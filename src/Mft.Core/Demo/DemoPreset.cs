@@ -58,8 +58,8 @@ public static class DemoPreset
 
     /// <summary>Finetuning and one MFT method per tau, named as the preset names them (<c>mft-tau0.1</c>).</summary>
     public static List<SweepMethod> Methods(IEnumerable<double> taus) =>
-        [new SweepMethod { Name = "ft", Settings = new() { ["method"] = "ft" } },
-         .. taus.Select(t => new SweepMethod { Name = $"mft-tau{t.ToString(CultureInfo.InvariantCulture)}", Settings = new() { ["method"] = "mft", ["tau"] = t.ToString("R", CultureInfo.InvariantCulture) } })];
+        [new SweepMethod { Name = "ft", Settings = new() { ["method"] = Objectives.TrainingMethod.Finetuning.Name } },
+         .. taus.Select(t => new SweepMethod { Name = $"mft-tau{t.ToString(CultureInfo.InvariantCulture)}", Settings = new() { ["method"] = Objectives.TrainingMethod.Minifinetuning.Name, ["tau"] = t.ToString("R", CultureInfo.InvariantCulture) } })];
 
     /// <summary>How the report names a method: <c>mft tau=0.1</c> for a method with a tau, else its name.</summary>
     public static string Label(SweepConfig config, SweepMethod m) => config.Template(m).Trainer is { Kind.UsesTau: true } t ? t.Kind.Label(t.Tau) : m.Name;

@@ -9,7 +9,7 @@ namespace Mft.Sweep;
 /// mean ± sd over seeds. A method's learning rate (one variant of its <c>lrs</c> grid) and stopping step are chosen
 /// together, as early stopping with keep-best would choose them, from the seed-averaged validation trajectories:
 /// (1) within each degeneralization budget, the (rate, step) with the highest validation S whose validation D stays
-/// within it; (2) at matched specialization, MFT at its choice for the largest budget, against each baseline at the
+/// within it (<see cref="DegeneralizationBudget"/> on the validation figures); (2) at matched specialization, MFT at its choice for the largest budget, against each baseline at the
 /// rate whose validation trajectory gives up the least validation D at MFT's validation S. Differences between
 /// methods are paired by seed (<see cref="PairedDifference"/>).
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class TunedComparison
                     [.. runs.Where(r => r.Domain == domain && r.Budget == budget && r.Method == variant).OrderBy(r => r.Seed)];
                 foreach (var method in config.Methods)
                     foreach (var maxD in config.DegeneralizationBudgets)
-                        if (ChooseWithin(Of(method), maxD) is var (variant, point))
+                        if (DegeneralizationBudget.Best(Of(method), maxD, DegeneralizationBudget.Figures.Validation) is { Trajectory: var variant, Point: var point })
                         {
                             var at = RunsOf(variant.Method).Select(r => r.Trajectory.First(p => p.Step == point.Step)).ToList();
                             budgets.Add(new BudgetChoice(domain, budget, method.Name, maxD, variant.Method, point.Step, point.ValidationS, point.ValidationD,
@@ -81,11 +81,6 @@ public sealed class TunedComparison
             }
         return new TunedComparison { Config = config, Budgets = budgets, Matched = matched };
     }
-
-    /// <summary>The (variant, step) with the highest seed-mean validation S whose seed-mean validation D is within <paramref name="maxD"/>; null when none is.</summary>
-    public static (MeanTrajectory Variant, MeanPoint Point)? ChooseWithin(IEnumerable<MeanTrajectory> variants, double maxD) =>
-        variants.SelectMany(t => t.Points.Where(p => p.Step > 0 && double.IsFinite(p.ValidationS) && p.ValidationD <= maxD).Select(p => (t, p)))
-            .OrderByDescending(x => x.p.ValidationS).Select(x => ((MeanTrajectory, MeanPoint)?)x).FirstOrDefault();
 
     /// <summary>Validation D where the seed-averaged validation trajectory first reaches validation S <paramref name="s"/> (linear between evaluations); null if it never does.</summary>
     public static double? DAtValidationS(MeanTrajectory t, double s) =>

@@ -80,6 +80,22 @@ public sealed class ShardedSweepTests
     }
 
     [Fact]
+    public void Should_refuse_a_device_this_build_lacks_before_writing_anything()
+    {
+        // Given the CPU build, when a sweep is asked to run on a GPU (as a user runs it: a fresh process)
+        var dir = Path.Combine(TempDir.Create("sweep-device"), "sweep");
+        var p = Start("sweep", "--config", ConfigFile(), "--out", dir, "--device", "cuda");
+        var error = p.StandardError.ReadToEnd();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)));
+        // Then it says so and stops, instead of training every run on the CPU; and in the library, the same before any folder exists
+        Assert.NotEqual(0, p.ExitCode);
+        Assert.Contains("--device cuda: this build uses TorchSharp-cpu", error);
+        Assert.False(Directory.Exists(dir));
+        Assert.Throws<MftException>(() => new SweepRunner(SweepFile.Load(ConfigFile()), dir, overwrite: false, device: "cuda").Run());
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
     public void Should_take_another_shards_half_written_sweep_json_for_the_sweep_not_for_a_foreign_folder()
     {
         // Given a folder where another shard is writing sweep.json: only its temporary files are there yet
