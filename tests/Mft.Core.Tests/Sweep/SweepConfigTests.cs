@@ -100,6 +100,23 @@ public sealed class SweepConfigTests
     }
 
     [Fact]
+    public void Should_refuse_a_yaml_alias_bomb_at_its_first_value_without_expanding_it()
+    {
+        // Given ten levels of aliases in one value, each a list of nine of the one before: 3.5 billion values if expanded
+        var levels = new List<string> { "&x0 [a, a, a, a, a, a, a, a, a]" };
+        for (int i = 1; i < 10; i++) levels.Add($"&x{i} [{string.Join(", ", Enumerable.Repeat($"*x{i - 1}", 9))}]");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var yaml in new[] { $"train:\n  target_modules: [{string.Join(", ", levels)}]\n", $"grid:\n  domain: [{string.Join(", ", levels)}]\n" })
+        {
+            // Then the first value that is not a single one is refused, naming the line and key
+            var e = Assert.Throws<MftException>(() => SweepFile.Parse(yaml, "bomb.yaml"));
+            Assert.Contains("bomb.yaml: line 2, key '", e.Message);
+            Assert.Contains("expected a single value, not a list or a mapping", e.Message);
+        }
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public void Should_copy_a_record_when_it_applies_options_to_it()
     {
         var job = new Mft.Jobs.FinetuneJobConfig { ModelDirectory = "m", DataPath = "d", OutputDirectory = "o", Trainer = new() { Temperature = 1 } };
