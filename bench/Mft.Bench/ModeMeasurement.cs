@@ -75,7 +75,7 @@ public static class ModeMeasurement
             if (mode == "mft-cached")
             {
                 var online = teacher!;
-                teacher = TeacherCache.Build(online, rows, config.VocabSize, CacheTopK, preset.B, "bench", CPU);
+                teacher = TopKTeacherCache.Build(online, rows, config.VocabSize, CacheTopK, preset.B, "bench", CPU);
                 online.Dispose();
             }
             if (mode is "mft-exact" or "mft-lora-exact")

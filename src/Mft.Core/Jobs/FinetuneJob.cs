@@ -63,14 +63,13 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
 
         // A teacher cache already on disk (the file, or its shards) is read and checked against this run now: a stale or
         // cut-short one is refused before the output folder is touched. One inside a folder about to be replaced goes with it.
-        bool cached = CreatesTeacher(t) && (t.TeacherCacheTopK > 0 || t.TeacherCacheExact);
+        var kind = t.TeacherCache();
         bool cacheInOutput = Path.GetFullPath(config.TeacherCacheFile).StartsWith(Path.GetFullPath(config.OutputDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
         // The cache's fingerprint hashes every weight: computed once, for the check now and for a build below.
-        var cacheFingerprint = cached
-            ? TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, t.TeacherCacheTopK)
-            : null;
-        var existing = cached && !(cacheInOutput && OutputFolder.Replaces(config.OutputDirectory, config.Overwrite, config.Resume))
-            ? OpenTeacherCache(online: null, student, rows, adapter is not null, cacheFingerprint!)
+        var cacheTarget = kind is null ? null
+            : new TeacherCacheTarget(rows, kind.Fingerprint(student, config.ModelDirectory, rows), student, SharesHead: adapter is not null, t.BatchSize);
+        var existing = kind is not null && !(cacheInOutput && OutputFolder.Replaces(config.OutputDirectory, config.Overwrite, config.Resume))
+            ? kind.Open(config.TeacherCacheFile, cacheTarget!, online: null)
             : null;
 
         // Every input has been read and checked: only now is the output folder touched.
@@ -78,14 +77,14 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var fingerprint = Fingerprint(rows, t, adapter);
         var online = CreateTeacher(t, student, adapter is not null);
         long teacherCopyBytes = online is FrozenModelTeacher ? student.ParameterCount() * 4 : 0;
-        if (online is not null && cached)
+        if (online is not null && kind is not null)
         {
-            Status?.Invoke(t.TeacherCacheTopK > 0 ? "caching the teacher's top-k outputs" : "caching the teacher's hidden states");
-            var cache = existing ?? OpenTeacherCache(online, student, rows, adapter is not null, cacheFingerprint!)!;
-            if (cache.Unsaved) cache.Save(config.TeacherCacheFile);
+            Status?.Invoke($"caching {kind.Contents}");
+            var cache = existing ?? kind.Open(config.TeacherCacheFile, cacheTarget!, online)!;
+            if (cache.File is null) cache.Save(config.TeacherCacheFile);
             online.Dispose();   // the frozen copy is no longer needed: the cache (with the output head, for the exact kind) replaces it
-            online = cache.Teacher;
-            teacherCopyBytes = cache.Bytes + (t.TeacherCacheTopK == 0 && adapter is null ? student.Config.VocabSize * (long)student.Config.HiddenSize * 4 : 0);
+            online = cache;
+            teacherCopyBytes = cache.Bytes + kind.HeadCopyBytes(cacheTarget!);
         }
         using var teacher = online;
         Status?.Invoke("measuring the base model");
@@ -114,7 +113,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             final = trainer.History.Last(p => p.Step == state.BestStep);
 
         TeacherCacheFidelity? fidelity = null;
-        if (teacher is TeacherCache)
+        if (teacher is TopKTeacherCache)
         {
             Status?.Invoke("checking the teacher cache against the exact teacher");
             fidelity = CheckTeacherCache(trainer.History, rows, evaluator, adapter, layout);
@@ -159,50 +158,6 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         using var exact = CreateTeacher(t, fresh.Model, adapter is not null)!;
         double cachedFirstLoss = MetricsLog.StepLoss(layout.Directory, 1) ?? double.NaN;
         return TeacherCacheFidelity.Measure(t, fresh.Model, exact, rows, evaluator, history, cachedFirstLoss, layout.TeacherCacheCheck);
-    }
-
-    /// <summary>A teacher cache ready for the run, and whether it still has to be written to the cache path.</summary>
-    private sealed record OpenedTeacherCache(ITeacher Teacher, long Bytes, bool Unsaved, Action<string> Save);
-
-    /// <summary>
-    /// The run's teacher cache, of the kind its options name: the file at the cache path when it matches (checked
-    /// against the fingerprint of model, tokenizer and rows, else refused); else its shards joined; else built from
-    /// <paramref name="online"/>, or null when <paramref name="online"/> is null (only what exists is opened). The exact
-    /// kind's head is the starting output weight: a copy for full finetuning (the student's head moves), the student's
-    /// own frozen head when only adapters train.
-    /// </summary>
-    private OpenedTeacherCache? OpenTeacherCache(ITeacher? online, CausalLM student, IReadOnlyList<TokenSequence> rows, bool adapters, string fingerprint)
-    {
-        var t = config.Trainer;
-        var path = config.TeacherCacheFile;
-        var device = student.Device;
-        bool topK = t.TeacherCacheTopK > 0;
-        if (topK)
-        {
-            TeacherCache? top = File.Exists(path) ? TeacherCache.Load(path, rows, fingerprint, device) : null;
-            bool unsaved = top is null;
-            if (top is null)
-            {
-                using var joined = TeacherCacheShards.Join(path, TeacherCache.Kind, fingerprint, rows.Count);   // the shards' tensors, copied into the cache
-                top = joined is not null ? TeacherCache.FromShards(rows, fingerprint, joined, device)
-                    : online is not null ? TeacherCache.Build(online, rows, student.Config.VocabSize, t.TeacherCacheTopK, t.BatchSize, fingerprint, device)
-                    : null;
-            }
-            return top is null ? null : new OpenedTeacherCache(top, top.Bytes, unsaved, top.Save);
-        }
-        Tensor head;
-        using (no_grad()) head = adapters ? student.OutputWeight : student.OutputWeight.detach().clone();   // the cache owns it and disposes it
-        ExactTeacherCache? exact = File.Exists(path) ? ExactTeacherCache.Load(path, rows, head, fingerprint, device) : null;
-        bool unsavedExact = exact is null;
-        if (exact is null)
-        {
-            using var joined = TeacherCacheShards.Join(path, ExactTeacherCache.Kind, fingerprint, rows.Count);   // the shards' states, copied into the cache
-            exact = joined is not null ? ExactTeacherCache.FromShards(rows, head, fingerprint, joined, device)
-                : online is not null ? ExactTeacherCache.Build(online, rows, head, t.BatchSize, fingerprint, device)
-                : null;
-        }
-        if (exact is null && !adapters) head.Dispose();
-        return exact is null ? null : new OpenedTeacherCache(exact, exact.Bytes, unsavedExact, exact.Save);
     }
 
     private static string Fingerprint(IReadOnlyList<TokenSequence> rows, TrainerConfig t, AdapterConfig? adapter)

@@ -229,10 +229,9 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     }
 
     private string? TeacherCachePath(SweepCell cell) =>
-        !cell.NeedsTeacher ? null
-        : config.TeacherCacheTopK > 0 ? Path.Combine(outputDirectory, cell.TeacherFolder, TeacherCache.FileName)
-        : config.UsesExactTeacherCache ? Path.Combine(outputDirectory, cell.TeacherFolder, ExactTeacherCache.FileName)
-        : null;
+        cell.NeedsTeacher && TeacherCacheKind.Of(config.TeacherCacheTopK, config.UsesExactTeacherCache) is { } kind
+            ? Path.Combine(outputDirectory, cell.TeacherFolder, kind.FileName)
+            : null;
 
     /// <summary>The base model's perplexities on the cell's evaluation sets (which depend on domain and seed only), measured once.</summary>
     private BasePerplexities BaseOf(SweepCell cell)
