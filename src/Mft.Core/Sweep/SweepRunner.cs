@@ -261,10 +261,9 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
 
     private static SweepRun Read(string dir, SweepCell cell)
     {
-        var report = JsonNode.Parse(File.ReadAllText(new RunLayout(dir).Report))!;
+        var report = RunSummary.Read(new RunLayout(dir).Report);
         var trajectory = MetricsLog.ReadEvaluations(dir).ToList();
         if (trajectory.Count == 0) throw new MftException($"{dir}: {RunLayout.ReportFile} exists but {RunLayout.MetricsFile} has no evaluations; delete the folder to rerun it");
-        return new SweepRun(cell.Domain, cell.Budget, cell.Seed, cell.Method.Name, report["train_samples"]!.GetValue<int>(),
-            report["trainable_parameters"]?.GetValue<long>() ?? 0, trajectory, report["elapsed_seconds"]!.GetValue<double>());
+        return new SweepRun(cell.Domain, cell.Budget, cell.Seed, cell.Method.Name, report.TrainSamples, report.TrainableParameters, trajectory, report.ElapsedSeconds);
     }
 }
