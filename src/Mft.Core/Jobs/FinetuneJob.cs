@@ -100,7 +100,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             Checkpoints.AtomicFile.WriteAllText(baseFile, evaluator.Base.ToJson());
         }
 
-        var trainer = new Trainer(t, student, teacher, rows, evaluator, config.OutputDirectory, fingerprint);
+        var trainer = new Trainer(t, student, teacher, rows, evaluator, new RunFolderRecord(layout), fingerprint);
         trainer.StepCompleted += m => StepCompleted?.Invoke(m, trainer.TotalSteps);
         trainer.Evaluated += p => Evaluated?.Invoke(p);
         Status?.Invoke("training");

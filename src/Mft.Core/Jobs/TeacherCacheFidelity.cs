@@ -45,7 +45,7 @@ public sealed record TeacherCacheFidelity(
         SpecializationEvaluator evaluator, IReadOnlyList<EvaluationPoint> cachedHistory, double cachedFirstLoss, string scratchDirectory)
     {
         var exactConfig = config with { TeacherCacheTopK = 0, TeacherCacheExact = false, CheckpointEvery = 0, EarlyStoppingPatience = 0 };
-        var probe = new Trainer(exactConfig, student, exactTeacher, rows, evaluator, scratchDirectory, "teacher-cache-fidelity");
+        var probe = new Trainer(exactConfig, student, exactTeacher, rows, evaluator, new RunFolderRecord(scratchDirectory), "teacher-cache-fidelity");
         int step = Trainer.EvaluationSteps(exactConfig, probe.TotalSteps).Where(s => s > 0).DefaultIfEmpty(probe.TotalSteps).Min();
         double exactFirstLoss = double.NaN;
         EvaluationPoint? exactPoint = null;

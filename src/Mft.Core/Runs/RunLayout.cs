@@ -41,6 +41,12 @@ public sealed record RunLayout(string Directory)
     public string Adapter => In("adapter");
     /// <summary>The teacher cache, when the run keeps its own, by its kind's file name (<see cref="Teachers.TeacherCacheKind.FileName"/>).</summary>
     public string TeacherCache(string fileName) => In(fileName);
+    /// <summary>The model card of a pretrained model (<see cref="Jobs.PretrainJob"/> writes the model at the root of its folder).</summary>
+    public string ModelCard => In("README.md");
+    /// <summary>The run folder of pretraining inside the model folder it writes: checkpoints, metrics and <see cref="ElapsedHours"/>.</summary>
+    public RunLayout Pretraining => new(In("training"));
+    /// <summary>Hours spent training so far, summed over resumed sessions (pretraining).</summary>
+    public string ElapsedHours => In("elapsed_hours.txt");
     /// <summary>Scratch space of the top-k cache's fidelity check (<see cref="Jobs.TeacherCacheFidelity"/>), deleted after it.</summary>
     public string TeacherCacheCheck => In(".teacher-cache-check");
 
