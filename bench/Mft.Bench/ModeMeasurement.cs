@@ -75,7 +75,7 @@ public static class ModeMeasurement
             if (mode == "mft-cached")
             {
                 var online = teacher!;
-                teacher = TeacherCache.Build(online, rows, config.VocabSize, CacheTopK, preset.B, "bench", CPU);
+                teacher = TopKTeacherCache.Build(online, rows, config.VocabSize, CacheTopK, preset.B, "bench", CPU);
                 online.Dispose();
             }
             if (mode is "mft-exact" or "mft-lora-exact")
@@ -95,7 +95,7 @@ public static class ModeMeasurement
                 AutogradLoss = autogradLoss,
             };
             var outDir = Path.Combine(Path.GetTempPath(), $"mft-bench-{Environment.ProcessId}");
-            var trainer = new Trainer(trainerConfig, student, teacher, rows, null, outDir, "bench");
+            var trainer = new Trainer(trainerConfig, student, teacher, rows, null, new Mft.Jobs.RunFolderRecord(outDir), "bench");
             var w = Stopwatch.StartNew();
             trainer.StepCompleted += m =>
             {

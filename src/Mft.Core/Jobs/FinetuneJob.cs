@@ -7,18 +7,17 @@ using Mft.Data;
 using Mft.Evaluation;
 using Mft.Models;
 using Mft.Runtime;
-using Mft.Tokenization;
 using Mft.Runs;
 using Mft.Teachers;
 using Mft.Training;
-using static TorchSharp.torch;
 
 namespace Mft.Jobs;
 
 /// <summary>
-/// Runs one finetuning job end to end: load the base model, split and tokenize the data, measure the base
-/// model, train (FT, MFT or KD, with a frozen copy of the base model as teacher), evaluate, and save the tuned
-/// model in Hugging Face format with report.json, metrics.jsonl and the resolved config beside it.
+/// Runs one finetuning job end to end, as a recipe of steps (<see cref="Run"/>): set up (read and split the data, load
+/// the base model, tokenize, choose the teacher: <see cref="FinetuneSetup"/>, <see cref="FinetuneTeacher"/>), measure the
+/// base model, train (FT, MFT or KD), evaluate (keep-best, the teacher cache's fidelity), and save the tuned model in
+/// Hugging Face format with report.json, metrics.jsonl and the resolved config beside it.
 /// </summary>
 public sealed class FinetuneJob(FinetuneJobConfig config)
 {
@@ -38,173 +37,103 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     /// <returns>Where the model was written, the final evaluation (S and D in <see cref="EvaluationPoint.Report"/>) and the trajectory.</returns>
     public FinetuneResult Run(CancellationToken cancel = default)
     {
-        config.Validate();
         var watch = Stopwatch.StartNew();
+        CheckInputs();
+        TorchRuntime.SetThreads(config.Threads);
+        using var jobScope = TorchRuntime.JobScope();
+        using var setup = FinetuneSetup.Open(config, phase => Status?.Invoke(phase));   // data, model, teacher
+        MeasureBase(setup);
+        var (history, state) = Train(setup, cancel);
+        var (final, fidelity) = Evaluate(setup, history, state);
+        return Save(setup, history, state, final, fidelity, watch.Elapsed);
+    }
+
+    /// <summary>Checks the settings, the output folder and a checkpoint to resume from, before anything is read or written.</summary>
+    private void CheckInputs()
+    {
+        config.Validate();
         OutputFolder.Check(config.OutputDirectory, config.Overwrite, config.Resume);
         if (config.Resume && TrainingCheckpoint.Find(config.OutputDirectory) is { } resumeFrom)
             TrainingCheckpoint.ReadState(resumeFrom);   // a damaged checkpoint is refused before anything is written beside it
-        TorchRuntime.SetThreads(config.Threads);
-        using var jobScope = TorchRuntime.JobScope();
-        var t = config.Trainer;
+    }
 
-        Status?.Invoke("reading data");
-        var data = FinetuneData.Read(config);
-
-        Status?.Invoke("loading model");
-        using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
-        var student = pretrained.Model;
-        student.Config.RequireContext(t.ContextLength);
-        var tok = pretrained.Tokenizer;
-        var adapter = config.Adapter is { } a ? a with { BaseModel = a.BaseModel ?? Path.GetFullPath(config.ModelDirectory) } : null;
-        if (adapter is not null) ModelAdapters.Attach(student, adapter, t.Seed);
-        var chat = data.IsChat ? pretrained.Chat : null;
-        var rows = data.Rows(tok, chat, t);
-        var evaluator = data.Evaluator(tok, chat, t.ContextLength, config.EvalBatchSize);
-
-        // A teacher cache already on disk (the file, or its shards) is read and checked against this run now: a stale or
-        // cut-short one is refused before the output folder is touched. One inside a folder about to be replaced goes with it.
-        bool cached = CreatesTeacher(t) && (t.TeacherCacheTopK > 0 || t.TeacherCacheExact);
-        bool cacheInOutput = Path.GetFullPath(config.TeacherCacheFile).StartsWith(Path.GetFullPath(config.OutputDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-        // The cache's fingerprint hashes every weight: computed once, for the check now and for a build below.
-        var cacheFingerprint = cached
-            ? TeacherCache.ComputeFingerprint(student, TeacherCache.TokenizerIdentity(config.ModelDirectory), rows, t.TeacherCacheTopK)
-            : null;
-        var existing = cached && !(cacheInOutput && OutputFolder.Replaces(config.OutputDirectory, config.Overwrite, config.Resume))
-            ? OpenTeacherCache(online: null, student, rows, adapter is not null, cacheFingerprint!)
-            : null;
-
-        // Every input has been read and checked: only now is the output folder touched.
-        OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, config.Resume);
-        var fingerprint = Fingerprint(rows, t, adapter);
-        var online = CreateTeacher(t, student, adapter is not null);
-        long teacherCopyBytes = online is FrozenModelTeacher ? student.ParameterCount() * 4 : 0;
-        if (online is not null && cached)
-        {
-            Status?.Invoke(t.TeacherCacheTopK > 0 ? "caching the teacher's top-k outputs" : "caching the teacher's hidden states");
-            var cache = existing ?? OpenTeacherCache(online, student, rows, adapter is not null, cacheFingerprint!)!;
-            if (cache.Unsaved) cache.Save(config.TeacherCacheFile);
-            online.Dispose();   // the frozen copy is no longer needed: the cache (with the output head, for the exact kind) replaces it
-            online = cache.Teacher;
-            teacherCopyBytes = cache.Bytes + (t.TeacherCacheTopK == 0 && adapter is null ? student.Config.VocabSize * (long)student.Config.HiddenSize * 4 : 0);
-        }
-        using var teacher = online;
+    /// <summary>The base model's perplexities: given by the caller, read back when resuming, or measured now and kept for a resume.</summary>
+    private void MeasureBase(FinetuneSetup setup)
+    {
         Status?.Invoke("measuring the base model");
-        var layout = new RunLayout(config.OutputDirectory);
-        var baseFile = layout.BasePerplexities;
+        var baseFile = setup.Layout.BasePerplexities;
         if (config.BasePerplexities is { } known)
-            evaluator.SetBase(known);
+            setup.Evaluator.SetBase(known);
         else if (File.Exists(baseFile) && TrainingCheckpoint.Find(config.OutputDirectory) is not null)
-            evaluator.SetBase(BasePerplexities.Read(baseFile));
+            setup.Evaluator.SetBase(BasePerplexities.Read(baseFile));
         else
         {
-            evaluator.SetBase(student);
-            Checkpoints.AtomicFile.WriteAllText(baseFile, evaluator.Base.ToJson());
+            setup.Evaluator.SetBase(setup.Student);
+            Checkpoints.AtomicFile.WriteAllText(baseFile, setup.Evaluator.Base.ToJson());
         }
+    }
 
-        var trainer = new Trainer(t, student, teacher, rows, evaluator, config.OutputDirectory, fingerprint);
+    /// <summary>Trains to the end (resuming from the run folder's checkpoint, if any); cancelled, the checkpoint is saved and this throws.</summary>
+    private (IReadOnlyList<EvaluationPoint> History, TrainingState State) Train(FinetuneSetup setup, CancellationToken cancel)
+    {
+        var t = config.Trainer;
+        var trainer = new Trainer(t, setup.Student, setup.Teacher, setup.Rows, setup.Evaluator, setup.Record, Fingerprint(setup.Rows, t, setup.Adapter));
         trainer.StepCompleted += m => StepCompleted?.Invoke(m, trainer.TotalSteps);
         trainer.Evaluated += p => Evaluated?.Invoke(p);
         Status?.Invoke("training");
         var state = trainer.Run(cancel);
         if (state.Step < trainer.TotalSteps && !state.StoppedEarly)
-            throw new OperationCanceledException($"stopped at step {state.Step} of {trainer.TotalSteps}; checkpoint saved in {TrainingCheckpoint.PathIn(config.OutputDirectory)}, continue with --resume");
-
-        var final = trainer.History.Last();
-        if (t.KeepsBestWeights && state.BestStep >= 0 && BestWeights.TryRestore(config.OutputDirectory, student))
-            final = trainer.History.Last(p => p.Step == state.BestStep);
-
-        TeacherCacheFidelity? fidelity = null;
-        if (teacher is TeacherCache)
-        {
-            Status?.Invoke("checking the teacher cache against the exact teacher");
-            fidelity = CheckTeacherCache(trainer.History, rows, evaluator, adapter, layout);
-        }
-
-        Status?.Invoke("saving");
-        var modelDir = adapter is null ? layout.Model : layout.Adapter;
-        if (adapter is null) ModelFactory.Save(student, modelDir, config.ModelDirectory);
-        else PeftAdapterFiles.Save(student, adapter, modelDir);
-        var result = new FinetuneResult(modelDir, final, trainer.History, state, data.Split.Train.Count, rows.Sum(r => (long)r.Ids.Length), watch.Elapsed)
-        {
-            ReplaySamples = data.Replay.Count,
-            TrainableParameters = student.parameters().Where(p => p.requires_grad).Sum(p => p.NumberOfElements),
-            TeacherCopyBytes = teacherCopyBytes,
-            TeacherCacheFidelity = fidelity,
-        };
-        RunReport.Write(config, result);
-        var checkpoint = TrainingCheckpoint.PathIn(config.OutputDirectory);
-        if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, true);
-        return result;
+            throw new OperationCanceledException($"stopped at step {state.Step} of {trainer.TotalSteps}; checkpoint saved in {setup.Layout.Checkpoint}, continue with --resume");
+        return (trainer.History, state);
     }
 
     /// <summary>
-    /// The MFT teacher: with adapters, the student's own base weights with adapters off (no copy); otherwise a
-    /// frozen copy of the starting weights. Null when the method needs no teacher.
+    /// The weights the run returns and their evaluation: the last step's, or under keep-best the best step's (restored);
+    /// with the top-k cache, its fidelity check against the exact teacher.
     /// </summary>
-    private static ITeacher? CreateTeacher(TrainerConfig t, CausalLM student, bool adapters)
+    private (EvaluationPoint Final, TeacherCacheFidelity? Fidelity) Evaluate(FinetuneSetup setup, IReadOnlyList<EvaluationPoint> history, TrainingState state)
     {
-        if (!CreatesTeacher(t)) return null;
-        return adapters ? new AdaptersOffTeacher(student) : FrozenModelTeacher.CopyOf(student);
+        var final = history.Last();
+        if (config.Trainer.KeepsBestWeights && state.BestStep >= 0 && setup.Record.RestoreBestWeights(setup.Student))
+            final = history.Last(p => p.Step == state.BestStep);
+        if (setup.Teacher is not TopKTeacherCache) return (final, null);
+        Status?.Invoke("checking the teacher cache against the exact teacher");
+        return (final, CheckTeacherCache(history, setup));
     }
 
-    private static bool CreatesTeacher(TrainerConfig t) => t.Kind.NeedsTeacher;
-
     /// <summary>The run's first steps again, from freshly loaded weights with the exact teacher (<see cref="TeacherCacheFidelity"/>).</summary>
-    private TeacherCacheFidelity CheckTeacherCache(IReadOnlyList<EvaluationPoint> history, IReadOnlyList<TokenSequence> rows,
-        SpecializationEvaluator evaluator, AdapterConfig? adapter, RunLayout layout)
+    private TeacherCacheFidelity CheckTeacherCache(IReadOnlyList<EvaluationPoint> history, FinetuneSetup setup)
     {
         var t = config.Trainer;
         using var fresh = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
-        if (adapter is not null) ModelAdapters.Attach(fresh.Model, adapter, t.Seed);
-        using var exact = CreateTeacher(t, fresh.Model, adapter is not null)!;
-        double cachedFirstLoss = MetricsLog.StepLoss(layout.Directory, 1) ?? double.NaN;
-        return TeacherCacheFidelity.Measure(t, fresh.Model, exact, rows, evaluator, history, cachedFirstLoss, layout.TeacherCacheCheck);
+        if (setup.Adapter is not null) ModelAdapters.Attach(fresh.Model, setup.Adapter, t.Seed);
+        using var exact = FinetuneTeacher.Online(t, fresh.Model, setup.Adapter is not null)!;
+        double cachedFirstLoss = MetricsLog.StepLoss(setup.Layout.Directory, 1) ?? double.NaN;
+        return TeacherCacheFidelity.Measure(t, fresh.Model, exact, setup.Rows, setup.Evaluator, history, cachedFirstLoss, setup.Layout.TeacherCacheCheck);
     }
 
-    /// <summary>A teacher cache ready for the run, and whether it still has to be written to the cache path.</summary>
-    private sealed record OpenedTeacherCache(ITeacher Teacher, long Bytes, bool Unsaved, Action<string> Save);
-
-    /// <summary>
-    /// The run's teacher cache, of the kind its options name: the file at the cache path when it matches (checked
-    /// against the fingerprint of model, tokenizer and rows, else refused); else its shards joined; else built from
-    /// <paramref name="online"/>, or null when <paramref name="online"/> is null (only what exists is opened). The exact
-    /// kind's head is the starting output weight: a copy for full finetuning (the student's head moves), the student's
-    /// own frozen head when only adapters train.
-    /// </summary>
-    private OpenedTeacherCache? OpenTeacherCache(ITeacher? online, CausalLM student, IReadOnlyList<TokenSequence> rows, bool adapters, string fingerprint)
+    /// <summary>Writes the tuned model (or adapter) and the run's reports, and deletes the checkpoint: the run is finished.</summary>
+    private FinetuneResult Save(FinetuneSetup setup, IReadOnlyList<EvaluationPoint> history, TrainingState state, EvaluationPoint final,
+        TeacherCacheFidelity? fidelity, TimeSpan elapsed)
     {
-        var t = config.Trainer;
-        var path = config.TeacherCacheFile;
-        var device = student.Device;
-        bool topK = t.TeacherCacheTopK > 0;
-        if (topK)
+        Status?.Invoke("saving");
+        var (student, adapter, layout) = (setup.Student, setup.Adapter, setup.Layout);
+        var modelDir = adapter is null ? layout.Model : layout.Adapter;
+        if (adapter is null) ModelFactory.Save(student, modelDir, config.ModelDirectory);
+        else PeftAdapterFiles.Save(student, adapter, modelDir);
+        var result = new FinetuneResult(modelDir, final, history, state, setup.Data.Split.Train.Count, setup.Rows.Sum(r => (long)r.Ids.Length), elapsed)
         {
-            TeacherCache? top = File.Exists(path) ? TeacherCache.Load(path, rows, fingerprint, device) : null;
-            bool unsaved = top is null;
-            if (top is null)
-            {
-                using var joined = TeacherCacheShards.Join(path, TeacherCache.Kind, fingerprint, rows.Count);   // the shards' tensors, copied into the cache
-                top = joined is not null ? TeacherCache.FromShards(rows, fingerprint, joined, device)
-                    : online is not null ? TeacherCache.Build(online, rows, student.Config.VocabSize, t.TeacherCacheTopK, t.BatchSize, fingerprint, device)
-                    : null;
-            }
-            return top is null ? null : new OpenedTeacherCache(top, top.Bytes, unsaved, top.Save);
-        }
-        Tensor head;
-        using (no_grad()) head = adapters ? student.OutputWeight : student.OutputWeight.detach().clone();   // the cache owns it and disposes it
-        ExactTeacherCache? exact = File.Exists(path) ? ExactTeacherCache.Load(path, rows, head, fingerprint, device) : null;
-        bool unsavedExact = exact is null;
-        if (exact is null)
-        {
-            using var joined = TeacherCacheShards.Join(path, ExactTeacherCache.Kind, fingerprint, rows.Count);   // the shards' states, copied into the cache
-            exact = joined is not null ? ExactTeacherCache.FromShards(rows, head, fingerprint, joined, device)
-                : online is not null ? ExactTeacherCache.Build(online, rows, head, t.BatchSize, fingerprint, device)
-                : null;
-        }
-        if (exact is null && !adapters) head.Dispose();
-        return exact is null ? null : new OpenedTeacherCache(exact, exact.Bytes, unsavedExact, exact.Save);
+            ReplaySamples = setup.Data.Replay.Count,
+            TrainableParameters = student.parameters().Where(p => p.requires_grad).Sum(p => p.NumberOfElements),
+            TeacherCopyBytes = setup.TeacherBytes,
+            TeacherCacheFidelity = fidelity,
+        };
+        RunReport.Write(config, result);
+        if (Directory.Exists(layout.Checkpoint)) Directory.Delete(layout.Checkpoint, true);
+        return result;
     }
 
+    /// <summary>The run's fingerprint, kept in its checkpoints: a resume with other rows, trainer settings or adapter is refused.</summary>
     private static string Fingerprint(IReadOnlyList<TokenSequence> rows, TrainerConfig t, AdapterConfig? adapter)
     {
         using var sha = SHA256.Create();

@@ -78,7 +78,7 @@ public sealed record FinetuneJobConfig
     public string? TeacherCachePath { get; init; }
 
     /// <summary>Where the teacher cache is (or its shards are) kept: <see cref="TeacherCachePath"/>, else in the output folder.</summary>
-    public string TeacherCacheFile => TeacherCachePath ?? (Trainer.TeacherCacheExact ? Layout.ExactTeacherCache : Layout.TopKTeacherCache);
+    public string TeacherCacheFile => TeacherCachePath ?? Layout.TeacherCache(Teachers.TeacherCacheKind.FileNameOf(Trainer.TeacherCacheTopK, Trainer.TeacherCacheExact));
 
     /// <summary>The paths in <see cref="OutputDirectory"/>.</summary>
     [System.Text.Json.Serialization.JsonIgnore] public RunLayout Layout => new(OutputDirectory);

@@ -24,11 +24,12 @@ public sealed class PretrainJob(PretrainJobConfig config)
     public EvaluationPoint Run(CancellationToken cancel = default)
     {
         var watch = Stopwatch.StartNew();
-        var work = Path.Combine(config.OutputDirectory, "training");
-        if (!config.Resume || TrainingCheckpoint.Find(work) is null)
+        var layout = new RunLayout(config.OutputDirectory);
+        var work = layout.Pretraining;
+        if (!config.Resume || work.ResumableCheckpoint is null)
         {
             OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, resume: false);
-            Directory.CreateDirectory(work);
+            Directory.CreateDirectory(work.Directory);
         }
         TorchRuntime.SetThreads(config.Threads);
         using var jobScope = TorchRuntime.JobScope();
@@ -42,7 +43,7 @@ public sealed class PretrainJob(PretrainJobConfig config)
         var test = Perplexity.WindowsOf(tokenizer, SampleReader.Read(config.TestPath).Take(config.EvalDocuments), t.ContextLength);
         var evaluator = new SpecializationEvaluator(test, test, [], batchSize: 16);
         evaluator.SetBase(double.NaN, double.NaN, null);
-        var trainer = new Trainer(t, model, null, rows, evaluator, work, $"pretrain-{rows.Count}-{t.Seed}");
+        var trainer = new Trainer(t, model, null, rows, evaluator, new RunFolderRecord(work), $"pretrain-{rows.Count}-{t.Seed}");
         trainer.StepCompleted += m => StepCompleted?.Invoke(m, trainer.TotalSteps);
         trainer.Evaluated += p => Evaluated?.Invoke(p);
         var state = trainer.Run(cancel);
@@ -51,19 +52,16 @@ public sealed class PretrainJob(PretrainJobConfig config)
 
         ModelFactory.Save(model, config.OutputDirectory, config.TokenizerDirectory);
         var final = trainer.History.Last();
-        var previous = ReadElapsed(work);
-        var hours = previous + watch.Elapsed.TotalHours;
-        AtomicFile.WriteAllText(Path.Combine(work, "elapsed_hours.txt"), hours.ToString(CultureInfo.InvariantCulture));
-        AtomicFile.WriteAllText(Path.Combine(config.OutputDirectory, "README.md"),
+        var hours = ReadElapsed(work) + watch.Elapsed.TotalHours;
+        AtomicFile.WriteAllText(work.ElapsedHours, hours.ToString(CultureInfo.InvariantCulture));
+        AtomicFile.WriteAllText(layout.ModelCard,
             ModelCard(model.ParameterCount(), rows.Sum(r => (long)r.Ids.Length), state.Step, hours, final.DomainTest, t));
         return final;
     }
 
-    private static double ReadElapsed(string work)
-    {
-        var p = Path.Combine(work, "elapsed_hours.txt");
-        return File.Exists(p) ? double.Parse(File.ReadAllText(p), CultureInfo.InvariantCulture) : 0;
-    }
+    /// <summary>Hours spent in earlier sessions of a resumed pretraining; 0 for the first.</summary>
+    private static double ReadElapsed(RunLayout work) =>
+        File.Exists(work.ElapsedHours) ? double.Parse(File.ReadAllText(work.ElapsedHours), CultureInfo.InvariantCulture) : 0;
 
     private JsonObject LlamaJson(ITextTokenizer tokenizer) => new()
     {

@@ -1,39 +1,18 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Mft.Checkpoints;
 using Mft.Runs;
 
 namespace Mft.Jobs;
 
-/// <summary>Writes report.json, report.md, the job's options (run_config.yaml) and every setting as resolved (run_config.json) of a finished job.</summary>
+/// <summary>Writes report.json (<see cref="RunSummary"/>), report.md, the job's options (run_config.yaml) and every setting as resolved (run_config.json) of a finished job.</summary>
 public static class RunReport
 {
     public static void Write(FinetuneJobConfig config, FinetuneResult r)
     {
-        var f = r.Final.Report;
-        var json = new JsonObject
-        {
-            ["method"] = config.Trainer.Method,
-            ["tau"] = config.Trainer.Kind.UsesTau ? config.Trainer.Tau : null,
-            ["steps"] = r.State.Step,
-            ["train_samples"] = r.TrainSamples,
-            ["replay_samples"] = r.ReplaySamples,
-            ["adapter"] = config.Adapter is { } a ? Adapters.AdapterConfig.Name(a.Kind) : null,
-            ["trainable_parameters"] = r.TrainableParameters,
-            ["teacher_copy_bytes"] = r.TeacherCopyBytes,
-            ["final_step"] = r.Final.Step,
-            ["domain_ppl_base"] = f.DomainBase, ["domain_ppl"] = f.Domain,
-            ["general_ppl_base"] = f.GeneralBase, ["general_ppl"] = f.General,
-            ["specialization"] = f.Specialization, ["degeneralization"] = f.Degeneralization,
-            ["ratio"] = f.Ratio, ["ratio_text"] = f.RatioText,
-            ["elapsed_seconds"] = r.Elapsed.TotalSeconds,
-            ["teacher_cache_fidelity"] = r.TeacherCacheFidelity?.ToJson(),
-        };
-        var opts = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals, Converters = { EnumOption.JsonConverter } };
         var layout = new RunLayout(config.OutputDirectory);
-        AtomicFile.WriteAllText(layout.Report, json.ToJsonString(opts));
+        RunSummary.Of(config, r).Write(layout.Report);
         AtomicFile.WriteAllText(layout.ResolvedConfig, ResolvedConfigJson(config));
         ReplayConfig.Write(config);
         AtomicFile.WriteAllText(layout.ReportMarkdown, Markdown(config, r));

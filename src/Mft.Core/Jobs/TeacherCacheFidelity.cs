@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Mft.Data;
 using Mft.Evaluation;
 using Mft.Models;
@@ -21,12 +21,18 @@ namespace Mft.Jobs;
 /// <param name="ExactFirstLoss">The loss of step 1 with the exact teacher.</param>
 /// <param name="CachedDegeneralization">D at <paramref name="Step"/> with the cache.</param>
 /// <param name="ExactDegeneralization">D at <paramref name="Step"/> with the exact teacher.</param>
-public sealed record TeacherCacheFidelity(int Step, double CachedFirstLoss, double ExactFirstLoss, double? CachedDegeneralization, double? ExactDegeneralization)
+public sealed record TeacherCacheFidelity(
+    [property: JsonPropertyName("step")] int Step,
+    [property: JsonPropertyName("first_step_loss_cached")] double CachedFirstLoss,
+    [property: JsonPropertyName("first_step_loss_exact")] double ExactFirstLoss,
+    [property: JsonPropertyName("degeneralization_cached")] double? CachedDegeneralization,
+    [property: JsonPropertyName("degeneralization_exact")] double? ExactDegeneralization)
 {
     /// <summary>D with the cache beyond this multiple of the exact teacher's (and 1 point above it) is flagged in the report.</summary>
     public const double Tolerance = 1.25;
 
-    /// <summary>Whether D with the cache stays within <see cref="Tolerance"/> of the exact teacher's (or within 1 point of it).</summary>
+    /// <summary>Whether D with the cache stays within <see cref="Tolerance"/> of the exact teacher's (or within 1 point of it); written to report.json, not read back.</summary>
+    [JsonPropertyName("preserved")]
     public bool Preserved => CachedDegeneralization is not double cached || ExactDegeneralization is not double exact
                              || cached <= Math.Max(exact * Tolerance, exact + 0.01);
 
@@ -39,7 +45,7 @@ public sealed record TeacherCacheFidelity(int Step, double CachedFirstLoss, doub
         SpecializationEvaluator evaluator, IReadOnlyList<EvaluationPoint> cachedHistory, double cachedFirstLoss, string scratchDirectory)
     {
         var exactConfig = config with { TeacherCacheTopK = 0, TeacherCacheExact = false, CheckpointEvery = 0, EarlyStoppingPatience = 0 };
-        var probe = new Trainer(exactConfig, student, exactTeacher, rows, evaluator, scratchDirectory, "teacher-cache-fidelity");
+        var probe = new Trainer(exactConfig, student, exactTeacher, rows, evaluator, new RunFolderRecord(scratchDirectory), "teacher-cache-fidelity");
         int step = Trainer.EvaluationSteps(exactConfig, probe.TotalSteps).Where(s => s > 0).DefaultIfEmpty(probe.TotalSteps).Min();
         double exactFirstLoss = double.NaN;
         EvaluationPoint? exactPoint = null;
@@ -51,12 +57,6 @@ public sealed record TeacherCacheFidelity(int Step, double CachedFirstLoss, doub
         var cachedPoint = cachedHistory.FirstOrDefault(p => p.Step == step);
         return new TeacherCacheFidelity(step, cachedFirstLoss, exactFirstLoss, cachedPoint?.Report.Degeneralization, exactPoint?.Report.Degeneralization);
     }
-
-    public JsonObject ToJson() => new()
-    {
-        ["step"] = Step, ["first_step_loss_cached"] = CachedFirstLoss, ["first_step_loss_exact"] = ExactFirstLoss,
-        ["degeneralization_cached"] = CachedDegeneralization, ["degeneralization_exact"] = ExactDegeneralization, ["preserved"] = Preserved,
-    };
 
     /// <summary>The report's paragraph.</summary>
     public string Markdown(int topK)

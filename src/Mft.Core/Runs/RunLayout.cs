@@ -12,8 +12,8 @@ public sealed record RunLayout(string Directory)
     public const string CheckpointFolder = "checkpoint";
     /// <summary>A checkpoint folder's files: the weights, the optimizer's state and the <see cref="Training.TrainingState"/>.</summary>
     public const string CheckpointWeightsFile = "model.safetensors", CheckpointOptimizerFile = "optimizer.bin", CheckpointStateFile = "state.json";
-    public const string ExactTeacherCacheFile = "teacher_states.safetensors";
-    public const string TopKTeacherCacheFile = "teacher_cache.safetensors";
+    /// <summary>The default file names of the two teacher caches (<see cref="Teachers.ExactTeacherCache"/>, <see cref="Teachers.TopKTeacherCache"/>).</summary>
+    public const string ExactTeacherCacheFile = "teacher_states.safetensors", TopKTeacherCacheFile = "teacher_cache.safetensors";
 
     /// <summary>The finished run's summary (<see cref="Jobs.RunReport"/>).</summary>
     public string Report => In(ReportFile);
@@ -39,10 +39,14 @@ public sealed record RunLayout(string Directory)
     public string Model => In("model");
     /// <summary>The PEFT adapter folder when adapters train.</summary>
     public string Adapter => In("adapter");
-    /// <summary>The exact teacher cache, when the run keeps its own (<see cref="Teachers.ExactTeacherCache"/>).</summary>
-    public string ExactTeacherCache => In(ExactTeacherCacheFile);
-    /// <summary>The top-k teacher cache, when the run keeps its own (<see cref="Teachers.TeacherCache"/>).</summary>
-    public string TopKTeacherCache => In(TopKTeacherCacheFile);
+    /// <summary>The teacher cache, when the run keeps its own, by its kind's file name (<see cref="Teachers.TeacherCacheKind.FileName"/>).</summary>
+    public string TeacherCache(string fileName) => In(fileName);
+    /// <summary>The model card of a pretrained model (<see cref="Jobs.PretrainJob"/> writes the model at the root of its folder).</summary>
+    public string ModelCard => In("README.md");
+    /// <summary>The run folder of pretraining inside the model folder it writes: checkpoints, metrics and <see cref="ElapsedHours"/>.</summary>
+    public RunLayout Pretraining => new(In("training"));
+    /// <summary>Hours spent training so far, summed over resumed sessions (pretraining).</summary>
+    public string ElapsedHours => In("elapsed_hours.txt");
     /// <summary>Scratch space of the top-k cache's fidelity check (<see cref="Jobs.TeacherCacheFidelity"/>), deleted after it.</summary>
     public string TeacherCacheCheck => In(".teacher-cache-check");
 

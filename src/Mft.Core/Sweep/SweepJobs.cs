@@ -67,9 +67,8 @@ public sealed class SweepJobs(SweepConfig config, string device = "cpu", int thr
         };
     }
 
-    /// <summary>Whether the cell's runs read a teacher cache: a method with a teacher whose options ask for one.</summary>
-    public static bool CachesTeacher(SweepCell cell) =>
-        cell.NeedsTeacher && (cell.Options.Trainer.TeacherCacheExact || cell.Options.Trainer.TeacherCacheTopK > 0);
+    /// <summary>The teacher cache the cell's runs read: the kind its options ask for, when its method has a teacher; null: none.</summary>
+    public static Teachers.TeacherCacheKind? CacheKindOf(SweepCell cell) => cell.NeedsTeacher ? cell.Options.Trainer.TeacherCache() : null;
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -107,7 +107,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
 
     /// <summary>One cell per teacher cache the grid needs.</summary>
     public static IReadOnlyList<SweepCell> TeacherCells(SweepConfig config) =>
-        [.. SweepCell.Grid(config).Where(SweepJobs.CachesTeacher).DistinctBy(c => Path.Combine(c.TeacherFolder, TeacherCacheFile(c)))];
+        [.. SweepCell.Grid(config).Where(c => SweepJobs.CacheKindOf(c) is not null).DistinctBy(c => Path.Combine(c.TeacherFolder, SweepJobs.CacheKindOf(c)!.FileName))];
 
     /// <summary>Writes the report from the runs' folders once every run has its report.json; trains nothing.</summary>
     public IReadOnlyList<SweepRun> Collect()
@@ -203,11 +203,9 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     /// <summary>The job whose evaluation sets a base measurement measures (those of the cell's domain and seed).</summary>
     private FinetuneJobConfig BaseJob(SweepCell cell) => _jobs.Job(Path.GetDirectoryName(_layout.BasePerplexities(cell.Domain, cell.Seed))!, cell, null, null);
 
-    /// <summary>The cache file of the kind the cell's options ask for.</summary>
-    private static string TeacherCacheFile(SweepCell cell) => cell.Options.Trainer.TeacherCacheTopK > 0 ? TeacherCache.FileName : ExactTeacherCache.FileName;
-
+    /// <summary>Where the cell's runs read their teacher: the cache of the kind its options ask for, shared by the cells on the same rows; null: online.</summary>
     private string? TeacherCachePath(SweepCell cell) =>
-        SweepJobs.CachesTeacher(cell) ? Path.Combine(_layout.In(cell.TeacherFolder), TeacherCacheFile(cell)) : null;
+        SweepJobs.CacheKindOf(cell) is { } kind ? Path.Combine(_layout.In(cell.TeacherFolder), kind.FileName) : null;
 
     /// <summary>The base model's perplexities on the cell's evaluation sets (which depend on domain and seed only), measured once.</summary>
     private BasePerplexities BaseOf(SweepCell cell)
@@ -237,10 +235,9 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
 
     private static SweepRun Read(string dir, SweepCell cell)
     {
-        var report = JsonNode.Parse(File.ReadAllText(new RunLayout(dir).Report))!;
+        var report = RunSummary.Read(new RunLayout(dir).Report);
         var trajectory = MetricsLog.ReadEvaluations(dir).ToList();
         if (trajectory.Count == 0) throw new MftException($"{dir}: {RunLayout.ReportFile} exists but {RunLayout.MetricsFile} has no evaluations; delete the folder to rerun it");
-        return new SweepRun(cell.Domain, cell.Budget, cell.Seed, cell.Method.Name, report["train_samples"]!.GetValue<int>(),
-            report["trainable_parameters"]?.GetValue<long>() ?? 0, trajectory, report["elapsed_seconds"]!.GetValue<double>());
+        return new SweepRun(cell.Domain, cell.Budget, cell.Seed, cell.Method.Name, report.TrainSamples, report.TrainableParameters, trajectory, report.ElapsedSeconds);
     }
 }

@@ -14,32 +14,28 @@ namespace Mft.Teachers;
 /// weights, the tokenizer and the rows (which fix context and packing); a cache with another fingerprint is refused.
 /// One file serves every run that trains on the same rows: every tau, method and seed of a sweep.
 /// </summary>
-public sealed class ExactTeacherCache : ITeacher
+public sealed class ExactTeacherCache : TeacherCache
 {
     public const string FileName = Runs.RunLayout.ExactTeacherCacheFile;
     private const string Format = "mft-teacher-states-1";
     /// <summary>The kind recorded in shard files (<see cref="TeacherCacheShards"/>).</summary>
     public const string Kind = "states";
 
-    private readonly CachedPositions _layout;
     private readonly Tensor _hidden;   // (P + 1, C): every scored position of every row, then a zero row for padding
     private readonly Tensor _head;     // (V, C)
     private readonly long _positions;
 
-    public string Fingerprint { get; }
-
-    private ExactTeacherCache(IReadOnlyList<TokenSequence> rows, Tensor hidden, Tensor head, string fingerprint)
+    private ExactTeacherCache(IReadOnlyList<TokenSequence> rows, Tensor hidden, Tensor head, string fingerprint) : base(rows, fingerprint)
     {
-        _layout = new CachedPositions(rows);
-        _positions = _layout.Count;
-        (_hidden, _head, Fingerprint) = (hidden, head, fingerprint);
+        _positions = Layout.Count;
+        (_hidden, _head) = (hidden, head);
     }
 
-    /// <summary>Bytes of hidden states held: (positions + 1) × hidden_size × 4.</summary>
-    public long Bytes => _hidden.NumberOfElements * 4;
+    /// <summary>Bytes of hidden states held: (positions + 1) × hidden_size × 4 (the head is counted by <see cref="TeacherCacheKind.HeadCopyBytes"/>).</summary>
+    public override long Bytes => _hidden.NumberOfElements * 4;
 
     /// <summary>Bytes a cache of <paramref name="rows"/> takes for a model of <paramref name="hiddenSize"/>, before building it.</summary>
-    public static long BytesFor(IReadOnlyList<TokenSequence> rows, int hiddenSize) => (rows.Sum(r => (long)r.Ids.Length - 1) + 1) * hiddenSize * 4L;
+    public static long BytesFor(IReadOnlyList<TokenSequence> rows, int hiddenSize) => (PositionsOf(rows) + 1) * hiddenSize * 4L;
 
     /// <summary>
     /// Runs <paramref name="teacher"/> (a frozen model, or the student with adapters off: a teacher that gives hidden
@@ -48,8 +44,7 @@ public sealed class ExactTeacherCache : ITeacher
     public static ExactTeacherCache Build(ITeacher teacher, IReadOnlyList<TokenSequence> rows, Tensor head,
         int batchSize, string fingerprint, Device device)
     {
-        long positions = rows.Sum(r => (long)r.Ids.Length - 1);
-        var hidden = zeros(positions + 1, head.shape[1], device: device);                             // (P + 1, C): the last row stays zero
+        var hidden = zeros(PositionsOf(rows) + 1, head.shape[1], device: device);                             // (P + 1, C): the last row stays zero
         Fill(hidden, teacher, rows, batchSize, device);
         return new ExactTeacherCache(rows, hidden, head, fingerprint);
     }
@@ -57,7 +52,7 @@ public sealed class ExactTeacherCache : ITeacher
     /// <summary>The teacher's hidden states at every scored position of <paramref name="rows"/>, (P, C): a whole cache or a shard's share.</summary>
     public static Tensor Positions(ITeacher teacher, IReadOnlyList<TokenSequence> rows, long hiddenSize, int batchSize, Device device)
     {
-        var hidden = zeros(rows.Sum(r => (long)r.Ids.Length - 1), hiddenSize, device: device);        // (P, C)
+        var hidden = zeros(PositionsOf(rows), hiddenSize, device: device);        // (P, C)
         Fill(hidden, teacher, rows, batchSize, device);
         return hidden;
     }
@@ -82,7 +77,7 @@ public sealed class ExactTeacherCache : ITeacher
         return cache;
     }
 
-    public void Save(string path)
+    private protected override void Write(string path)
     {
         using var scope = NewDisposeScope();   // the CPU view
         SafetensorsWriter.Write(path, [("hidden", _hidden.cpu())], new Dictionary<string, string>
@@ -94,29 +89,23 @@ public sealed class ExactTeacherCache : ITeacher
     /// <summary>Loads a saved cache, refusing one built for another model, tokenizer or data.</summary>
     public static ExactTeacherCache Load(string path, IReadOnlyList<TokenSequence> rows, Tensor head, string fingerprint, Device device)
     {
-        using var reader = new SafetensorsReader(path);
-        if (!reader.Metadata.TryGetValue("fingerprint", out var stored) || reader.Metadata.GetValueOrDefault("format") != Format)
-            throw new MftException($"{path}: not an Mft teacher-states cache");
-        if (stored != fingerprint)
-            throw new MftException($"{path}: stale teacher cache: it was built for another model, tokenizer or data (fingerprint {stored}, this run needs {fingerprint}); delete it to rebuild");
-        Tensor hidden;
-        using (var scope = NewDisposeScope())   // the read tensor, when moving it to the device copies it
-            hidden = reader.Load("hidden").to(device).MoveToOuterDisposeScope();
-        var cache = new ExactTeacherCache(rows, hidden, head, fingerprint);
+        using var reader = OpenSaved(path, Format, "teacher-states cache", "model, tokenizer or data", fingerprint);
+        var hidden = Read(reader, "hidden", device);
+        var cache = new ExactTeacherCache(rows, hidden, head, fingerprint) { File = path };
         if (hidden.shape[0] != cache._positions + 1 || hidden.shape[1] != head.shape[1])
             throw new MftException($"{path}: holds {hidden.shape[0] - 1} positions of {hidden.shape[1]} values, the data has {cache._positions} of {head.shape[1]}");
         return cache;
     }
 
-    public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TokenSequence> rows)
+    public override ITeacherBatch Run(Tensor inputs, IReadOnlyList<TokenSequence> rows)
     {
         long t = inputs.shape[1];
-        var index = _layout.Index(rows, t);
+        var index = Layout.Index(rows, t);
         var hidden = _hidden.index_select(0, tensor(index, device: _hidden.device));                    // (B·T, C)
         return new HiddenStatesTeacherBatch(_head, hidden);
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         _hidden.Dispose();
         _head.Dispose();

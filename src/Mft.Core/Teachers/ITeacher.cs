@@ -7,8 +7,8 @@ namespace Mft.Teachers;
 /// The source of teacher logits for distillation objectives. <see cref="Run"/> is called once per batch; the
 /// returned handle gives logits for ranges of the flattened (B * T) positions, so that they can be produced
 /// chunk by chunk. Implementations: a frozen copy of the base model (<see cref="FrozenModelTeacher"/>); the
-/// same weights with adapters switched off (<see cref="AdaptersOffTeacher"/>); cached top-k outputs
-/// (<see cref="TeacherCache"/>), which look the rows up instead of running a model.
+/// same weights with adapters switched off (<see cref="AdaptersOffTeacher"/>); the teacher caches
+/// (<see cref="TeacherCache"/>: hidden states or top-k outputs), which look the rows up instead of running a model.
 /// </summary>
 public interface ITeacher : IDisposable
 {

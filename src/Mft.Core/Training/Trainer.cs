@@ -14,7 +14,8 @@ namespace Mft.Training;
 /// The training loop: AdamW, warm-up and decay, gradient accumulation and clipping, periodic evaluation with
 /// keep-best and early stopping, resumable checkpoints. No framework: each step is an explicit dispose scope,
 /// and only doubles leave it. Data order is a pure function of the seed and the step, so a resumed run sees
-/// exactly the batches an uninterrupted one would.
+/// exactly the batches an uninterrupted one would. It writes no file: steps, evaluations, checkpoints and best
+/// weights go to the <see cref="ITrainingRecord"/> its job gives it, and a resumed run reads its checkpoint from there.
 /// </summary>
 public sealed class Trainer
 {
@@ -24,7 +25,7 @@ public sealed class Trainer
     private readonly ITrainingObjective _objective;
     private readonly IReadOnlyList<TokenSequence> _rows;
     private readonly SpecializationEvaluator? _evaluator;
-    private readonly string _outDir;
+    private readonly ITrainingRecord _record;
     private readonly string _fingerprint;
     private readonly Device _device;
     private readonly HashSet<int> _evalSteps;
@@ -38,7 +39,7 @@ public sealed class Trainer
     public List<EvaluationPoint> History { get; } = new();
 
     public Trainer(TrainerConfig config, CausalLM student, ITeacher? teacher, IReadOnlyList<TokenSequence> rows,
-        SpecializationEvaluator? evaluator, string outDir, string fingerprint)
+        SpecializationEvaluator? evaluator, ITrainingRecord record, string fingerprint)
     {
         config.Validate();
         if (rows.Count == 0) throw new MftException("no training rows: the training data produced no tokens to learn");
@@ -50,7 +51,7 @@ public sealed class Trainer
         _teacher = _objective.NeedsTeacher ? teacher : null;
         _rows = rows;
         _evaluator = evaluator;
-        _outDir = outDir;
+        _record = record;
         _fingerprint = fingerprint;
         _device = student.Device;
         int batchesPerEpoch = (rows.Count + config.BatchSize - 1) / config.BatchSize;
@@ -75,19 +76,17 @@ public sealed class Trainer
     {
         using var optimizer = CreateOptimizer();
         var state = new TrainingState { TotalSteps = TotalSteps, RunFingerprint = _fingerprint };
-        var resumeDir = TrainingCheckpoint.Find(_outDir);
-        if (resumeDir is not null)
+        if (_record.LoadCheckpoint(_student, optimizer) is { } resumed)
         {
-            state = TrainingCheckpoint.Load(resumeDir, _student, optimizer);
+            state = resumed.State;
             if (state.RunFingerprint != _fingerprint)
-                throw new MftException($"{resumeDir}: this checkpoint belongs to a run with other data or settings; use another --out or --overwrite");
+                throw new MftException($"{resumed.Source}: this checkpoint belongs to a run with other data or settings; use another --out or --overwrite");
             if (state.RngState.Length > 0)
             {
                 using var scope = NewDisposeScope();
                 random.set_rng_state(tensor(Convert.FromBase64String(state.RngState)));
             }
-            MetricsLog.TruncateAfter(_outDir, state.Step);
-            History.AddRange(MetricsLog.ReadEvaluations(_outDir));
+            History.AddRange(_record.RewindTo(state.Step));
         }
         var schedule = new LearningRateSchedule(_config.LearningRate, _config.WarmupSteps, TotalSteps, _config.Schedule, _config.MinLrRatio);
         var statistics = new TokenStatistics();
@@ -102,7 +101,7 @@ public sealed class Trainer
             if (cancel.IsCancellationRequested) break;
             var metrics = Step(optimizer, parameters, schedule.At(state.Step), state.Step, statistics);
             state = state with { Step = state.Step + 1 };
-            MetricsLog.Append(_outDir, metrics with { Step = state.Step });
+            _record.Step(metrics with { Step = state.Step });
             StepCompleted?.Invoke(metrics with { Step = state.Step });
             bool last = state.Step == TotalSteps;
             if (_evaluator is not null && (last || _evalSteps.Contains(state.Step)))
@@ -118,20 +117,20 @@ public sealed class Trainer
     private void SaveCheckpoint(AdamW optimizer, TrainingState state)
     {
         using var scope = NewDisposeScope();   // the generator's state and whatever writing makes, once per checkpoint (docs/runtime.md)
-        TrainingCheckpoint.Save(_outDir, _student, optimizer, state with { RngState = Convert.ToBase64String(random.get_rng_state().bytes.ToArray()) });
+        _record.SaveCheckpoint(_student, optimizer, state with { RngState = Convert.ToBase64String(random.get_rng_state().bytes.ToArray()) });
     }
 
     private void Record(EvaluationPoint point, ref TrainingState state)
     {
         History.Add(point);
-        MetricsLog.AppendEvaluation(_outDir, point);
+        _record.Evaluation(point);
         Evaluated?.Invoke(point);
         if (point.Step == 0)
         {
             // Under a degeneralization budget the base weights are the fallback when no evaluation stays within it.
             if (_config.KeepsBestWeights && _config.MaxDegeneralization is not null)
             {
-                BestWeights.Save(_outDir, _student);
+                _record.SaveBestWeights(_student);
                 state = state with { BestStep = 0 };
             }
             return;
@@ -140,7 +139,7 @@ public sealed class Trainer
         if (withinBudget && point.DomainValidation < state.BestValidationPerplexity)
         {
             state = state with { BestValidationPerplexity = point.DomainValidation, BestStep = point.Step, EvaluationsWithoutImprovement = 0 };
-            if (_config.KeepsBestWeights) BestWeights.Save(_outDir, _student);
+            if (_config.KeepsBestWeights) _record.SaveBestWeights(_student);
         }
         else
         {

@@ -107,6 +107,13 @@ public sealed record TrainerConfig
 
     public ITrainingObjective CreateObjective() => Kind.Create(Tau, Temperature, !CorrectOnlyWrong);
 
+    /// <summary>
+    /// The teacher cache these options choose (<see cref="TeacherCacheExact"/> or <see cref="TeacherCacheTopK"/>,
+    /// through <see cref="Teachers.TeacherCacheKind.Of"/>); null when the method has no teacher or no cache is chosen.
+    /// </summary>
+    public Teachers.TeacherCacheKind? TeacherCache() =>
+        Kind.NeedsTeacher ? Teachers.TeacherCacheKind.Of(TeacherCacheTopK, TeacherCacheExact) : null;
+
     /// <summary>Throws <see cref="OptionException"/> naming the first invalid option by its key.</summary>
     public void Validate()
     {

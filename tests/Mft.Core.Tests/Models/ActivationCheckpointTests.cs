@@ -83,7 +83,7 @@ public sealed class ActivationCheckpointTests
             using var teacher = FrozenModelTeacher.CopyOf(student);
             var config = new TrainerConfig { Method = "mft", Tau = 0.2, MaxSteps = 5, BatchSize = 4, ContextLength = 12, LearningRate = 1e-2, WarmupSteps = 0, GradientCheckpointing = checkpoint };
             var outDir = TempDir.Create("checkpointing");
-            new Trainer(config, student, teacher, rows, null, outDir, "test").Run();
+            new Trainer(config, student, teacher, rows, null, new Mft.Jobs.RunFolderRecord(outDir), "test").Run();
             return student.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
         }
         var plain = Train(checkpoint: false);

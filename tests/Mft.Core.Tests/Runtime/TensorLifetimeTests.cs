@@ -104,7 +104,7 @@ public sealed class TensorLifetimeTests
         var model = TinyCorpus.ModelDirectory();
         var dir = TempDir.Create("lifetime-jobs");
         var (domain, general) = (SampleReader.Read(TinyCorpus.DomainFile(12)), SampleReader.Read(TinyCorpus.GeneralFile()));
-        var topK = Job("mft", 2, topK: 8) with { TeacherCachePath = Path.Combine(dir, "cache", TeacherCache.FileName) };
+        var topK = Job("mft", 2, topK: 8) with { TeacherCachePath = Path.Combine(dir, "cache", TopKTeacherCache.FileName) };
         var exact = Job("mft", 2, exact: true) with { TeacherCachePath = Path.Combine(dir, "states", ExactTeacherCache.FileName) };
         var measured = Job("ft", 2);
         using var pretrained = PretrainedModel.Open(model);   // generation and perplexity are given a model

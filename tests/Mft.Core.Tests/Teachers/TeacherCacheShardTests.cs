@@ -38,7 +38,7 @@ public sealed class TeacherCacheShardTests
     {
         var (model, data) = (TinyCorpus.ModelDirectory(), TinyCorpus.DomainFile(60));
         var dir = TempDir.Create("teacher-cache");
-        string whole = Path.Combine(dir, "whole", TeacherCache.FileName), joined = Path.Combine(dir, "sharded", TeacherCache.FileName);
+        string whole = Path.Combine(dir, "whole", TopKTeacherCache.FileName), joined = Path.Combine(dir, "sharded", TopKTeacherCache.FileName);
         TeacherPass.Run(Job(model, data, whole), Shard.All);
         var written = Enumerable.Range(1, 3).Select(k => TeacherPass.Run(Job(model, data, joined), new Shard(k, 3))).ToList();
         Assert.Equal(["teacher_cache.shard1of3.safetensors", "teacher_cache.shard2of3.safetensors", "teacher_cache.shard3of3.safetensors"], written.Select(Path.GetFileName));
@@ -54,7 +54,7 @@ public sealed class TeacherCacheShardTests
     public void Should_refuse_missing_and_stale_shards_naming_the_file()
     {
         var (model, data) = (TinyCorpus.ModelDirectory(), TinyCorpus.DomainFile(60));
-        var cache = Path.Combine(TempDir.Create("teacher-cache"), TeacherCache.FileName);
+        var cache = Path.Combine(TempDir.Create("teacher-cache"), TopKTeacherCache.FileName);
         TeacherPass.Run(Job(model, data, cache), new Shard(1, 2));
         var e = Assert.Throws<MftException>(() => new FinetuneJob(Job(model, data, cache)).Run());
         Assert.Contains("shard2of2", e.Message);

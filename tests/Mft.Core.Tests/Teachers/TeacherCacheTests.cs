@@ -25,7 +25,7 @@ public sealed class TeacherCacheTests
         using var model = TinyModels.Random(Json);
         using var online = FrozenModelTeacher.CopyOf(model);
         var rows = Rows(5, 12);
-        using var cache = TeacherCache.Build(online, rows, 61, topK, batchSize: 2, "fp", CPU);
+        using var cache = TopKTeacherCache.Build(online, rows, 61, topK, batchSize: 2, "fp", CPU);
         var group = new List<TokenSequence> { rows[4], rows[1], rows[2] };   // another order and grouping than when built
         var batch = Batch.Collate(group, CPU);
         var exact = nn.functional.log_softmax(online.Run(batch.Inputs, group).Logits(0, batch.Inputs.NumberOfElements), -1);
@@ -68,20 +68,20 @@ public sealed class TeacherCacheTests
         using var online = FrozenModelTeacher.CopyOf(model);
         var rows = Rows(4, 10);
         var fingerprint = TeacherCache.ComputeFingerprint(model, "tok", rows, 8);
-        var path = Path.Combine(TempDir.Create("cache"), TeacherCache.FileName);
-        using (var cache = TeacherCache.Build(online, rows, 61, 8, 2, fingerprint, CPU)) cache.Save(path);
+        var path = Path.Combine(TempDir.Create("cache"), TopKTeacherCache.FileName);
+        using (var cache = TopKTeacherCache.Build(online, rows, 61, 8, 2, fingerprint, CPU)) cache.Save(path);
 
         var otherRows = Rows(4, 10, seed: 6);
         var otherFingerprint = TeacherCache.ComputeFingerprint(model, "tok", otherRows, 8);
         Assert.NotEqual(fingerprint, otherFingerprint);
         Assert.NotEqual(fingerprint, TeacherCache.ComputeFingerprint(model, "other tokenizer", rows, 8));
         Assert.NotEqual(fingerprint, TeacherCache.ComputeFingerprint(model, "tok", rows, 16));
-        var e = Assert.Throws<MftException>(() => TeacherCache.Load(path, otherRows, otherFingerprint, CPU));
+        var e = Assert.Throws<MftException>(() => TopKTeacherCache.Load(path, otherRows, otherFingerprint, CPU));
         Assert.Contains("stale", e.Message);
         Assert.Contains(path, e.Message);
 
-        using var reloaded = TeacherCache.Load(path, rows, fingerprint, CPU);
-        using var built = TeacherCache.Build(online, rows, 61, 8, 2, fingerprint, CPU);
+        using var reloaded = TopKTeacherCache.Load(path, rows, fingerprint, CPU);
+        using var built = TopKTeacherCache.Build(online, rows, 61, 8, 2, fingerprint, CPU);
         var batch = Batch.Collate(rows, CPU);
         Assert.True(reloaded.Run(batch.Inputs, rows).Logits(0, 20).equal(built.Run(batch.Inputs, rows).Logits(0, 20)).all().item<bool>());
     }
@@ -92,7 +92,7 @@ public sealed class TeacherCacheTests
         using var model = TinyModels.Random(Json);
         using var online = FrozenModelTeacher.CopyOf(model);
         var rows = Rows(3, 10);
-        using var cache = TeacherCache.Build(online, rows, 61, 5, 2, "fp", CPU);
+        using var cache = TopKTeacherCache.Build(online, rows, 61, 5, 2, "fp", CPU);
         var batch = Batch.Collate(rows, CPU);
         manual_seed(3);
         var student = randn(9, 61);

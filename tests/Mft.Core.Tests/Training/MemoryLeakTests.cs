@@ -23,7 +23,7 @@ public sealed class MemoryLeakTests
         var rows = Enumerable.Range(0, 16).Select(_ =>
             new TokenSequence(Enumerable.Range(0, 33).Select(_ => rng.Next(61)).ToArray(), [0, .. Enumerable.Repeat(1, 32)])).ToList();
         var config = new TrainerConfig { Method = "mft", MaxSteps = 200, BatchSize = 4, ContextLength = 32, WarmupSteps = 0, LearningRate = 1e-3 };
-        var trainer = new Trainer(config, student, teacher, rows, null, TempDir.Create("leak"), "leak");
+        var trainer = new Trainer(config, student, teacher, rows, null, new Mft.Jobs.RunFolderRecord(TempDir.Create("leak")), "leak");
         var live = new List<long>();
         var rss = new List<long>();
         trainer.StepCompleted += m =>
@@ -56,7 +56,7 @@ public sealed class MemoryLeakTests
         using var teacher = FrozenModelTeacher.CopyOf(student);
         var rows = RandomRows(16, 32, 61);
         var config = new TrainerConfig { Method = "mft", MaxSteps = 60, BatchSize = 4, ContextLength = 32, WarmupSteps = 0, LearningRate = 1e-3 };
-        var trainer = new Trainer(config, student, teacher, rows, null, TempDir.Create($"leak-{family}"), "leak");
+        var trainer = new Trainer(config, student, teacher, rows, null, new Mft.Jobs.RunFolderRecord(TempDir.Create($"leak-{family}")), "leak");
         var live = new List<long>();
         trainer.StepCompleted += m =>
         {
@@ -94,7 +94,7 @@ public sealed class MemoryLeakTests
         }
         var rows = RandomRows(8, 32, LargeVocab);
         var config = new TrainerConfig { Method = method, MaxSteps = Steps, BatchSize = 2, ContextLength = 32, WarmupSteps = 0, LearningRate = 1e-3, LossChunkTokens = 32 };
-        var trainer = new Trainer(config, student, teacher, rows, null, TempDir.Create("leak-large"), "leak");
+        var trainer = new Trainer(config, student, teacher, rows, null, new Mft.Jobs.RunFolderRecord(TempDir.Create("leak-large")), "leak");
         var (live, rss) = (new List<long>(), new List<double>());
         trainer.StepCompleted += m => { if (m.Step % 5 == 0) Sample(live, rss); };
         // When

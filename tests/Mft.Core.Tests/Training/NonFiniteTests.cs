@@ -12,7 +12,7 @@ public sealed class NonFiniteTests
         using (no_grad()) model.named_parameters().First(p => p.name.EndsWith("norm.weight")).parameter.fill_(float.NaN);
         var rows = Enumerable.Range(0, 4).Select(i => new TokenSequence(Enumerable.Range(i, 9).ToArray(), [0, 1, 1, 1, 1, 1, 1, 1, 1])).ToList();
         var config = new TrainerConfig { Method = "ft", MaxSteps = 2, BatchSize = 2, ContextLength = 8, WarmupSteps = 0, OnNonFinite = onNonFinite };
-        return (new Trainer(config, model, null, rows, null, TempDir.Create("nan"), "nan"), model);
+        return (new Trainer(config, model, null, rows, null, new Mft.Jobs.RunFolderRecord(TempDir.Create("nan")), "nan"), model);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class TrainerEquivalenceTests
             [0, .. Enumerable.Range(0, 12).Select(_ => rng.Next(4) == 0 ? 0 : 1)])).ToList();
         using var teacher = method == "mft" ? FrozenModelTeacher.CopyOf(student) : null;
         var config = settings with { Method = method, Tau = 0.2, MaxSteps = 3, ContextLength = 12, LearningRate = 1e-2, WarmupSteps = 0 };
-        new Trainer(config, student, teacher, rows, null, TempDir.Create("equivalence"), "test").Run();
+        new Trainer(config, student, teacher, rows, null, new Mft.Jobs.RunFolderRecord(TempDir.Create("equivalence")), "test").Run();
         return student.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
     }
 

@@ -13,7 +13,7 @@ public sealed class TrainingCheckpointTests
         // Given a saved checkpoint at step 3
         using var model = TinyModels.Random(TinyModels.LlamaJson());
         var rows = new List<Mft.Data.TokenSequence> { new([1, 2, 3], [0, 1, 1]) };
-        using var optimizer = new Trainer(new TrainerConfig { Method = "ft", MaxSteps = 1, ContextLength = 8 }, model, null, rows, null, TempDir.Create("x"), "f")
+        using var optimizer = new Trainer(new TrainerConfig { Method = "ft", MaxSteps = 1, ContextLength = 8 }, model, null, rows, null, new Mft.Jobs.RunFolderRecord(TempDir.Create("x")), "f")
             .CreateOptimizer();
         var outDir = TempDir.Create("ckpt");
         TrainingCheckpoint.Save(outDir, model, optimizer, new TrainingState { Step = 3 });
