@@ -1,4 +1,5 @@
 using Mft.Sweep;
+using Mft.Tests.Packaging;
 
 namespace Mft.Tests.Sweep;
 
@@ -34,6 +35,20 @@ public sealed class SweepConfigTests
         Assert.Equal("0.001", config.Train["lr"]);
         // and a key left out has mft train's default
         Assert.Equal(new Mft.Training.TrainerConfig().BatchSize, o.Trainer.BatchSize);
+    }
+
+    /// <summary>Every sweep file the repository ships (sweeps/, the cluster test's) is in the current format and valid.</summary>
+    [Fact]
+    public void Should_read_every_committed_sweep_file()
+    {
+        var files = Directory.GetFiles(Path.Combine(Repository.Root, "sweeps"), "*.yaml")
+            .Concat(Directory.GetFiles(Path.Combine(Repository.Root, "tests", "cluster"), "*.yaml")).ToList();
+        Assert.Contains(files, f => f.EndsWith(Path.Combine("cluster", "tiny.yaml")));
+        foreach (var file in files)
+        {
+            var config = SweepFile.Parse(File.ReadAllText(file), file);
+            (config with { Data = Path.Combine(Repository.Root, config.Data) }).Validate(file);
+        }
     }
 
     /// <summary>Every option of mft train, by what it decides: a method may set only how it learns; the sweep sets the rows' own keys itself.</summary>
