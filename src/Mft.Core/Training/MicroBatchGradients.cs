@@ -25,7 +25,7 @@ public sealed class MicroBatchGradients(IReadOnlyList<Tensor> parameters) : IDis
         {
             var p = parameters[i];
             if (p.grad is not { } g) continue;
-            if (_sum[i] is { } sum) sum.add_(g);
+            if (_sum[i] is { } sum) sum.add_(g, Runtime.Scalars.One);
             else _sum[i] = g.DetachFromDisposeScope();   // the first micro-batch's gradient becomes the sum: no copy
             p.grad = null;
         }

@@ -102,6 +102,25 @@ public sealed class DataParallelTests
     }
 
     [Fact]
+    public void Should_end_the_job_with_the_error_when_one_rank_fails()
+    {
+        // Given 2 ranks of one job (MPMD: mpirun -n 1 A : -n 1 B) where rank 1 reads a data file that does not exist
+        var dir = TempDir.Create("mpi-fail");
+        var outDir = Path.Combine(dir, "out");
+        var bad = Train(outDir, "--method", "ft").Select(a => a == Inputs.Value.Data ? Path.Combine(dir, "missing.txt") : a);
+        // When it runs
+        var watch = Stopwatch.StartNew();
+        var r = Packaging.ExternalProcess.Run(Mpirun,
+            [.. MpirunArguments(1), "dotnet", MftDll, .. Train(outDir, "--method", "ft"), ":", "-n", "1", "dotnet", MftDll, .. bad],
+            AppContext.BaseDirectory, TimeSpan.FromSeconds(60));
+        // Then the job fails within seconds, naming the file, and rank 0 did not go on alone
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("missing.txt", r.Error);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed.TotalSeconds:F1} s");
+        Assert.False(File.Exists(Path.Combine(outDir, "report.json")));
+    }
+
+    [Fact]
     public void Should_write_the_teacher_cache_of_one_process_byte_for_byte_from_2_ranks()
     {
         // Given the exact teacher cache computed by one process
