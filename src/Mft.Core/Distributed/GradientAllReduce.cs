@@ -5,11 +5,11 @@ using static TorchSharp.torch;
 namespace Mft.Distributed;
 
 /// <summary>
-/// Sums the gradients of a list of parameters over the ranks of a group, as DDP's buckets do: the gradients, in the
-/// list's order, are copied into flat fp32 buckets of at most <see cref="DefaultBucketElements"/> floats, each bucket is
-/// summed in place by one all-reduce, and the sums are copied back. The order is fixed, so every rank ends with the same
-/// bits. A parameter with no gradient on a rank (no target reached it) counts as zeros there and gets the sum.
-/// One bucket is held at a time (128 MB), not a copy of every gradient.
+/// Sums the gradients of a list of parameters over the ranks of a group, as DDP's buckets do: the gradients, flattened
+/// and laid end to end in the list's order, are cut into fp32 buckets of at most <see cref="DefaultBucketElements"/>
+/// floats; each bucket is filled, summed in place by one all-reduce, and copied back. The order is fixed, so every rank
+/// ends with the same bits. A parameter with no gradient on a rank (no target reached it) counts as zeros there and
+/// gets the sum. One bucket is held at a time (128 MB), whatever the size of a parameter.
 /// </summary>
 public sealed class GradientAllReduce(IProcessGroup group, long bucketElements = GradientAllReduce.DefaultBucketElements)
 {
@@ -21,40 +21,34 @@ public sealed class GradientAllReduce(IProcessGroup group, long bucketElements =
     {
         if (group.Size == 1) return;
         using var scope = NewDisposeScope();
-        int first = 0;
-        while (first < parameters.Count)
+        using var _ = no_grad();
+        foreach (var p in parameters)
+            if (p.grad is not { } g) p.grad = zeros_like(p);
+            else if (!g.is_contiguous()) p.grad = g.contiguous();
+        var flat = parameters.Select(p => p.grad!.reshape(-1)).ToList();                 // views of the gradients
+        long total = flat.Sum(f => f.NumberOfElements);
+        var bucket = empty(Math.Min(bucketElements, total), dtype: ScalarType.Float32);
+        for (long start = 0; start < total; start += bucket.NumberOfElements)
         {
-            int end = first;
-            long elements = 0;
-            while (end < parameters.Count && (end == first || elements + parameters[end].NumberOfElements <= bucketElements))
-                elements += parameters[end++].NumberOfElements;
-            SumBucket(parameters, first, end, elements);
-            first = end;
+            long n = Math.Min(bucket.NumberOfElements, total - start);
+            var piece = n == bucket.NumberOfElements ? bucket : empty(n, dtype: ScalarType.Float32);   // (n)
+            Walk(flat, start, n, (gradient, at) => piece.narrow(0, at, gradient.NumberOfElements).copy_(gradient));
+            group.SumInPlace(MemoryMarshal.Cast<byte, float>(piece.bytes));
+            Walk(flat, start, n, (gradient, at) => gradient.copy_(piece.narrow(0, at, gradient.NumberOfElements)));
         }
     }
 
-    private void SumBucket(IReadOnlyList<Tensor> parameters, int first, int end, long elements)
+    /// <summary>Calls <paramref name="visit"/> with each piece of the gradients that falls in [start, start + n) of their concatenation, and its offset in that range.</summary>
+    private static void Walk(List<Tensor> flat, long start, long n, Action<Tensor, long> visit)
     {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var bucket = zeros(elements, dtype: ScalarType.Float32);                         // (elements)
-        long offset = 0;
-        for (int i = first; i < end; i++)
+        long offset = 0;   // where the current gradient starts in the concatenation
+        foreach (var f in flat)
         {
-            long n = parameters[i].NumberOfElements;
-            if (parameters[i].grad is { } g) bucket.narrow(0, offset, n).copy_(g.reshape(-1));
-            offset += n;
-        }
-        group.SumInPlace(MemoryMarshal.Cast<byte, float>(bucket.bytes));
-        offset = 0;
-        for (int i = first; i < end; i++)
-        {
-            var p = parameters[i];
-            long n = p.NumberOfElements;
-            var sum = bucket.narrow(0, offset, n).view(p.shape);
-            if (p.grad is { } g) g.copy_(sum);
-            else p.grad = sum.clone();
-            offset += n;
+            long length = f.NumberOfElements;
+            long from = Math.Max(start, offset), to = Math.Min(start + n, offset + length);
+            if (from < to) visit(f.narrow(0, from - offset, to - from), from - start);
+            offset += length;
+            if (offset >= start + n) break;
         }
     }
 }
