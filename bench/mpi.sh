@@ -3,7 +3,9 @@
 #   1. tokens/s of one mft train on 2 ranks x 1 thread against 1 process x 2 threads accumulating 2 micro-batches (the
 #      same global batch; on one 2-core machine this measures the overhead, not a speed-up), and what an evaluation costs;
 #   2. the gradient all-reduce between 2 ranks at bench-small, bench-medium and bench-0.5b (Mft.Bench allreduce);
-#   3. a rank's step at 1 thread (Mft.Bench ft), for the all-reduce's share of a step.
+#   3. a step of ft (Mft.Bench) at 1 thread, alone and on 2 ranks (each its micro-batch, then the all-reduce): the
+#      all-reduce's share of a data-parallel step, in place. bench-0.5b too with MFT_BENCH_05B=1 (minutes, 17 GB).
+# PARTS="1 2 3" chooses what runs.
 # Usage: bash bench/mpi.sh [steps] > bench/results/DATE-mpi.md      (root: mpirun runs with --allow-run-as-root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,17 +24,19 @@ train() {   # out evaluations
     --context 256 --batch-size 8 --lr 1e-4 --warmup-steps 2 --seed 1 --evaluations "$2" --out "$W/$1"
 }
 # The median tokens/s of the steps after the third, from metrics.jsonl (rank 0 logs the global batch's tokens).
-tokens_per_s() { grep '"type":"step"' "$W/$1/metrics.jsonl" | tail -n +4 | sed -E 's/.*"tokens_per_s":([0-9.eE+-]+).*/\1/' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+tokens_per_s() { grep '"type":"step"' "$W/$1/metrics.jsonl" | tail -n +4 | sed -E 's/.*"tokens_per_second":([0-9.eE+-]+).*/\1/' | sort -g | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]}'; }
 timed() { local s=$(date +%s.%N); "$@" >/dev/null 2>&1; echo "$(date +%s.%N) - $s" | bc; }
 
+PARTS=${PARTS:-1 2 3}
 echo "# Data parallelism on MPI: $(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(mpirun --version | head -n1)"
 echo
+if [[ " $PARTS " == *" 1 "* ]]; then
 echo "## 1. mft train, embedded model, ft, batch 8 x 256 tokens per micro-batch, global batch 16 rows, $steps steps"
 echo
 one=$(timed $mft $(train one 0) --grad-accum 2 --threads 2)
 two=$(timed $mpirun $mft $(train two 0) --threads 1)
 twoe=$(timed $mpirun $mft $(train two-eval 5) --threads 1)
-cmp -s "$W/one/model/model.safetensors" "$W/two/model/model.safetensors" && same="identical" || same="DIFFERENT"
+cmp -s "$W/one/model/model.safetensors" "$W/two/model/model.safetensors" && same="identical" || same="different (libtorch's kernels sum in another order at 2 threads than at 1; at equal threads they are identical, tests/Mft.Core.Tests/Distributed)"
 echo "| run | median tokens/s | wall s (whole job) |"
 echo "|---|---|---|"
 echo "| 1 process x 2 threads, grad_accum 2 | $(tokens_per_s one) | $one |"
@@ -41,15 +45,26 @@ echo "| 2 ranks x 1 thread, 5 more evaluations | $(tokens_per_s two-eval) | $two
 echo
 echo "weights of the first two: $same"
 echo
+fi
+if [[ " $PARTS " == *" 2 "* ]]; then
 echo "## 2. Gradient all-reduce, 2 ranks x 1 thread (Mft.Bench allreduce)"
 echo
 echo '```'
 $mpirun $bench allreduce --repeats 5
 echo '```'
 echo
-echo "## 3. One rank's ft step at 1 thread (Mft.Bench, median of the timed steps)"
+fi
+if [[ " $PARTS " == *" 3 "* ]]; then
+echo "## 3. An ft step at 1 thread: one process, and each of 2 ranks (median of the timed steps, s)"
 echo
-echo '```'
-$bench bench-medium --threads 1 --modes ft --steps 5 | grep -E '^\[|^Mft'
-[ -n "${MFT_BENCH_05B:-}" ] && $bench bench-0.5b --threads 1 --modes ft --steps 2 | grep -E '^\[|^Mft'
-echo '```'
+step_of() { sed -nE 's/^RESULT .*"median_step_s":([0-9.eE+-]+).*/\1/p' | head -n1; }
+echo "| preset | one process | 2 ranks (micro-batch each + all-reduce) | difference |"
+echo "|---|---|---|---|"
+presets="bench-medium"; [ -n "${MFT_BENCH_05B:-}" ] && presets="$presets bench-0.5b"
+for p in $presets; do
+  s=${STEPS3:-5}; [ $p = bench-0.5b ] && s=2
+  a=$($bench $p --child ft --threads 1 --steps $s | step_of)
+  b=$($mpirun $bench $p --child ft --threads 1 --steps $s | step_of)
+  echo "| $p | $a | $b | $(echo "$b - $a" | bc -l | xargs printf '%.3f') |"
+done
+fi
