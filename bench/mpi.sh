@@ -17,7 +17,7 @@ mft="dotnet src/Mft.Cli/bin/Release/net10.0/linux-x64/mft.dll"
 bench="dotnet bench/Mft.Bench/bin/Release/net10.0/Mft.Bench.dll"
 mpirun="mpirun --allow-run-as-root --bind-to none -n 2"
 W=$(mktemp -d /tmp/mft-mpi-bench.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$W"' EXIT
 head -c 5000 data/general/test.txt > "$W/general.txt"
 train() {   # out evaluations
   echo train --model models/base --data data/domains/devil/train.txt --general "$W/general.txt" --method ft --max-steps "$steps" \
@@ -57,7 +57,7 @@ fi
 if [[ " $PARTS " == *" 3 "* ]]; then
 echo "## 3. An ft step at 1 thread: one process, and each of 2 ranks (median of the timed steps, s)"
 echo
-step_of() { sed -nE 's/^RESULT .*"median_step_s":([0-9.eE+-]+).*/\1/p' | head -n1; }
+step_of() { grep -o '"median_step_s":[0-9.eE+-]*' | head -n1 | cut -d: -f2; }   # mpirun's output may carry terminal escapes
 echo "| preset | one process | 2 ranks (micro-batch each + all-reduce) | difference |"
 echo "|---|---|---|---|"
 presets="bench-medium"; [ -n "${MFT_BENCH_05B:-}" ] && presets="$presets bench-0.5b"
