@@ -19,6 +19,7 @@ public static class MftApp
         bool verbose = args.Contains("--verbose");
         if (args is [("train" or "teacher-cache") and var command, .. var rest])   // options from the library's records (OptionArgs)
         {
+            if (!Mft.Distributed.ProcessGroups.Detect().IsRoot) Console.SetOut(TextWriter.Null);   // under MPI rank 0 prints; errors print on every rank
             try { return command == "train" ? TrainCommand.Run(rest, fromConfig) : TeacherCacheCommand.Run(rest, fromConfig); }
             catch (Exception e) { return Report(e, verbose, fromConfig); }
         }
