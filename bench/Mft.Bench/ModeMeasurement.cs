@@ -19,6 +19,8 @@ namespace Mft.Bench;
 /// fwd (forward and loss, no gradient), lora (LoRA r 16 student, cross-entropy), mft-lora (LoRA r 16 student, teacher =
 /// base with adapters off), mft-lora-exact (the same teacher through the exact cache, sharing the student's frozen head)
 /// and mft-lora-copy (LoRA student, frozen-copy teacher) to measure what sharing the base weights saves. A "+gc" suffix (ft+gc, mft-exact+gc, ...) trains with activation checkpointing per decoder layer.
+/// A "+bf16" suffix (ft+bf16, mft-exact+bf16, mft-lora+gc+bf16, ...) trains with --precision bf16, as mft train would: the
+/// teacher copy's linear weights and the exact cache's states and head copy in bf16, the products in bf16.
 /// LoRA modes used rank 8 before 2026-11-29.
 /// </summary>
 public static class ModeMeasurement
@@ -30,8 +32,11 @@ public static class ModeMeasurement
 
     public static JsonObject Run(BenchPreset preset, string modeName, int steps, int threads, bool autogradLoss)
     {
-        bool checkpointing = modeName.EndsWith("+gc", StringComparison.Ordinal);
-        string mode = checkpointing ? modeName[..^3] : modeName;
+        var parts = modeName.Split('+');
+        string mode = parts[0];
+        bool checkpointing = parts.Contains("gc");
+        var precision = parts.Contains("bf16") ? Precision.Bf16 : Precision.Fp32;
+        bool bf16 = precision == Precision.Bf16;
         TorchRuntime.SetThreads(threads);
         var config = preset.ModelConfig();
         manual_seed(0);
@@ -52,6 +57,7 @@ public static class ModeMeasurement
             student.eval();
             rssAfterSetup = Memory.CurrentRssMb();
             using var _ = inference_mode();
+            using var autocast = Mft.Models.Layers.Autocast.Bf16(bf16);
             for (int i = 0; i < Warmup + steps; i++)
             {
                 using var scope = NewDisposeScope();
@@ -68,13 +74,14 @@ public static class ModeMeasurement
             {
                 "ft" or "lora" => null,
                 "mft-lora" or "mft-lora-exact" => null,   // set after the adapters are attached
-                _ => FrozenModelTeacher.CopyOf(student),
+                _ => FrozenModelTeacher.CopyOf(student, precision),
             };
             if (lora) ModelAdapters.Attach(student, new AdapterConfig { Kind = AdapterKind.Lora, Rank = LoraRank, Alpha = 2 * LoraRank });
             if (mode is "mft-lora" or "mft-lora-exact") teacher = new AdaptersOffTeacher(student);
             if (mode == "mft-cached")
             {
                 var online = teacher!;
+                using var autocast = Mft.Models.Layers.Autocast.Bf16(bf16);
                 teacher = TopKTeacherCache.Build(online, rows, config.VocabSize, CacheTopK, preset.B, "bench", CPU);
                 online.Dispose();
             }
@@ -82,8 +89,10 @@ public static class ModeMeasurement
             {
                 var online = teacher!;
                 Tensor head;
-                using (no_grad()) head = lora ? student.OutputWeight : student.OutputWeight.detach().clone();   // adapters: the frozen head, shared
-                teacher = ExactTeacherCache.Build(online, rows, head, preset.B, "bench", CPU);
+                var stateType = bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+                using (no_grad()) head = lora ? student.OutputWeight : student.OutputWeight.detach().to(stateType, copy: true);   // adapters: the frozen head, shared
+                using var autocast = Mft.Models.Layers.Autocast.Bf16(bf16);
+                teacher = ExactTeacherCache.Build(online, rows, head, preset.B, "bench", CPU, stateType);
                 online.Dispose();
             }
             rssAfterSetup = Memory.CurrentRssMb();
@@ -92,7 +101,7 @@ public static class ModeMeasurement
             {
                 Method = mode is "ft" or "lora" ? "ft" : "mft", GradientCheckpointing = checkpointing, Tau = 0.2, MaxSteps = Warmup + steps, BatchSize = preset.B, ContextLength = preset.T,
                 LearningRate = 3e-4, WeightDecay = 0.1, ClipNorm = 1.0, WarmupSteps = 0, Schedule = ScheduleKind.Constant, LossChunkTokens = 1024,
-                AutogradLoss = autogradLoss,
+                AutogradLoss = autogradLoss, Precision = precision,
             };
             var outDir = Path.Combine(Path.GetTempPath(), $"mft-bench-{Environment.ProcessId}");
             // Under mpirun each rank trains its micro-batch of every step and the gradients are all-reduced (docs/cluster.md).

@@ -45,7 +45,7 @@ public static class SideBySideReport
             {
                 var m = (JsonObject)node!;
                 double tok = m["tokens_per_s"]!.GetValue<double>();
-                var p = torch?["modes"]?[mode];
+                var p = TorchFor(torch, mode);
                 double? ptok = p?["tokens_per_s"]?.GetValue<double>();
                 sb.AppendLine($"| {mode} | {F(tok)} | {(ptok is double x ? F(x) : "-")} | {(ptok is double y ? F(tok / y, "F2") + "x" : "-")} | {F(m["median_step_s"]!.GetValue<double>() * 1e3)} | " +
                               $"{F(m["gflops"]!.GetValue<double>())} ({F(100 * m["gflops"]!.GetValue<double>() / mftMatmul, "F0")}%) | {F(m["peak_rss_mb"]!.GetValue<double>(), "F0")} | " +
@@ -71,6 +71,14 @@ public static class SideBySideReport
                 sb.AppendLine($"- activation checkpointing, {mode[..^3]}: peak RSS {F(Rss(plain), "F0")} → {F(Rss(node), "F0")} MB ({F(100 * (Rss(node) / Rss(plain) - 1), "F1")}%), " +
                               $"step time x{F(Step(node) / Step(plain), "F2")}.");
             }
+            foreach (var (mode, node) in modes.Where(m => m.Key.EndsWith("+bf16", StringComparison.Ordinal) && modes.ContainsKey(m.Key[..^5])))
+            {
+                var fp32 = modes[mode[..^5]];
+                var peer = TorchFor(torch, mode);
+                sb.AppendLine($"- bf16, {mode[..^5]}: {F(Step(fp32) / Step(node), "F2")}x Mft fp32's tokens/s (target ≥ 1.6x)" +
+                              (peer is not null ? $", {F(Step(peer) / Step(node), "F2")}x PyTorch autocast's (target ≥ 1.1x)" : "") +
+                              $"; peak RSS {F(Rss(fp32), "F0")} → {F(Rss(node), "F0")} MB.");
+            }
             if (torch?["modes"]?["ft"] is { } torchFt)
             {
                 var targets = new List<string>();
@@ -90,6 +98,13 @@ public static class SideBySideReport
         Console.WriteLine(sb.ToString());
         return 0;
     }
+
+    /// <summary>
+    /// The peer's result for an Mft mode: the same name; for a "+bf16" mode, the peer's own mode from a file written with
+    /// --bf16 when one was given (its "modes_bf16"), else nothing.
+    /// </summary>
+    private static JsonNode? TorchFor(JsonObject? torch, string mode) =>
+        mode.EndsWith("+bf16", StringComparison.Ordinal) ? torch?["modes_bf16"]?[mode[..^5]] : torch?["modes"]?[mode];
 
     private static bool IsMft(JsonObject json) => json["implementation"]?.GetValue<string>() == "mft";
 

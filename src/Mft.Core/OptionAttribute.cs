@@ -23,4 +23,9 @@ public sealed class OptionAttribute(string key) : Attribute
     /// does not change the teacher's rows.
     /// </summary>
     public string TeacherFolder { get; init; } = "";
+    /// <summary>
+    /// With <see cref="TeacherFolder"/>: the option names the teacher's folder only when it is not at its default, so the
+    /// folders of sweeps that never set it stay as they were (precision: <c>precision-bf16-replay0</c>, and <c>replay0</c> for fp32).
+    /// </summary>
+    public bool TeacherFolderOmitsDefault { get; init; }
 }

@@ -24,6 +24,7 @@ public sealed class DemoSettings : CommandSettings
     [CommandOption("--lr <LR>")] [Description("learning rate of every method; default: sweeps/demo.yaml's")] public string? LearningRate { get; init; }
     [CommandOption("--context <N>")] [Description("tokens per training row; default: sweeps/demo.yaml's")] public string? Context { get; init; }
     [CommandOption("--seed <S>")] [Description("the one seed; default: sweeps/demo.yaml's")] public string? Seed { get; init; }
+    [CommandOption("--precision <P>")] [Description("fp32, bf16 or auto for every run (bf16: products in bf16 as PyTorch's CPU autocast); default: sweeps/demo.yaml's")] public string? Precision { get; init; }
     [CommandOption("--device <DEVICE>")] [Description("cpu, cuda or cuda:N for every run (CUDA needs the TorchSharp-cuda build)")] [DefaultValue("cpu")] public string Device { get; init; } = "cpu";
     [CommandOption("--threads <N>")] [Description("threads per run; 0: the cores shared among the workers")] [DefaultValue(0)] public int Threads { get; init; }
     [CommandOption("--workers <N>")] [Description("runs trained at once; 0: one per core (at most one per run)")] [DefaultValue(0)] public int Workers { get; init; }
@@ -33,6 +34,6 @@ public sealed class DemoSettings : CommandSettings
         new (string Name, string? Value)[]
         {
             ("model", Model), ("data_dir", DataDir), ("domains", Domains), ("taus", Taus), ("samples", Samples), ("steps", Steps),
-            ("evaluations", Evaluations), ("lr", LearningRate), ("context", Context), ("seed", Seed),
+            ("evaluations", Evaluations), ("lr", LearningRate), ("context", Context), ("seed", Seed), ("precision", Precision),
         }.Where(o => o.Value is not null).Select(o => KeyValuePair.Create(o.Name, o.Value!));
 }

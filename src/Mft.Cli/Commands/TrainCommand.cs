@@ -47,6 +47,7 @@ public static class TrainCommand
             {
                 var task = ctx.AddTask("preparing", maxValue: 1);
                 job.Status += status => task.Description = Markup.Escape(status);
+                job.Notice += line => AnsiConsole.MarkupLine(Markup.Escape(line));
                 job.StepCompleted += (m, total) =>
                 {
                     task.MaxValue = total;

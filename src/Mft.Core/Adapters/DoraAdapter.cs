@@ -34,7 +34,7 @@ public sealed class DoraAdapter : LoraAdapter
 
     public override Tensor Forward(Tensor x, Tensor weight, Tensor? bias, bool training)
     {
-        var y = nn.functional.linear(x, weight).add(Update(x, training), Scalars.One) * Rescale(weight);  // (…, out)
+        var y = Autocast.Linear(x, weight, null).add(Update(x, training), Scalars.One) * Rescale(weight);  // (…, out)
         return bias is null ? y : y.add(bias, Scalars.One);
     }
 

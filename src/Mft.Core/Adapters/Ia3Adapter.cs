@@ -21,8 +21,8 @@ public sealed class Ia3Adapter : LinearAdapter
     public Parameter Scaling { get; }
 
     public override Tensor Forward(Tensor x, Tensor weight, Tensor? bias, bool training) => IsFeedforward
-        ? nn.functional.linear(x * Scaling.flatten(), weight, bias)
-        : nn.functional.linear(x, weight, bias) * Scaling.flatten();
+        ? Autocast.Linear(x * Scaling.flatten(), weight, bias)
+        : Autocast.Linear(x, weight, bias) * Scaling.flatten();
 
     public override void MergeInto(Tensor weight, Tensor? bias)
     {

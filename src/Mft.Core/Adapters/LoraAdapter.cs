@@ -38,14 +38,14 @@ public class LoraAdapter : LinearAdapter
     protected Tensor Update(Tensor x, bool training)
     {
         var input = _dropout > 0 && training ? nn.functional.dropout(x, _dropout, training: true) : x;
-        return nn.functional.linear(nn.functional.linear(input, A), B).mul(_scale);   // (…, out)
+        return Autocast.Linear(Autocast.Linear(input, A, null), B, null).mul(_scale);   // (…, out)
     }
 
     /// <summary>s · B A, (out, in).</summary>
     protected Tensor Delta() => B.matmul(A).mul(_scale);
 
     public override Tensor Forward(Tensor x, Tensor weight, Tensor? bias, bool training) =>
-        nn.functional.linear(x, weight, bias).add(Update(x, training), Scalars.One);
+        Autocast.Linear(x, weight, bias).add(Update(x, training), Scalars.One);
 
     public override void MergeInto(Tensor weight, Tensor? bias) => weight.add_(Delta(), Scalars.One);
 

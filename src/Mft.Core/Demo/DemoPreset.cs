@@ -18,6 +18,7 @@ public static class DemoPreset
     {
         ["model"] = "model", ["data_dir"] = "data", ["domains"] = "domain", ["samples"] = "max_samples", ["steps"] = "max_steps",
         ["evaluations"] = "evaluations", ["lr"] = "lr", ["context"] = "context", ["seed"] = "seed",
+        ["precision"] = "precision",
     };
 
     /// <summary>sweeps/demo.yaml as the library carries it (its model and data paths relative, as in the file).</summary>

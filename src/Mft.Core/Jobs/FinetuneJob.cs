@@ -28,6 +28,8 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     public event Action<EvaluationPoint>? Evaluated;
     /// <summary>When the job enters a phase ("reading data", "loading model", "training", "saving", ...).</summary>
     public event Action<string>? Status;
+    /// <summary>A line for the user that is not a phase: which precision auto chose, or a warning that bf16 is slow on this CPU.</summary>
+    public event Action<string>? Notice;
 
     /// <summary>
     /// The processes that train together: the ranks of the MPI job this process belongs to (<c>mpirun -n N</c>, <c>srun
@@ -50,6 +52,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     {
         var watch = Stopwatch.StartNew();
         CheckInputs();
+        PrecisionChoice.Resolve(config.Trainer.Precision, line => Notice?.Invoke(line));   // says what auto chose; warns when bf16 is slow here
         TorchRuntime.SetThreads(config.Threads);
         using var jobScope = TorchRuntime.JobScope();
         using var setup = FinetuneSetup.Open(config, phase => Status?.Invoke(phase), Ranks);   // data, model, teacher
@@ -153,6 +156,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             TrainableParameters = student.parameters().Where(p => p.requires_grad).Sum(p => p.NumberOfElements),
             TeacherCopyBytes = setup.TeacherBytes,
             TeacherCacheFidelity = fidelity,
+            Precision = config.Trainer.ResolvedPrecision(),
         };
         RunReport.Write(config, result);
         if (Directory.Exists(layout.Checkpoint)) Directory.Delete(layout.Checkpoint, true);

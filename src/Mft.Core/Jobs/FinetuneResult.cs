@@ -21,4 +21,6 @@ public sealed record FinetuneResult(string ModelDirectory, EvaluationPoint Final
     public long TeacherCopyBytes { get; init; }
     /// <summary>With the top-k teacher cache: its first steps repeated with the exact teacher, and the two compared.</summary>
     public TeacherCacheFidelity? TeacherCacheFidelity { get; init; }
+    /// <summary>The precision the run trained in: fp32 or bf16 (auto resolved).</summary>
+    public Runtime.Precision Precision { get; init; } = Runtime.Precision.Fp32;
 }

@@ -35,7 +35,8 @@ internal sealed class FinetuneTeacher
     {
         var kind = config.Trainer.TeacherCache();
         if (kind is null) return new FinetuneTeacher(config, student, adapters, null, null, null);
-        var target = new TeacherCacheTarget(rows, kind.Fingerprint(student, config.ModelDirectory, rows), student, SharesHead: adapters, config.Trainer.BatchSize);
+        var precision = config.Trainer.ResolvedPrecision();
+        var target = new TeacherCacheTarget(rows, kind.Fingerprint(student, config.ModelDirectory, rows, precision), student, SharesHead: adapters, config.Trainer.BatchSize, precision);
         bool cacheInOutput = Path.GetFullPath(config.TeacherCacheFile).StartsWith(Path.GetFullPath(config.OutputDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
         var existing = cacheInOutput && OutputFolder.Replaces(config.OutputDirectory, config.Overwrite, config.Resume)
             ? null
@@ -50,7 +51,7 @@ internal sealed class FinetuneTeacher
     public (ITeacher? Teacher, long Bytes) Create(Action<string> status, IProcessGroup ranks)
     {
         var online = Online(_config.Trainer, _student, _adapters);
-        long bytes = online is FrozenModelTeacher ? _student.ParameterCount() * 4 : 0;
+        long bytes = online is FrozenModelTeacher frozen ? frozen.Bytes : 0;
         if (online is null || _kind is null) return (online, bytes);
         status($"caching {_kind.Contents}");
         if (_existing is null && ranks.Size > 1) TeacherPass.Shared(ranks, _kind, _config.TeacherCacheFile, online, _target!);   // each rank a share
@@ -67,6 +68,6 @@ internal sealed class FinetuneTeacher
     public static ITeacher? Online(TrainerConfig t, CausalLM student, bool adapters)
     {
         if (!t.Kind.NeedsTeacher) return null;
-        return adapters ? new AdaptersOffTeacher(student) : FrozenModelTeacher.CopyOf(student);
+        return adapters ? new AdaptersOffTeacher(student) : FrozenModelTeacher.CopyOf(student, t.ResolvedPrecision());
     }
 }

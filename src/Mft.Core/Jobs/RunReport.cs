@@ -32,7 +32,7 @@ public static class RunReport
         var sb = new StringBuilder();
         sb.AppendLine($"# {config.Trainer.Method}{(config.Trainer.Kind.UsesTau ? $" (tau {config.Trainer.Tau})" : "")} on {Path.GetFileName(config.DataPath)}");
         sb.AppendLine();
-        sb.AppendLine($"{r.TrainSamples} training samples, {r.State.Step} steps, {r.Elapsed.TotalMinutes:F1} min. Model: `{r.ModelDirectory}`.");
+        sb.AppendLine($"{r.TrainSamples} training samples, {r.State.Step} steps, {r.Elapsed.TotalMinutes:F1} min, {EnumOption.Name(r.Precision)}. Model: `{r.ModelDirectory}`.");
         sb.AppendLine();
         sb.AppendLine("| | base | tuned |");
         sb.AppendLine("|---|---|---|");

@@ -42,6 +42,8 @@ public sealed record RunSummary
     [JsonRequired] public double ElapsedSeconds { get; init; }
     /// <summary>With the top-k teacher cache: its first steps against the exact teacher's.</summary>
     public TeacherCacheFidelity? TeacherCacheFidelity { get; init; }
+    /// <summary>The precision the run trained in, fp32 or bf16 (auto resolved); reports written before it existed read fp32.</summary>
+    public string Precision { get; init; } = "fp32";
 
     /// <summary>The summary of a job's result.</summary>
     public static RunSummary Of(FinetuneJobConfig config, FinetuneResult r)
@@ -64,6 +66,7 @@ public sealed record RunSummary
             Ratio = f.Ratio, RatioText = f.RatioText,
             ElapsedSeconds = r.Elapsed.TotalSeconds,
             TeacherCacheFidelity = r.TeacherCacheFidelity,
+            Precision = EnumOption.Name(r.Precision),
         };
     }
 

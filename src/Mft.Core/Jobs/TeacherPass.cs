@@ -37,7 +37,8 @@ public static class TeacherPass
         using var pretrained = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
         var model = pretrained.Model;
         var rows = data.Rows(pretrained.Tokenizer, data.IsChat ? pretrained.Chat : null, config.Trainer);
-        var target = new TeacherCacheTarget(rows, kind.Fingerprint(model, config.ModelDirectory, rows), model, SharesHead: true, config.Trainer.BatchSize);
+        var precision = config.Trainer.ResolvedPrecision();
+        var target = new TeacherCacheTarget(rows, kind.Fingerprint(model, config.ModelDirectory, rows, precision), model, SharesHead: true, config.Trainer.BatchSize, precision);
         var teacher = new FrozenModelTeacher(model);   // not disposed here: the model belongs to pretrained
         if (ranks.Size == 1) return kind.Write(config.TeacherCacheFile, shard, teacher, target);
         Shared(ranks, kind, config.TeacherCacheFile, teacher, target);

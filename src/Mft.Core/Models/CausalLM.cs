@@ -43,8 +43,8 @@ public abstract class CausalLM : nn.Module
         }
     }
 
-    /// <summary>Projects hidden states (…, C) to logits (…, V).</summary>
-    public Tensor Logits(Tensor hidden) => nn.functional.linear(hidden, OutputWeight);
+    /// <summary>Projects hidden states (…, C) to logits (…, V), fp32 (the product in bf16 inside a <see cref="Layers.Autocast"/> region).</summary>
+    public Tensor Logits(Tensor hidden) => Layers.Autocast.Linear(hidden, OutputWeight, null);
 
     /// <summary>Logits for every position, (B, T, V).</summary>
     public Tensor Forward(Tensor inputIds, KvCache? cache = null) => Logits(ForwardHidden(inputIds, cache));

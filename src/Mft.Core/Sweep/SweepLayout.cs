@@ -28,7 +28,8 @@ public sealed record SweepLayout(string Directory)
     /// </summary>
     public static string TeacherFolder(string domain, int samples, int seed, Jobs.FinetuneJobConfig options) =>
         Path.Combine("teachers", domain, $"n{samples}", $"seed{seed}", string.Join('-', SweepConfig.Schema.Options
-            .Where(o => o.Declared.TeacherFolder.Length > 0)
+            .Where(o => o.Declared.TeacherFolder.Length > 0
+                        && !(o.Declared.TeacherFolderOmitsDefault && OptionSchema.Format(o, options) == SweepConfig.Schema.DefaultOf(o)))
             .Select(o => o.Declared.TeacherFolder + (OptionSchema.Format(o, options) ?? "none"))));
 
     /// <summary>The base model's perplexities on the evaluation sets of a domain and seed.</summary>

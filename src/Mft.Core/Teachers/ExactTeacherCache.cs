@@ -32,7 +32,7 @@ public sealed class ExactTeacherCache : TeacherCache
     }
 
     /// <summary>Bytes of hidden states held: (positions + 1) × hidden_size × 4 (the head is counted by <see cref="TeacherCacheKind.HeadCopyBytes"/>).</summary>
-    public override long Bytes => _hidden.NumberOfElements * 4;
+    public override long Bytes => _hidden.NumberOfElements * _hidden.ElementSize;
 
     /// <summary>Bytes a cache of <paramref name="rows"/> takes for a model of <paramref name="hiddenSize"/>, before building it.</summary>
     public static long BytesFor(IReadOnlyList<TokenSequence> rows, int hiddenSize) => (PositionsOf(rows) + 1) * hiddenSize * 4L;
@@ -42,17 +42,18 @@ public sealed class ExactTeacherCache : TeacherCache
     /// states) over every row once, <paramref name="batchSize"/> rows at a time.
     /// </summary>
     public static ExactTeacherCache Build(ITeacher teacher, IReadOnlyList<TokenSequence> rows, Tensor head,
-        int batchSize, string fingerprint, Device device)
+        int batchSize, string fingerprint, Device device, ScalarType stateType = ScalarType.Float32)
     {
-        var hidden = zeros(PositionsOf(rows) + 1, head.shape[1], device: device);                             // (P + 1, C): the last row stays zero
+        var hidden = zeros(PositionsOf(rows) + 1, head.shape[1], stateType, device: device);                             // (P + 1, C): the last row stays zero
         Fill(hidden, teacher, rows, batchSize, device);
         return new ExactTeacherCache(rows, hidden, head, fingerprint);
     }
 
     /// <summary>The teacher's hidden states at every scored position of <paramref name="rows"/>, (P, C): a whole cache or a shard's share.</summary>
-    public static Tensor Positions(ITeacher teacher, IReadOnlyList<TokenSequence> rows, long hiddenSize, int batchSize, Device device)
+    public static Tensor Positions(ITeacher teacher, IReadOnlyList<TokenSequence> rows, long hiddenSize, int batchSize, Device device,
+        ScalarType stateType = ScalarType.Float32)
     {
-        var hidden = zeros(PositionsOf(rows), hiddenSize, device: device);        // (P, C)
+        var hidden = zeros(PositionsOf(rows), hiddenSize, stateType, device: device);        // (P, C)
         Fill(hidden, teacher, rows, batchSize, device);
         return hidden;
     }
@@ -67,11 +68,12 @@ public sealed class ExactTeacherCache : TeacherCache
         });
 
     /// <summary>A cache joined from its shards' hidden states (<see cref="TeacherCacheShards"/>).</summary>
-    public static ExactTeacherCache FromShards(IReadOnlyList<TokenSequence> rows, Tensor head, string fingerprint, TeacherCacheShards.Joined joined, Device device)
+    public static ExactTeacherCache FromShards(IReadOnlyList<TokenSequence> rows, Tensor head, string fingerprint, TeacherCacheShards.Joined joined, Device device,
+        ScalarType stateType = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();   // the shards' states on the device and the padding row; the cache keeps the joined copy (docs/runtime.md)
-        var hidden = joined.Positions["hidden"].to(device);
-        var cache = new ExactTeacherCache(rows, cat([hidden, zeros(1, hidden.shape[1], device: device)], 0).MoveToOuterDisposeScope(), head, fingerprint);
+        var hidden = joined.Positions["hidden"].to(stateType, device);
+        var cache = new ExactTeacherCache(rows, cat([hidden, zeros(1, hidden.shape[1], stateType, device: device)], 0).MoveToOuterDisposeScope(), head, fingerprint);
         if (hidden.shape[0] != cache._positions || hidden.shape[1] != head.shape[1])
             throw new MftException($"teacher cache {fingerprint}: its shards hold {hidden.shape[0]} positions of {hidden.shape[1]} values, the data has {cache._positions} of {head.shape[1]}");
         return cache;
@@ -83,15 +85,16 @@ public sealed class ExactTeacherCache : TeacherCache
         SafetensorsWriter.Write(path, [("hidden", _hidden.cpu())], new Dictionary<string, string>
         {
             ["fingerprint"] = Fingerprint, ["format"] = Format, ["positions"] = _positions.ToString(CultureInfo.InvariantCulture),
-        });
+        }.Concat(PrecisionMetadata).ToDictionary());
     }
 
     /// <summary>Loads a saved cache, refusing one built for another model, tokenizer or data.</summary>
-    public static ExactTeacherCache Load(string path, IReadOnlyList<TokenSequence> rows, Tensor head, string fingerprint, Device device)
+    public static ExactTeacherCache Load(string path, IReadOnlyList<TokenSequence> rows, Tensor head, string fingerprint, Device device,
+        Runtime.Precision precision = Runtime.Precision.Fp32)
     {
-        using var reader = OpenSaved(path, Format, "teacher-states cache", "model, tokenizer or data", fingerprint);
+        using var reader = OpenSaved(path, Format, "teacher-states cache", "model, tokenizer or data", fingerprint, precision);
         var hidden = Read(reader, "hidden", device);
-        var cache = new ExactTeacherCache(rows, hidden, head, fingerprint) { File = path };
+        var cache = new ExactTeacherCache(rows, hidden, head, fingerprint) { File = path, Precision = precision };
         if (hidden.shape[0] != cache._positions + 1 || hidden.shape[1] != head.shape[1])
             throw new MftException($"{path}: holds {hidden.shape[0] - 1} positions of {hidden.shape[1]} values, the data has {cache._positions} of {head.shape[1]}");
         return cache;

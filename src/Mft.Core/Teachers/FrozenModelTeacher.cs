@@ -1,3 +1,6 @@
+using TorchSharp;
+using Mft.Models.Layers;
+using Mft.Runtime;
 using Mft.Data;
 using Mft.Models;
 using static TorchSharp.torch;
@@ -19,8 +22,12 @@ public sealed class FrozenModelTeacher : ITeacher, IDisposable
         _model.eval();
     }
 
-    /// <summary>Copies the student's current weights into a new frozen model.</summary>
-    public static FrozenModelTeacher CopyOf(CausalLM student)
+    /// <summary>
+    /// Copies the student's current weights into a new frozen model. Under bf16 the weights of its linear layers are kept
+    /// in bf16 (the teacher never updates them, so no fp32 master is needed: they are exactly the casts the bf16 products
+    /// would make); embeddings and norms stay fp32.
+    /// </summary>
+    public static FrozenModelTeacher CopyOf(CausalLM student, Precision precision = Precision.Fp32)
     {
         var copy = ModelFactory.Create(student.Config, student.Device);
         using (no_grad())
@@ -28,8 +35,13 @@ public sealed class FrozenModelTeacher : ITeacher, IDisposable
             var source = student.named_parameters().ToDictionary(p => p.name, p => p.parameter);
             foreach (var (name, p) in copy.named_parameters()) p.copy_(source[name]);
         }
+        if (precision == Precision.Bf16)
+            foreach (var layer in copy.modules().Where(m => m is AdaptableLinear or Conv1D)) layer.to(ScalarType.BFloat16);
         return new FrozenModelTeacher(copy);
     }
+
+    /// <summary>Memory the copy holds: its parameters' bytes (2 per bf16 weight, 4 per fp32 one).</summary>
+    public long Bytes => _model.parameters().Sum(p => p.NumberOfElements * p.ElementSize);
 
     public ITeacherBatch Run(Tensor inputs, IReadOnlyList<TokenSequence> rows)
     {

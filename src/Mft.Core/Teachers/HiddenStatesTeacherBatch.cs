@@ -14,6 +14,6 @@ internal sealed class HiddenStatesTeacherBatch(Tensor head, Tensor hidden) : ITe
     public Tensor Logits(long start, long length, Tensor? studentLogits = null)
     {
         using var _ = inference_mode();
-        return nn.functional.linear(hidden.narrow(0, start, length), head);      // (n, V)
+        return Models.Layers.Autocast.Linear(hidden.narrow(0, start, length), head, null);   // (n, V), fp32
     }
 }

@@ -31,6 +31,13 @@ public abstract class TeacherCache : ITeacher
     /// <summary>The file the cache was read from or last saved to; null for a cache built or joined from shards and not yet saved.</summary>
     public string? File { get; private protected set; }
 
+    /// <summary>The precision the teacher ran in (fp32 or bf16): saved with the cache, and a run in the other precision refuses it.</summary>
+    public Runtime.Precision Precision { get; internal set; } = Runtime.Precision.Fp32;
+
+    /// <summary>The metadata that records <see cref="Precision"/>: none for fp32 (as every cache written before bf16 existed), precision: bf16 otherwise.</summary>
+    private protected IEnumerable<KeyValuePair<string, string>> PrecisionMetadata =>
+        Precision == Runtime.Precision.Fp32 ? [] : [new("precision", EnumOption.Name(Precision))];
+
     /// <summary>Memory the cache holds for the teacher beyond the student's own weights.</summary>
     public abstract long Bytes { get; }
 
@@ -52,13 +59,18 @@ public abstract class TeacherCache : ITeacher
     /// Opens a saved cache of <paramref name="format"/>, refusing another file (<paramref name="what"/> names the
     /// kind: "teacher cache") and one built for another fingerprint (<paramref name="builtFor"/> says what it hashes).
     /// </summary>
-    private protected static SafetensorsReader OpenSaved(string path, string format, string what, string builtFor, string fingerprint)
+    private protected static SafetensorsReader OpenSaved(string path, string format, string what, string builtFor, string fingerprint,
+        Runtime.Precision precision = Runtime.Precision.Fp32)
     {
         var reader = new SafetensorsReader(path);
         try
         {
             if (!reader.Metadata.TryGetValue("fingerprint", out var stored) || reader.Metadata.GetValueOrDefault("format") != format)
                 throw new MftException($"{path}: not an Mft {what}");
+            string storedPrecision = reader.Metadata.GetValueOrDefault("precision") ?? EnumOption.Name(Runtime.Precision.Fp32);
+            if (storedPrecision != EnumOption.Name(precision))
+                throw new MftException($"{path}: teacher cache computed in {storedPrecision}, this run's precision is {EnumOption.Name(precision)} (key precision); " +
+                                       $"delete it to rebuild, or train with --precision {storedPrecision}");
             if (stored != fingerprint)
                 throw new MftException($"{path}: stale teacher cache: it was built for another {builtFor} (fingerprint {stored}, this run needs {fingerprint}); delete it to rebuild");
             return reader;
@@ -80,8 +92,12 @@ public abstract class TeacherCache : ITeacher
     /// <summary>Scored positions of <paramref name="rows"/>: all but each row's last token.</summary>
     private protected static long PositionsOf(IReadOnlyList<TokenSequence> rows) => rows.Sum(r => (long)r.Ids.Length - 1);
 
-    /// <summary>SHA-256 over the teacher's base weights (adapters excluded), the tokenizer's identity, the rows and k (0 for the exact kind).</summary>
-    public static string ComputeFingerprint(CausalLM teacherWeights, string tokenizerIdentity, IReadOnlyList<TokenSequence> rows, int topK)
+    /// <summary>
+    /// SHA-256 over the teacher's base weights (adapters excluded), the tokenizer's identity, the rows, k (0 for the exact
+    /// kind) and the precision (nothing for fp32, so fp32 fingerprints are those of caches made before bf16 existed).
+    /// </summary>
+    public static string ComputeFingerprint(CausalLM teacherWeights, string tokenizerIdentity, IReadOnlyList<TokenSequence> rows, int topK,
+        Runtime.Precision precision = Runtime.Precision.Fp32)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var (name, p) in teacherWeights.named_parameters().Where(p => !ModelAdapters.IsAdapterParameter(p.name)))
@@ -98,6 +114,7 @@ public abstract class TeacherCache : ITeacher
             sha.AppendData(BitConverter.GetBytes(-1));
         }
         sha.AppendData(BitConverter.GetBytes(topK));
+        if (precision != Runtime.Precision.Fp32) sha.AppendData(System.Text.Encoding.UTF8.GetBytes("precision=" + EnumOption.Name(precision)));
         return Convert.ToHexString(sha.GetHashAndReset())[..32];
     }
 

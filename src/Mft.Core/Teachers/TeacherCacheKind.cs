@@ -37,8 +37,8 @@ public abstract class TeacherCacheKind
     private protected abstract int FingerprintParameter { get; }
 
     /// <summary>The fingerprint of a cache of this kind for <paramref name="rows"/> and the base weights of <paramref name="model"/> (adapters excluded) with the tokenizer in <paramref name="modelDirectory"/>.</summary>
-    public string Fingerprint(CausalLM model, string modelDirectory, IReadOnlyList<TokenSequence> rows) =>
-        TeacherCache.ComputeFingerprint(model, TeacherCache.TokenizerIdentity(modelDirectory), rows, FingerprintParameter);
+    public string Fingerprint(CausalLM model, string modelDirectory, IReadOnlyList<TokenSequence> rows, Runtime.Precision precision = Runtime.Precision.Fp32) =>
+        TeacherCache.ComputeFingerprint(model, TeacherCache.TokenizerIdentity(modelDirectory), rows, FingerprintParameter, precision);
 
     /// <summary>Memory the cache needs beside itself: the exact kind's copy of the output head when it cannot share it.</summary>
     public virtual long HeadCopyBytes(TeacherCacheTarget target) => 0;
@@ -67,6 +67,7 @@ public abstract class TeacherCacheKind
     public TeacherCache? Open(string path, TeacherCacheTarget target, ITeacher? online)
     {
         if (File.Exists(path)) return Load(path, target);
+        using var autocast = Models.Layers.Autocast.Bf16(target.Precision == Runtime.Precision.Bf16);   // the teacher pass in the run's precision
         using var joined = TeacherCacheShards.Join(path, Name, target.Fingerprint, target.Rows.Count);   // the shards' tensors, copied into the cache
         return joined is not null ? Join(joined, target) : online is not null ? Build(online, target) : null;
     }
@@ -77,6 +78,7 @@ public abstract class TeacherCacheKind
     /// </summary>
     public string Write(string path, Shard shard, ITeacher teacher, TeacherCacheTarget target)
     {
+        using var autocast = Models.Layers.Autocast.Bf16(target.Precision == Runtime.Precision.Bf16);
         if (shard.IsAll)
         {
             using var cache = Build(teacher, target);

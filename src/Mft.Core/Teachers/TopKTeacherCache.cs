@@ -105,16 +105,17 @@ public sealed class TopKTeacherCache : TeacherCache
     {
         using var scope = NewDisposeScope();   // the CPU views
         SafetensorsWriter.Write(path, [("top_ids", _topIds.cpu()), ("top_logp", _topLogP.cpu()), ("label_ids", _labelIds.cpu()), ("label_logp", _labelLogP.cpu()), ("tail_logp", _tailLogP.cpu())],
-            new Dictionary<string, string> { ["fingerprint"] = Fingerprint }.Concat(ShardParameters(TopK, Vocab)).Append(new("format", Format)).ToDictionary());
+            new Dictionary<string, string> { ["fingerprint"] = Fingerprint }.Concat(ShardParameters(TopK, Vocab)).Append(new("format", Format)).Concat(PrecisionMetadata).ToDictionary());
     }
 
     /// <summary>Loads a saved cache, refusing one built for another model, tokenizer, data or k.</summary>
-    public static TopKTeacherCache Load(string path, IReadOnlyList<TokenSequence> rows, string fingerprint, Device device)
+    public static TopKTeacherCache Load(string path, IReadOnlyList<TokenSequence> rows, string fingerprint, Device device,
+        Runtime.Precision precision = Runtime.Precision.Fp32)
     {
-        using var reader = OpenSaved(path, Format, "teacher cache", "model, tokenizer, data or top-k", fingerprint);
+        using var reader = OpenSaved(path, Format, "teacher cache", "model, tokenizer, data or top-k", fingerprint, precision);
         int topK = int.Parse(reader.Metadata["top_k"], CultureInfo.InvariantCulture), vocab = int.Parse(reader.Metadata["vocab"], CultureInfo.InvariantCulture);
         var cache = new TopKTeacherCache(rows, topK, vocab, fingerprint, Read(reader, "top_ids", device), Read(reader, "top_logp", device),
-            Read(reader, "label_ids", device), Read(reader, "label_logp", device), Read(reader, "tail_logp", device)) { File = path };
+            Read(reader, "label_ids", device), Read(reader, "label_logp", device), Read(reader, "tail_logp", device)) { File = path, Precision = precision };
         if (cache._tailLogP.shape[0] != cache._positions + 1) throw new MftException($"{path}: holds {cache._tailLogP.shape[0] - 1} positions, the data has {cache._positions}");
         return cache;
     }

@@ -39,6 +39,8 @@ public sealed class Trainer
     public event Action<EvaluationPoint>? Evaluated;
 
     public int TotalSteps { get; }
+    /// <summary>The precision it trains in: fp32 or bf16 (<see cref="TrainerConfig.Precision"/> resolved, auto by this CPU).</summary>
+    public Runtime.Precision Precision { get; }
     public List<EvaluationPoint> History { get; } = new();
 
     public Trainer(TrainerConfig config, CausalLM student, ITeacher? teacher, IReadOnlyList<TokenSequence> rows,
@@ -62,6 +64,7 @@ public sealed class Trainer
         TotalSteps = config.MaxSteps > 0 ? config.MaxSteps
             : Math.Max(1, (int)Math.Ceiling(config.Epochs * batchesPerEpoch / _parallel.MicroBatchesPerStep));
         _evalSteps = EvaluationSteps(config, TotalSteps);
+        Precision = config.ResolvedPrecision();
     }
 
     public AdamW CreateOptimizer()
@@ -168,6 +171,7 @@ public sealed class Trainer
         double lossSum = 0;
         long tokens = 0;
         statistics.Reset();
+        using var autocast = Models.Layers.Autocast.Bf16(Precision == Runtime.Precision.Bf16);   // the step's products, each weight cast once
         foreach (var rows in micro)
         {
             using var microScope = NewDisposeScope();
@@ -185,6 +189,7 @@ public sealed class Trainer
             _parallel.SumGradients(parameters);
             (lossSum, tokens) = _parallel.Sum(lossSum, tokens);
         }
+        autocast.Dispose();   // clipping and the optimizer in fp32
         double loss = lossSum / Math.Max(1, targets);
         double norm = _config.ClipNorm > 0
             ? nn.utils.clip_grad_norm_(parameters, _config.ClipNorm, 2.0)

@@ -96,6 +96,15 @@ public sealed record TrainerConfig
     /// <summary>Recompute each decoder layer's activations in backward instead of keeping them (<c>--gradient-checkpointing</c>).</summary>
     [Option("gradient_checkpointing", Help = "recompute each decoder layer's activations in backward instead of keeping them: less memory, one more forward per step")]
     public bool GradientCheckpointing { get; init; }
+    /// <summary>
+    /// The arithmetic of training: fp32; bf16, the matrix products in bf16 as PyTorch's CPU autocast makes them, with fp32
+    /// weights, gradients, AdamW moments, norms, softmax and loss (<see cref="Models.Layers.Autocast"/>); or auto, bf16
+    /// where the CPU has native bf16 and fp32 elsewhere (<see cref="Runtime.PrecisionChoice"/>). Evaluation is fp32 in every case.
+    /// A sweep keeps one teacher cache per precision (a cache holds the teacher of one precision and refuses the other).
+    /// </summary>
+    [Option("precision", Help = "fp32; bf16: matrix products in bf16 as PyTorch's CPU autocast (weights, gradients, optimizer, norms, softmax and loss stay fp32); auto: bf16 where the CPU has avx512_bf16 or amx_bf16, else fp32",
+        TeacherFolder = "precision-", TeacherFolderOmitsDefault = true)]
+    public Runtime.Precision Precision { get; init; } = Runtime.Precision.Fp32;
     /// <summary>Differentiate the loss by autograd instead of its closed-form logit gradient (slower; for comparison).</summary>
     public bool AutogradLoss { get; init; }
     /// <summary>What a NaN or infinite loss or gradient does: stop (default) or skip the step.</summary>
@@ -104,6 +113,9 @@ public sealed record TrainerConfig
 
     /// <summary>The method <see cref="Method"/> names.</summary>
     [System.Text.Json.Serialization.JsonIgnore] public TrainingMethod Kind => TrainingMethod.Of(Method);
+
+    /// <summary><see cref="Precision"/> as this CPU resolves it: fp32 or bf16 (auto by the CPU's flags; silently: the job says which).</summary>
+    public Runtime.Precision ResolvedPrecision() => Runtime.PrecisionChoice.Resolve(Precision, say: null);
 
     public ITrainingObjective CreateObjective() => Kind.Create(Tau, Temperature, !CorrectOnlyWrong);
 
@@ -144,6 +156,7 @@ public sealed record TrainerConfig
         Require(TeacherCacheTopK >= 0, "teacher_cache_topk", $"must be >= 0, got {TeacherCacheTopK}");
         Require(!(TeacherCacheExact && TeacherCacheTopK > 0), "teacher_cache_exact", "and {teacher_cache_topk} are two kinds of cache: choose one");
         Require(TeacherCacheTopK == 0 || Temperature == 1, "teacher_cache_topk", "needs {temperature} 1 (softening needs the teacher's full logits)");
+        Require(Enum.IsDefined(Precision), "precision", $"{(int)Precision} is not a precision");
         Require(Enum.IsDefined(OnNonFinite), "on_nonfinite", $"{(int)OnNonFinite} is not an action");
     }
 }

@@ -98,4 +98,15 @@ public sealed class DemoRunnerTests
         }
         Assert.NotEqual(one[0].Final.Report.Domain, one[3].Final.Report.Domain);   // the domains differ: a mix-up would show
     }
+
+    [Fact]
+    public void Should_set_every_runs_precision_from_the_demos_option_and_name_it_when_invalid()
+    {
+        var bf16 = DemoPreset.With(DemoPreset.Load(), [KeyValuePair.Create("precision", "bf16")]);
+        Assert.Equal(Mft.Runtime.Precision.Bf16, bf16.Shared.Trainer.Precision);
+        Assert.All(bf16.Methods, m => Assert.Equal(Mft.Runtime.Precision.Bf16, bf16.Template(m).Trainer.Precision));
+        Assert.Equal(Mft.Runtime.Precision.Fp32, DemoPreset.Load().Shared.Trainer.Precision);
+        var e = Assert.Throws<OptionException>(() => DemoPreset.With(DemoPreset.Load(), [KeyValuePair.Create("precision", "fp16")]));
+        Assert.Equal("precision", e.Key);
+    }
 }

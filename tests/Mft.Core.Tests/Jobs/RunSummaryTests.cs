@@ -35,7 +35,8 @@ public sealed class RunSummaryTests
             "degeneralization_cached": 0.01,
             "degeneralization_exact": null,
             "preserved": true
-          }
+          },
+          "precision": "fp32"
         }
         """;
 
@@ -81,7 +82,7 @@ public sealed class RunSummaryTests
         var old = Path.Combine(dir, "old.json");
         File.WriteAllText(old, """{ "method": "ft", "tau": null, "steps": 3, "train_samples": 20, "elapsed_seconds": 1.5 }""");
         var read = RunSummary.Read(old);
-        Assert.Equal((20, 0L, 1.5), (read.TrainSamples, read.TrainableParameters, read.ElapsedSeconds));
+        Assert.Equal((20, 0L, 1.5, "fp32"), (read.TrainSamples, read.TrainableParameters, read.ElapsedSeconds, read.Precision));
 
         var broken = Path.Combine(dir, "broken.json");
         File.WriteAllText(broken, """{ "method": "ft", "elapsed_seconds": 1.5 }""");

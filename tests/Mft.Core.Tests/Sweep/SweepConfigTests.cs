@@ -139,4 +139,15 @@ public sealed class SweepConfigTests
         Assert.Equal((1.0, (Mft.Adapters.AdapterConfig?)null), (job.Trainer.Temperature, job.Adapter));
         Assert.Equal((2.0, 4, "m"), (changed.Trainer.Temperature, changed.Adapter!.Rank, changed.ModelDirectory));
     }
+
+    [Fact]
+    public void Should_keep_one_teacher_cache_per_precision_and_the_fp32_folder_as_before()
+    {
+        // Given methods that differ only in precision (a cache holds one precision's teacher and refuses the other)
+        var config = SweepFile.Parse("train: {teacher_cache_exact: true}\nmethods:\n  a: {method: mft, tau: 0.1}\n  b: {method: mft, tau: 0.1, precision: bf16}\n", "s");
+        var folders = config.Methods.Select(m => Mft.Sweep.SweepLayout.TeacherFolder("bible", 500, 0, config.Template(m))).ToList();
+        // Then fp32 keeps the folder sweeps always had, and bf16 gets its own
+        Assert.Equal(Path.Combine("teachers", "bible", "n500", "seed0", "replay0"), folders[0]);
+        Assert.Equal(Path.Combine("teachers", "bible", "n500", "seed0", "precision-bf16-replay0"), folders[1]);
+    }
 }

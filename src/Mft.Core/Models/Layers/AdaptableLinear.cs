@@ -59,5 +59,5 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) =>
-        Adapter is { } a && AdapterEnabled ? a.Forward(x, weight, bias, training) : nn.functional.linear(x, weight, bias);
+        Adapter is { } a && AdapterEnabled ? a.Forward(x, weight, bias, training) : Autocast.Linear(x, weight, bias);
 }

@@ -26,6 +26,6 @@ public static class Attention
             q = q.mul(ratio);                                                  // (B, H, T, hd)
         }
         bool causal = mask is null && q.shape[2] > 1;
-        return nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, causal);  // (B, H, T, hd)
+        return Autocast.ScaledDotProductAttention(q, k, v, mask, causal);                 // (B, H, T, hd)
     }
 }

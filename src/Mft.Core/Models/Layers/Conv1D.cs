@@ -20,6 +20,6 @@ public sealed class Conv1D : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => addmm(bias, x.reshape(-1, x.shape[^1]), weight, 1, 1)
+    public override Tensor forward(Tensor x) => Autocast.AddMatMul(bias, x.reshape(-1, x.shape[^1]), weight)
         .reshape([.. x.shape[..^1], weight.shape[1]]);                        // (B, T, out)
 }

@@ -1,0 +1,93 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mft.Models.Layers;
+
+/// <summary>
+/// Mixed precision as PyTorch's CPU autocast does it (<c>torch.autocast("cpu", dtype=torch.bfloat16)</c>), and no looser:
+/// inside a <see cref="Bf16"/> region the matrix products (every linear layer, attention's QK^T and PV, the output head
+/// over each logit chunk) multiply bf16 operands and return fp32; weights, gradients and optimizer state stay fp32, and
+/// everything else (norms, softmax, RoPE, residual sums, activations, the loss and every reduction) stays fp32 because
+/// every product's result is cast back before it. A weight is cast once per region and the cast reused (PyTorch's
+/// autocast weight cache), so a region around a whole optimizer step casts each weight once a step; gradients flow
+/// back through the cast into the fp32 weight. A weight already stored in bf16 (a frozen teacher) is used as it is.
+/// The region is per thread; libtorch runs CPU backward on the thread that calls it, so activation checkpointing's
+/// recomputation runs inside it too. Outside a region every product is fp32, a bf16 weight included.
+/// </summary>
+public static class Autocast
+{
+    [ThreadStatic] private static Region? _current;
+
+    /// <summary>Whether products are made in bf16 on this thread now.</summary>
+    public static bool IsEnabled => _current is not null;
+
+    /// <summary>A bf16 region until disposed (nested regions share the outer one's casts); when <paramref name="enabled"/> is false, nothing.</summary>
+    public static IDisposable Bf16(bool enabled = true) => enabled && _current is null ? new Region() : NoRegion.Instance;
+
+    /// <summary>x (…, in) Wᵀ (W: (out, in)) + b, in bf16 inside a region; the result is fp32 (…, out).</summary>
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
+    {
+        if (_current is not { } r)
+            return weight.dtype == ScalarType.Float32 && x.dtype == ScalarType.Float32 ? nn.functional.linear(x, weight, bias)
+                : nn.functional.linear(x.to(ScalarType.Float32), weight.to(ScalarType.Float32), bias?.to(ScalarType.Float32));
+        return nn.functional.linear(x.to(ScalarType.BFloat16), r.Cast(weight), bias is null ? null : r.Cast(bias)).to(ScalarType.Float32);
+    }
+
+    /// <summary>bias + x (N, in) W (W: (in, out)), GPT-2's Conv1D, in bf16 inside a region; the result is fp32 (N, out).</summary>
+    public static Tensor AddMatMul(Tensor bias, Tensor x, Tensor weight)
+    {
+        if (_current is not { } r)
+            return weight.dtype == ScalarType.Float32 ? addmm(bias, x, weight, 1, 1)
+                : addmm(bias.to(ScalarType.Float32), x, weight.to(ScalarType.Float32), 1, 1);
+        return addmm(r.Cast(bias), x.to(ScalarType.BFloat16), r.Cast(weight), 1, 1).to(ScalarType.Float32);
+    }
+
+    /// <summary>
+    /// Scaled dot-product attention of q (B, H, T, hd), k and v (B, H, T_k, hd): inside a region q, k and v are bf16 and
+    /// libtorch's kernel keeps the scores' softmax in fp32 (its bf16 kernels accumulate and normalise in fp32, its math
+    /// path upcasts); the result is fp32.
+    /// </summary>
+    public static Tensor ScaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor? mask, bool causal)
+    {
+        if (_current is null) return nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, causal);
+        return nn.functional.scaled_dot_product_attention(q.to(ScalarType.BFloat16), k.to(ScalarType.BFloat16), v.to(ScalarType.BFloat16), mask, 0.0, causal)
+            .to(ScalarType.Float32);                                                               // (B, H, T, hd)
+    }
+
+    /// <summary>The casts of one region, freed when it ends.</summary>
+    private sealed class Region : IDisposable
+    {
+        private readonly Dictionary<(IntPtr, bool), Tensor> _casts = new();
+
+        public Region() => _current = this;
+
+        /// <summary>
+        /// <paramref name="t"/> in bf16: as it is when already bf16; a weight (a leaf) cast once per region, separately
+        /// with and without gradients (a cast made under inference mode cannot join a graph); anything else cast now.
+        /// </summary>
+        public Tensor Cast(Tensor t)
+        {
+            if (t.dtype == ScalarType.BFloat16) return t;
+            if (!t.is_leaf) return t.to(ScalarType.BFloat16);
+            bool grad = is_grad_enabled();
+            var key = (t.storage<float>().data_ptr(), grad);
+            if (_casts.TryGetValue(key, out var cast)) return cast;
+            cast = t.to(ScalarType.BFloat16).DetachFromDisposeScope();   // kept for the region, whichever scope asked first
+            _casts[key] = cast;
+            return cast;
+        }
+
+        public void Dispose()
+        {
+            _current = null;
+            foreach (var c in _casts.Values) c.Dispose();
+            _casts.Clear();
+        }
+    }
+
+    private sealed class NoRegion : IDisposable
+    {
+        public static readonly NoRegion Instance = new();
+        public void Dispose() { }
+    }
+}
