@@ -78,7 +78,7 @@ public sealed record TrainerConfig
     public int ContextLength { get; init; } = 256;
     [Option("packing", Help = "pack documents into full rows, or pad each to its own row", Scope = OptionScope.Rows)]
     public Packing Packing { get; init; } = Packing.Pack;
-    /// <summary>Positions projected to the vocabulary at once in the loss (fewer where they would exceed <see cref="ChunkedLoss.MaxChunkLogits"/>).</summary>
+    /// <summary>Positions projected to the vocabulary at once in the loss (fewer where they would exceed <see cref="Models.LogitChunks.MaxLogits"/>).</summary>
     [Option("loss_chunk", Help = "positions whose logits are made at once (at most 16M logits: 110 positions at a 151,936-token vocabulary)")]
     public int LossChunkTokens { get; init; } = 1024;
     /// <summary>
