@@ -55,7 +55,7 @@ public static class MftApp
         var message = inner switch
         {
             OptionException o when fromConfig.TryGetValue(o.Key, out var file) => $"{file}: {o.Message}",
-            OptionException o => o.AsFlags,
+            MftException m => m.AsFlags,
             _ => inner.Message,
         };
         Console.Error.WriteLine($"error: {message}");

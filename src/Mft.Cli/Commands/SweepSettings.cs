@@ -51,7 +51,7 @@ public sealed class SweepSettings : ComputeSettings
         if (Shard is not null)
         {
             try { Mft.Cluster.Shard.Parse(Shard); }
-            catch (MftException e) { return ValidationResult.Error(e.Message); }
+            catch (MftException e) { return ValidationResult.Error(e.AsFlags); }
         }
         if (string.IsNullOrWhiteSpace(Config) && !Collect) return ValidationResult.Error("--config is required (a sweep YAML file, e.g. sweeps/embedded.yaml)");
         return ValidationResult.Success();

@@ -14,7 +14,7 @@ public sealed record GgufExportOptions
     public GgufFileType FileType { get; init; } = GgufFileType.F16;
     /// <summary>A PEFT adapter trained on the model, merged into it before export.</summary>
     public string? AdapterDirectory { get; init; }
-    /// <summary>A chat template to write instead of the model's own (as <c>--chat-template</c> elsewhere).</summary>
+    /// <summary>A chat template to write instead of the model's own (as <c>chat_template</c> elsewhere).</summary>
     public string? ChatTemplateFile { get; init; }
     /// <summary>Also write an Ollama <c>Modelfile</c> beside the GGUF.</summary>
     public bool WriteModelfile { get; init; } = true;
@@ -34,11 +34,11 @@ public static class GgufExport
     public static GgufExportResult Run(GgufExportOptions o)
     {
         if (!o.OutputFile.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
-            throw new MftException($"--out {o.OutputFile}: a GGUF file name ends in .gguf");
+            throw MftException.NamingOptions($"{{out}} {o.OutputFile}: a GGUF file name ends in .gguf");
         var modelfile = o.WriteModelfile ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(o.OutputFile))!, OllamaModelfile.FileName) : null;
         foreach (var path in new[] { o.OutputFile, modelfile })
             if (path is not null && File.Exists(path) && !o.Overwrite)
-                throw new MftException($"{path}: already exists; pass --overwrite to replace it");
+                throw MftException.NamingOptions($"{path}: already exists; pass {{overwrite}} to replace it");
 
         using var jobScope = TorchRuntime.JobScope();
         using var pretrained = PretrainedModel.Open(o.ModelDirectory, "cpu", o.ChatTemplateFile);
