@@ -18,6 +18,7 @@ public static class OptionHelp
         var grid = new Grid().AddColumn(new GridColumn().PadLeft(4).PadRight(2).NoWrap()).AddColumn(new GridColumn().PadRight(2).NoWrap()).AddColumn();
         grid.AddRow(new Text(""), new Markup("[bold]DEFAULT[/]"), new Text(""));
         grid.AddRow(new Text("-h, --help"), new Text(""), new Text("Prints help information"));
+        grid.AddRow(new Text(MftApp.Verbose), new Text(""), new Text("show stack traces on errors"));
         foreach (var option in schema.Options)
         {
             var flag = option.IsSwitch ? option.Flag : $"{option.Flag} <{OptionSchema.PlaceholderOf(option)}>";

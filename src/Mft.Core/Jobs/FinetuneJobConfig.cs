@@ -38,10 +38,10 @@ public sealed record FinetuneJobConfig
     [Option("resume", Help = "continue from the checkpoint in {out}", Scope = OptionScope.Process)]
     public bool Resume { get; init; }
     /// <summary>cpu, cuda or cuda:N (CUDA needs a build with -p:TorchBackend=cuda).</summary>
-    [Option("device", Help = "cpu, cuda or cuda:N (CUDA needs the TorchSharp-cuda build)", Value = "DEVICE", Scope = OptionScope.Process)]
+    [Option("device", Help = Runtime.ComputeOptions.DeviceHelp, Value = "DEVICE", Scope = OptionScope.Process)]
     public string Device { get; init; } = "cpu";
     /// <summary>libtorch intra-op threads; 0 keeps libtorch's default.</summary>
-    [Option("threads", Help = "intra-op threads; 0 keeps libtorch's default", Scope = OptionScope.Process)]
+    [Option("threads", Help = Runtime.ComputeOptions.ThreadsHelp, Scope = OptionScope.Process)]
     public int Threads { get; init; }
     /// <summary>Data budget: at most this many training samples (the paper uses 500 and up).</summary>
     [Option("max_samples", Help = "data budget: training samples to use", Scope = OptionScope.Rows)]
