@@ -20,6 +20,13 @@ public sealed class OptionException : MftException
     /// <summary>What is wrong, without the key it is about (other keys it names spelt as keys).</summary>
     public string Problem { get; }
 
+    /// <summary>Throws for the first of <paramref name="options"/> with no value: <c>model: is required</c>.</summary>
+    public static void RequireGiven(params (string Key, string? Value)[] options)
+    {
+        foreach (var (key, value) in options)
+            if (string.IsNullOrWhiteSpace(value)) throw new OptionException(key, "is required");
+    }
+
     /// <summary>A text naming options as <c>{key}</c> (an option's help) with each spelt as a command-line flag.</summary>
     public static string FlagsIn(string text) => Render(text, Flag);
 

@@ -14,7 +14,6 @@ public sealed record AdapterMergeConfig
 
     public void Validate()
     {
-        foreach (var (key, value) in new[] { ("model", ModelDirectory), ("adapter", AdapterDirectory), ("out", OutputDirectory) })
-            if (string.IsNullOrWhiteSpace(value)) throw new OptionException(key, "is required");
+        OptionException.RequireGiven(("model", ModelDirectory), ("adapter", AdapterDirectory), ("out", OutputDirectory));
     }
 }

@@ -20,7 +20,7 @@ public sealed record GenerateJobConfig
 
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(ModelDirectory)) throw new OptionException("model", "is required");
+        OptionException.RequireGiven(("model", ModelDirectory));
         if (!Chat && System is not null) throw new OptionException("system", "needs {chat}");
         if (!Chat && ChatTemplatePath is not null) throw new OptionException("chat_template", "needs {chat}");
         Sampling.Validate();

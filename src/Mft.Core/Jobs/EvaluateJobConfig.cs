@@ -29,8 +29,7 @@ public sealed record EvaluateJobConfig
 
     public void Validate()
     {
-        foreach (var (key, value) in new[] { ("base", BaseDirectory), ("tuned", TunedDirectory), ("data", DataPath) })
-            if (string.IsNullOrWhiteSpace(value)) throw new OptionException(key, "is required");
+        OptionException.RequireGiven(("base", BaseDirectory), ("tuned", TunedDirectory), ("data", DataPath));
         if (ContextLength < 2) throw new OptionException("context", $"must be >= 2, got {ContextLength}");
         if (BatchSize < 1) throw new OptionException("batch_size", $"must be positive, got {BatchSize}");
         Compute.Validate();

@@ -29,8 +29,7 @@ public sealed record PerplexityJobConfig
 
     public void Validate()
     {
-        foreach (var (key, value) in new[] { ("model", ModelDirectory), ("data", DataPath) })
-            if (string.IsNullOrWhiteSpace(value)) throw new OptionException(key, "is required");
+        OptionException.RequireGiven(("model", ModelDirectory), ("data", DataPath));
         if (ContextLength < 0) throw new OptionException("context", $"must be >= 0, got {ContextLength}");
         if (Stride < 0) throw new OptionException("stride", $"must be >= 0, got {Stride}");
         if (BatchSize < 1) throw new OptionException("batch_size", $"must be positive, got {BatchSize}");

@@ -66,8 +66,7 @@ public sealed record PretrainJobConfig
 
     public void Validate()
     {
-        foreach (var (key, value) in new[] { ("tokenizer", TokenizerDirectory), ("out", OutputDirectory) })
-            if (string.IsNullOrWhiteSpace(value)) throw new OptionException(key, "is required");
+        OptionException.RequireGiven(("tokenizer", TokenizerDirectory), ("out", OutputDirectory));
         Trainer.Validate();
     }
 }

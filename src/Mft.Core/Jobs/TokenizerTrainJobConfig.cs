@@ -14,8 +14,7 @@ public sealed record TokenizerTrainJobConfig
 
     public void Validate()
     {
-        foreach (var (key, value) in new[] { ("data", DataPath), ("out", OutputDirectory) })
-            if (string.IsNullOrWhiteSpace(value)) throw new OptionException(key, "is required");
+        OptionException.RequireGiven(("data", DataPath), ("out", OutputDirectory));
         if (VocabSize < 1) throw new OptionException("vocab_size", $"must be positive, got {VocabSize}");
     }
 }

@@ -141,12 +141,5 @@ public sealed class OptionDefaultsTests
         }
     }
 
-    private static (int Code, string Err) Run(params string[] args)
-    {
-        var oldErr = Console.Error;
-        var e = new StringWriter();
-        Console.SetError(e);
-        try { return (MftApp.Run(args), e.ToString()); }
-        finally { Console.SetError(oldErr); }
-    }
+    private static (int Code, string Err) Run(params string[] args) => InProcessMft.Run(args);
 }

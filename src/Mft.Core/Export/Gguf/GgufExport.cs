@@ -31,8 +31,7 @@ public sealed record GgufExportOptions
 
     public void Validate()
     {
-        foreach (var (key, value) in new[] { ("model", ModelDirectory), ("out", OutputFile) })
-            if (string.IsNullOrWhiteSpace(value)) throw new OptionException(key, "is required");
+        OptionException.RequireGiven(("model", ModelDirectory), ("out", OutputFile));
         if (!OutputFile.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
             throw new OptionException("out", $"'{OutputFile}': a GGUF file name ends in .gguf");
     }
