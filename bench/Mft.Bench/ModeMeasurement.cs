@@ -95,7 +95,8 @@ public static class ModeMeasurement
                 AutogradLoss = autogradLoss,
             };
             var outDir = Path.Combine(Path.GetTempPath(), $"mft-bench-{Environment.ProcessId}");
-            var trainer = new Trainer(trainerConfig, student, teacher, rows, null, new Mft.Jobs.RunFolderRecord(outDir), "bench");
+            // Under mpirun each rank trains its micro-batch of every step and the gradients are all-reduced (docs/cluster.md).
+            var trainer = new Trainer(trainerConfig, student, teacher, rows, null, new Mft.Jobs.RunFolderRecord(outDir), "bench", Mft.Distributed.ProcessGroups.Detect());
             var w = Stopwatch.StartNew();
             trainer.StepCompleted += m =>
             {
@@ -111,7 +112,7 @@ public static class ModeMeasurement
             };
             trainer.Run();
             teacher?.Dispose();
-            Directory.Delete(outDir, recursive: true);
+            if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);   // ranks other than 0 write nothing
         }
         times.Sort();
         double median = times[times.Count / 2];

@@ -25,6 +25,8 @@ public static class MftApp
         args = [.. args.Where(a => a != Verbose)];
         if (MftCommands.Find(args) is { } found)
         {
+            if (found.Command.Name is "train" or "teacher-cache" && !Mft.Distributed.ProcessGroups.Detect().IsRoot)
+                Console.SetOut(TextWriter.Null);   // under MPI rank 0 prints; errors print on every rank
             try { return found.Command.Run(found.Arguments, fromConfig); }
             catch (Exception e) { return Report(e, verbose, fromConfig); }
         }

@@ -2,8 +2,9 @@
 # mft sweep --slurm on a real Slurm, not a mock: starts a single-node cluster on this machine (munged, slurmctld,
 # slurmd; state under a temporary folder), submits tests/cluster/tiny.yaml with --slurm --submit --array-size 2,
 # checks that the collected report equals the single-process sweep's, then kills one array task of a second
-# submission midway and checks that submitting again trains only the missing run. Installs slurm-wlm and munge
-# when missing (needs root), stops the daemons it started by their pids (also on failure), and gives up after
+# submission midway and checks that submitting again trains only the missing run; last, one training run on 2 MPI
+# ranks started by srun (--mpi=pmix) must give the weights mpirun -n 2 gives. Installs slurm-wlm and munge
+# (and openmpi-bin) when missing (needs root), stops the daemons it started by their pids (also on failure), and gives up after
 # MFT_CLUSTER_TIMEOUT seconds (default 600). Usage: tests/cluster/run.sh   (from anywhere; MFT="..." to use a built mft)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +18,7 @@ left() { (( SECONDS - start < LIMIT )) || fail "timed out after ${LIMIT} s"; }
 need=()
 command -v slurmctld >/dev/null 2>&1 || need+=(slurm-wlm)
 command -v munged >/dev/null 2>&1 || need+=(munge)
+command -v mpirun >/dev/null 2>&1 || need+=(openmpi-bin)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -166,4 +168,16 @@ trained=$(cat "$O"/slurm/logs/runs-"${r3}"_*.out | grep -E '^\[[0-9]+/[0-9]+\] b
 grep -q 'teacher cache.*done earlier' "$O"/slurm/logs/teachers-"${t3}"_*.out || fail "the resubmission recomputed a teacher cache"
 same_as_single "$O"
 echo "3. resubmission trained only the missing run; report == single-process sweep's"
+
+# 4. One training run on 2 ranks launched by Slurm itself (srun's PMIx plugin, no mpirun) gives mpirun's weights.
+head -c 20000 data/domains/devil/train.txt > "$W/domain.txt"
+head -c 5000 data/general/test.txt > "$W/general.txt"
+run_args() { echo train --model models/base --data "$W/domain.txt" --general "$W/general.txt" --method mft --tau 0.3 --max-steps 4 --context 32 --batch-size 2 \
+  --lr 1e-3 --warmup-steps 1 --threads 1 --seed 3 --out "$1"; }
+timeout 300 mpirun --allow-run-as-root --oversubscribe --bind-to none -n 2 $MFT $(run_args "$W/mpirun") >"$W/mpirun.log" 2>&1 \
+  || { cat "$W/mpirun.log"; fail "mpirun -n 2 mft train failed"; }
+timeout 300 srun -n 2 --cpus-per-task 1 --mpi=pmix $MFT $(run_args "$W/srun") >"$W/srun.log" 2>&1 \
+  || { cat "$W/srun.log"; fail "srun -n 2 --mpi=pmix mft train failed"; }
+cmp "$W/mpirun/model/model.safetensors" "$W/srun/model/model.safetensors" || fail "srun's 2 ranks trained other weights than mpirun's"
+echo "4. srun -n 2 --mpi=pmix trained mpirun -n 2's weights after $(( SECONDS - start )) s"
 echo "cluster test passed"

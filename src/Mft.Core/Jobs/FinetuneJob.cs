@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Mft.Adapters;
 using Mft.Data;
+using Mft.Distributed;
 using Mft.Evaluation;
 using Mft.Models;
 using Mft.Runtime;
@@ -29,23 +30,46 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     public event Action<string>? Status;
 
     /// <summary>
+    /// The processes that train together: the ranks of the MPI job this process belongs to (<c>mpirun -n N</c>, <c>srun
+    /// -n N</c>; <see cref="ProcessGroups.Detect"/>), else this process alone. Each rank takes its share of every global
+    /// batch (<see cref="DataParallel"/>); rank 0 evaluates and writes every file.
+    /// </summary>
+    public IProcessGroup Ranks { get; init; } = ProcessGroups.Detect();
+
+    /// <summary>
     /// Runs the job to the end and writes the tuned model (or adapter), report.md, report.json and metrics.jsonl
     /// to <see cref="FinetuneJobConfig.OutputDirectory"/>. Invalid settings and unreadable inputs throw
     /// <see cref="MftException"/> before the output folder is touched. Cancelling saves a checkpoint that
     /// <see cref="FinetuneJobConfig.Resume"/> continues from, then throws <see cref="OperationCanceledException"/>.
     /// </summary>
     /// <returns>Where the model was written, the final evaluation (S and D in <see cref="EvaluationPoint.Report"/>) and the trajectory.</returns>
-    public FinetuneResult Run(CancellationToken cancel = default)
+    /// <remarks>Under MPI an exception on any rank ends the whole job (MPI_Abort): no rank waits for one that failed.</remarks>
+    public FinetuneResult Run(CancellationToken cancel = default) => Ranks.AbortOnFailure(() => RunOnRank(cancel));
+
+    private FinetuneResult RunOnRank(CancellationToken cancel)
     {
         var watch = Stopwatch.StartNew();
         CheckInputs();
         TorchRuntime.SetThreads(config.Threads);
         using var jobScope = TorchRuntime.JobScope();
-        using var setup = FinetuneSetup.Open(config, phase => Status?.Invoke(phase));   // data, model, teacher
-        MeasureBase(setup);
+        using var setup = FinetuneSetup.Open(config, phase => Status?.Invoke(phase), Ranks);   // data, model, teacher
+        if (Ranks.IsRoot) MeasureBase(setup);
         var (history, state) = Train(setup, cancel);
+        if (!Ranks.IsRoot) return AfterRoot(setup, state, watch);
         var (final, fidelity) = Evaluate(setup, history, state);
-        return Save(setup, history, state, final, fidelity, watch.Elapsed);
+        var result = Save(setup, history, state, final, fidelity, watch.Elapsed);
+        Ranks.Barrier();   // the other ranks return once the model and report are written
+        return result;
+    }
+
+    /// <summary>A rank other than 0: waits for rank 0 to write the run, and returns the result it recorded (metrics.jsonl).</summary>
+    private FinetuneResult AfterRoot(FinetuneSetup setup, TrainingState state, Stopwatch watch)
+    {
+        Ranks.Barrier();
+        var history = MetricsLog.ReadEvaluations(setup.Layout.Directory).ToList();
+        var final = config.Trainer.KeepsBestWeights && state.BestStep >= 0 ? history.Last(p => p.Step == state.BestStep) : history.Last();
+        return new FinetuneResult(setup.Adapter is null ? setup.Layout.Model : setup.Layout.Adapter, final, history, state,
+            setup.Data.Split.Train.Count, setup.Rows.Sum(r => (long)r.Ids.Length), watch.Elapsed);
     }
 
     /// <summary>Checks the settings, the output folder and a checkpoint to resume from, before anything is read or written.</summary>
@@ -77,7 +101,9 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     private (IReadOnlyList<EvaluationPoint> History, TrainingState State) Train(FinetuneSetup setup, CancellationToken cancel)
     {
         var t = config.Trainer;
-        var trainer = new Trainer(t, setup.Student, setup.Teacher, setup.Rows, setup.Evaluator, setup.Record, Fingerprint(setup.Rows, t, setup.Adapter));
+        // The fingerprint sees the global batch: a run resumes on another number of ranks when grad_accum x ranks is the same.
+        var global = t with { GradientAccumulation = t.GradientAccumulation * Ranks.Size };
+        var trainer = new Trainer(t, setup.Student, setup.Teacher, setup.Rows, setup.Evaluator, setup.Record, Fingerprint(setup.Rows, global, setup.Adapter), Ranks);
         trainer.StepCompleted += m => StepCompleted?.Invoke(m, trainer.TotalSteps);
         trainer.Evaluated += p => Evaluated?.Invoke(p);
         Status?.Invoke("training");
@@ -104,7 +130,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     /// <summary>The run's first steps again, from freshly loaded weights with the exact teacher (<see cref="TeacherCacheFidelity"/>).</summary>
     private TeacherCacheFidelity CheckTeacherCache(IReadOnlyList<EvaluationPoint> history, FinetuneSetup setup)
     {
-        var t = config.Trainer;
+        var t = config.Trainer with { GradientAccumulation = config.Trainer.GradientAccumulation * Ranks.Size };   // one process, the same global batch
         using var fresh = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
         if (setup.Adapter is not null) ModelAdapters.Attach(fresh.Model, setup.Adapter, t.Seed);
         using var exact = FinetuneTeacher.Online(t, fresh.Model, setup.Adapter is not null)!;

@@ -1,5 +1,6 @@
 using Mft.Adapters;
 using Mft.Data;
+using Mft.Distributed;
 using Mft.Evaluation;
 using Mft.Models;
 using Mft.Runs;
@@ -32,8 +33,11 @@ internal sealed class FinetuneSetup : IDisposable
     public CausalLM Student => Pretrained.Model;
     public RunLayout Layout => Record.Layout;
 
-    /// <summary>Reads, loads and checks everything the job needs, then prepares the output folder and the teacher; <paramref name="status"/> hears each phase.</summary>
-    public static FinetuneSetup Open(FinetuneJobConfig config, Action<string> status)
+    /// <summary>
+    /// Reads, loads and checks everything the job needs, then prepares the output folder and the teacher; <paramref name="status"/>
+    /// hears each phase. Under MPI every rank reads and checks, then rank 0 alone prepares the folder.
+    /// </summary>
+    public static FinetuneSetup Open(FinetuneJobConfig config, Action<string> status, IProcessGroup ranks)
     {
         var t = config.Trainer;
         status("reading data");
@@ -53,8 +57,10 @@ internal sealed class FinetuneSetup : IDisposable
             var teacher = FinetuneTeacher.Check(config, student, rows, adapter is not null);
 
             // Every input has been read and checked: only now is the output folder touched.
-            OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, config.Resume);
-            var (online, bytes) = teacher.Create(status);
+            ranks.Barrier();   // every rank has checked the folder as it was
+            if (ranks.IsRoot) OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, config.Resume);
+            ranks.Barrier();
+            var (online, bytes) = teacher.Create(status, ranks);
             return new FinetuneSetup
             {
                 Data = data, Pretrained = pretrained, Adapter = adapter, Rows = rows, Evaluator = evaluator, Teacher = online, TeacherBytes = bytes,

@@ -1,5 +1,6 @@
 using Mft.Models;
 using Mft.Data;
+using Mft.Distributed;
 using Mft.Runs;
 using Mft.Teachers;
 using Mft.Training;
@@ -46,12 +47,13 @@ internal sealed class FinetuneTeacher
     /// After the output folder is prepared: the trainer's teacher (null when the method needs none) and the memory it
     /// holds beyond the student (a frozen copy's fp32 size, the cache's size with the exact kind's head copy, or 0).
     /// </summary>
-    public (ITeacher? Teacher, long Bytes) Create(Action<string> status)
+    public (ITeacher? Teacher, long Bytes) Create(Action<string> status, IProcessGroup ranks)
     {
         var online = Online(_config.Trainer, _student, _adapters);
         long bytes = online is FrozenModelTeacher ? _student.ParameterCount() * 4 : 0;
         if (online is null || _kind is null) return (online, bytes);
         status($"caching {_kind.Contents}");
+        if (_existing is null && ranks.Size > 1) TeacherPass.Shared(ranks, _kind, _config.TeacherCacheFile, online, _target!);   // each rank a share
         var cache = _existing ?? _kind.Open(_config.TeacherCacheFile, _target!, online)!;
         if (cache.File is null) cache.Save(_config.TeacherCacheFile);
         online.Dispose();   // the frozen copy is no longer needed: the cache (with the output head, for the exact kind) replaces it

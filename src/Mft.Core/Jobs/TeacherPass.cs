@@ -1,4 +1,5 @@
 using Mft.Cluster;
+using Mft.Distributed;
 using Mft.Models;
 using Mft.Runtime;
 using Mft.Teachers;
@@ -15,10 +16,21 @@ namespace Mft.Jobs;
 /// </summary>
 public static class TeacherPass
 {
-    /// <summary>Computes the share and returns the file written.</summary>
+    /// <summary>
+    /// Computes the share and returns the file written. Under MPI (<see cref="ProcessGroups.Detect"/>) the whole cache is
+    /// computed in shares by the ranks and joined by rank 0 (<see cref="Shared"/>); a rank's failure ends the job.
+    /// </summary>
     public static string Run(FinetuneJobConfig config, Shard shard)
     {
+        var ranks = ProcessGroups.Detect();
+        return ranks.AbortOnFailure(() => Run(config, shard, ranks));
+    }
+
+    private static string Run(FinetuneJobConfig config, Shard shard, IProcessGroup ranks)
+    {
         var kind = Check(config);
+        if (ranks.Size > 1 && !shard.IsAll)
+            throw new MftException($"--shard {shard} under MPI ({ranks.Size} ranks): the ranks already share the rows; choose one");
         TorchRuntime.SetThreads(config.Threads);
         using var jobScope = TorchRuntime.JobScope();
         var data = FinetuneData.Read(config);
@@ -27,7 +39,27 @@ public static class TeacherPass
         var rows = data.Rows(pretrained.Tokenizer, data.IsChat ? pretrained.Chat : null, config.Trainer);
         var target = new TeacherCacheTarget(rows, kind.Fingerprint(model, config.ModelDirectory, rows), model, SharesHead: true, config.Trainer.BatchSize);
         var teacher = new FrozenModelTeacher(model);   // not disposed here: the model belongs to pretrained
-        return kind.Write(config.TeacherCacheFile, shard, teacher, target);
+        if (ranks.Size == 1) return kind.Write(config.TeacherCacheFile, shard, teacher, target);
+        Shared(ranks, kind, config.TeacherCacheFile, teacher, target);
+        return config.TeacherCacheFile;
+    }
+
+    /// <summary>
+    /// The whole cache computed by the ranks of an MPI job: rank r writes share r+1 of N beside <paramref name="path"/>
+    /// (<see cref="TeacherCacheShards"/>), rank 0 joins them into <paramref name="path"/> (the bytes one pass writes) and
+    /// deletes them; every rank returns once the cache is there.
+    /// </summary>
+    public static void Shared(IProcessGroup ranks, TeacherCacheKind kind, string path, ITeacher teacher, TeacherCacheTarget target)
+    {
+        if (ranks.IsRoot && File.Exists(path)) File.Delete(path);   // replaced, as one pass replaces it; the join would read it instead
+        kind.Write(path, new Shard(ranks.Rank + 1, ranks.Size), teacher, target);
+        ranks.Barrier();
+        if (ranks.IsRoot)
+        {
+            using (var joined = kind.Open(path, target, online: null)!) joined.Save(path);
+            for (int k = 1; k <= ranks.Size; k++) File.Delete(TeacherCacheShards.PathOf(path, new Shard(k, ranks.Size)));
+        }
+        ranks.Barrier();
     }
 
     /// <summary>The checks of a teacher pass, before anything is read: a method with a teacher, a cache kind, the inputs and where to write. Returns the kind.</summary>

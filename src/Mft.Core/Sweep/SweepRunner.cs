@@ -130,6 +130,8 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     public void Prepare()
     {
         config.Validate();
+        if (Distributed.ProcessGroups.Detect().Size > 1)   // its runs are independent: they are spread as shards, not trained as one on ranks
+            throw new MftException($"a sweep does not run on MPI ranks ({Distributed.ProcessGroups.Detect().Size} here): spread its runs with --shard K/N or --slurm (docs/cluster.md)");
         Runtime.TorchRuntime.ResolveDevice(device);   // a device this build cannot use fails here, not after the first base measurement
         if (overwrite && !_shard.IsAll)
             throw MftException.NamingOptions("{overwrite} cannot be combined with {shard}: the shards share the folder (clear it once, before starting them)");

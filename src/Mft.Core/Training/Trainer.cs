@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Mft.Data;
+using Mft.Distributed;
 using Mft.Evaluation;
 using Mft.Models;
 using Mft.Objectives;
@@ -16,6 +17,7 @@ namespace Mft.Training;
 /// and only doubles leave it. Data order is a pure function of the seed and the step, so a resumed run sees
 /// exactly the batches an uninterrupted one would. It writes no file: steps, evaluations, checkpoints and best
 /// weights go to the <see cref="ITrainingRecord"/> its job gives it, and a resumed run reads its checkpoint from there.
+/// Given the ranks of an MPI job, each computes its share of every global batch (<see cref="DataParallel"/>).
 /// </summary>
 public sealed class Trainer
 {
@@ -29,6 +31,7 @@ public sealed class Trainer
     private readonly string _fingerprint;
     private readonly Device _device;
     private readonly HashSet<int> _evalSteps;
+    private readonly DataParallel _parallel;
     private int[]? _epochOrder;
     private int _orderEpoch = -1;
 
@@ -39,7 +42,7 @@ public sealed class Trainer
     public List<EvaluationPoint> History { get; } = new();
 
     public Trainer(TrainerConfig config, CausalLM student, ITeacher? teacher, IReadOnlyList<TokenSequence> rows,
-        SpecializationEvaluator? evaluator, ITrainingRecord record, string fingerprint)
+        SpecializationEvaluator? evaluator, ITrainingRecord record, string fingerprint, IProcessGroup? ranks = null)
     {
         config.Validate();
         if (rows.Count == 0) throw new MftException("no training rows: the training data produced no tokens to learn");
@@ -51,12 +54,13 @@ public sealed class Trainer
         _teacher = _objective.NeedsTeacher ? teacher : null;
         _rows = rows;
         _evaluator = evaluator;
-        _record = record;
+        _parallel = new DataParallel(ranks ?? SingleProcess.Instance, config.GradientAccumulation);
+        _record = _parallel.Group.IsRoot ? record : new RootOnlyRecord(record);
         _fingerprint = fingerprint;
         _device = student.Device;
         int batchesPerEpoch = (rows.Count + config.BatchSize - 1) / config.BatchSize;
         TotalSteps = config.MaxSteps > 0 ? config.MaxSteps
-            : Math.Max(1, (int)Math.Ceiling(config.Epochs * batchesPerEpoch / config.GradientAccumulation));
+            : Math.Max(1, (int)Math.Ceiling(config.Epochs * batchesPerEpoch / _parallel.MicroBatchesPerStep));
         _evalSteps = EvaluationSteps(config, TotalSteps);
     }
 
@@ -92,7 +96,7 @@ public sealed class Trainer
         var statistics = new TokenStatistics();
         // The student starts from the weights the evaluator's base perplexities were measured on.
         if (state.Step == 0 && _evaluator is not null && History.Count == 0)
-            Record(_evaluator.HasBase ? _evaluator.BasePoint() : _evaluator.Evaluate(_student, 0), ref state);
+            state = _parallel.OnRoot(state, s => Record(_evaluator.HasBase ? _evaluator.BasePoint() : _evaluator.Evaluate(_student, 0), s));
 
         _student.train();
         var parameters = _student.parameters().Where(p => p.requires_grad).ToList();
@@ -105,7 +109,7 @@ public sealed class Trainer
             StepCompleted?.Invoke(metrics with { Step = state.Step });
             bool last = state.Step == TotalSteps;
             if (_evaluator is not null && (last || _evalSteps.Contains(state.Step)))
-                Record(_evaluator.Evaluate(_student, state.Step), ref state);
+                state = _parallel.OnRoot(state, s => Record(_evaluator.Evaluate(_student, s.Step), s));
             if (_config.CheckpointEvery > 0 && state.Step % _config.CheckpointEvery == 0 && !last)
                 SaveCheckpoint(optimizer, state);
         }
@@ -120,7 +124,7 @@ public sealed class Trainer
         _record.SaveCheckpoint(_student, optimizer, state with { RngState = Convert.ToBase64String(random.get_rng_state().bytes.ToArray()) });
     }
 
-    private void Record(EvaluationPoint point, ref TrainingState state)
+    private TrainingState Record(EvaluationPoint point, TrainingState state)
     {
         History.Add(point);
         _record.Evaluation(point);
@@ -133,7 +137,7 @@ public sealed class Trainer
                 _record.SaveBestWeights(_student);
                 state = state with { BestStep = 0 };
             }
-            return;
+            return state;
         }
         bool withinBudget = _config.MaxDegeneralization is not double max || point.Report.Degeneralization is double d && d <= max;
         if (withinBudget && point.DomainValidation < state.BestValidationPerplexity)
@@ -148,6 +152,7 @@ public sealed class Trainer
                 state = state with { StoppedEarly = true };
         }
         _student.train();
+        return state;
     }
 
     private StepMetrics Step(AdamW optimizer, List<Parameter> parameters, double lr, int step, TokenStatistics statistics)
@@ -156,8 +161,10 @@ public sealed class Trainer
         var watch = Stopwatch.StartNew();
         foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
         optimizer.zero_grad();
-        var micro = Enumerable.Range(0, _config.GradientAccumulation).Select(i => MicroBatch(step * _config.GradientAccumulation + i)).ToList();
-        double targets = micro.Sum(rows => rows.Sum(r => r.TargetCount));
+        // The loss is normalised by the global batch's targets, on every rank alike.
+        double targets = _parallel.All(step).Sum(k => MicroBatch(k).Sum(r => r.TargetCount));
+        var micro = _parallel.Mine(step).Select(MicroBatch).ToList();
+        using var accumulated = micro.Count > 1 ? new MicroBatchGradients(parameters) : null;   // whole micro-batch gradients summed
         double lossSum = 0;
         long tokens = 0;
         statistics.Reset();
@@ -170,6 +177,13 @@ public sealed class Trainer
             var hidden = _student.ForwardHidden(batch.Inputs);                                  // (B, T, C)
             lossSum += ChunkedLoss.ForwardBackward(_student, _objective, teacherBatch, hidden, batch.Labels, batch.LossMask,
                 Math.Max(1, targets), _config.LossChunkTokens, statistics, _config.AutogradLoss);
+            accumulated?.Add();
+        }
+        accumulated?.Finish();
+        if (_parallel.Group.Size > 1)
+        {
+            _parallel.SumGradients(parameters);
+            (lossSum, tokens) = _parallel.Sum(lossSum, tokens);
         }
         double loss = lossSum / Math.Max(1, targets);
         double norm = _config.ClipNorm > 0
