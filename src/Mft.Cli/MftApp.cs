@@ -5,7 +5,12 @@ using Spectre.Console.Cli;
 
 namespace Mft.Cli;
 
-/// <summary>The <c>mft</c> command line: registers commands and turns errors into one clear message.</summary>
+/// <summary>
+/// The <c>mft</c> command line: runs the command the arguments name and turns errors into one clear message. The
+/// commands of <see cref="MftCommands"/> bind the library's records (<see cref="OptionArgs"/>); Spectre parses
+/// <c>demo</c> and <c>sweep</c> and prints <c>mft --help</c>. <c>--verbose</c> (stack traces on errors) is taken here, for
+/// every command.
+/// </summary>
 public static class MftApp
 {
     public static int Run(string[] args)
@@ -16,11 +21,13 @@ public static class MftApp
             return 0;
         }
         var fromConfig = new Dictionary<string, string>();   // option key -> the --config file that gave it
-        bool verbose = args.Contains("--verbose");
-        if (args is [("train" or "teacher-cache") and var command, .. var rest])   // options from the library's records (OptionArgs)
+        bool verbose = args.Contains(Verbose);
+        args = [.. args.Where(a => a != Verbose)];
+        if (MftCommands.Find(args) is { } found)
         {
-            if (!Mft.Distributed.ProcessGroups.Detect().IsRoot) Console.SetOut(TextWriter.Null);   // under MPI rank 0 prints; errors print on every rank
-            try { return command == "train" ? TrainCommand.Run(rest, fromConfig) : TeacherCacheCommand.Run(rest, fromConfig); }
+            if (found.Command.Name is "train" or "teacher-cache" && !Mft.Distributed.ProcessGroups.Detect().IsRoot)
+                Console.SetOut(TextWriter.Null);   // under MPI rank 0 prints; errors print on every rank
+            try { return found.Command.Run(found.Arguments, fromConfig); }
             catch (Exception e) { return Report(e, verbose, fromConfig); }
         }
         var app = new CommandApp();
@@ -30,21 +37,19 @@ public static class MftApp
             config.SetApplicationVersion(VersionInfo.Mft);   // lists -v, --version in the help; Run prints the full versions itself
             config.UseStrictParsing();   // a misspelt or unknown option is an error naming it, on every command
             config.AddCommand<DemoCommand>("demo").WithDescription("FT vs MFT on the embedded base model and domains: report and S-D plots.");
-            config.AddCommand<GenerateCommand>("generate").WithDescription("Continue a prompt with a model.");
-            config.AddCommand<PerplexityCommand>("perplexity").WithDescription("Token-level perplexity of a model over a file.");
-            config.AddCommand<ListedCommand>("train").WithDescription(TrainCommand.Description);
-            config.AddBranch("corpus", b => b.AddCommand<CorpusBuildCommand>("build").WithDescription("Build the embedded corpora under data/ from package sources."));
-            config.AddBranch("tokenizer", b => b.AddCommand<TokenizerTrainCommand>("train").WithDescription("Train a byte-level BPE tokenizer.json."));
-            config.AddCommand<ListedCommand>("teacher-cache").WithDescription(TeacherCacheCommand.Description);
             config.AddCommand<SweepCommand>("sweep").WithDescription("Compare methods (ft, mft, lora, dora, ia3, replay and compositions) over data budgets and seeds.");
-            config.AddCommand<MergeCommand>("merge").WithDescription("Fold a PEFT adapter (LoRA, DoRA, IA3) into its base model.");
-            config.AddCommand<ExportCommand>("export").WithDescription("Write a model (with an adapter merged) as GGUF for llama.cpp, LLamaSharp and Ollama.");
-            config.AddCommand<PretrainCommand>("pretrain").WithDescription("Train the embedded base model from scratch (resumable).");
-            config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Specialization and degeneralization of a tuned model against its base.");
+            foreach (var command in MftCommands.All)   // listed only: MftApp runs them before Spectre parses
+            {
+                if (command.Words is [var name]) config.AddCommand<ListedCommand>(name).WithDescription(command.Description);
+                else config.AddBranch(command.Words[0], b => b.AddCommand<ListedCommand>(command.Words[1]).WithDescription(command.Description));
+            }
             config.SetExceptionHandler((ex, _) => Report(ex, verbose, fromConfig));
         });
         return app.Run(args);
     }
+
+    /// <summary>Shows stack traces on errors; taken out of the arguments before any command parses them.</summary>
+    public const string Verbose = "--verbose";
 
     /// <summary>
     /// Prints the error. An option named by key is spelt as the user gave it: as the config file's key, with the file,
@@ -56,7 +61,7 @@ public static class MftApp
         var message = inner switch
         {
             OptionException o when fromConfig.TryGetValue(o.Key, out var file) => $"{file}: {o.Message}",
-            OptionException o => o.AsFlags,
+            MftException m => m.AsFlags,
             _ => inner.Message,
         };
         Console.Error.WriteLine($"error: {message}");

@@ -15,13 +15,14 @@ public static class OptionHelp
         AnsiConsole.WriteLine($"    mft {command} [OPTIONS]");
         AnsiConsole.WriteLine();
         AnsiConsole.MarkupLine("[bold]OPTIONS:[/]");
-        var grid = new Grid().AddColumn(new GridColumn().PadLeft(4).NoWrap()).AddColumn(new GridColumn().NoWrap()).AddColumn();
+        var grid = new Grid().AddColumn(new GridColumn().PadLeft(4).PadRight(2).NoWrap()).AddColumn(new GridColumn().PadRight(2).NoWrap()).AddColumn();
         grid.AddRow(new Text(""), new Markup("[bold]DEFAULT[/]"), new Text(""));
         grid.AddRow(new Text("-h, --help"), new Text(""), new Text("Prints help information"));
+        grid.AddRow(new Text(MftApp.Verbose), new Text(""), new Text("show stack traces on errors"));
         foreach (var option in schema.Options)
         {
             var flag = option.IsSwitch ? option.Flag : $"{option.Flag} <{OptionSchema.PlaceholderOf(option)}>";
-            grid.AddRow(new Text(flag), new Text(option.IsSwitch ? "" : schema.DefaultOf(option) ?? ""), new Text(option.Help));
+            grid.AddRow(new Text(flag), new Text(option.IsSwitch ? "" : schema.DefaultOf(option) ?? ""), new Text(OptionException.FlagsIn(option.Help)));
         }
         AnsiConsole.Write(grid);
     }

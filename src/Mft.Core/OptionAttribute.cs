@@ -11,7 +11,7 @@ namespace Mft;
 public sealed class OptionAttribute(string key) : Attribute
 {
     public string Key { get; } = key;
-    /// <summary>One line for <c>--help</c>.</summary>
+    /// <summary>One line for <c>--help</c>; other options it mentions are written <c>{key}</c> (the command line prints them as flags).</summary>
     public string Help { get; init; } = "";
     /// <summary>The value's placeholder in <c>--help</c> (<c>FILE</c>, <c>N</c>); empty: from the type.</summary>
     public string Value { get; init; } = "";

@@ -145,6 +145,9 @@ public sealed class OptionSchema
         if (type == typeof(int))
             return int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i
                 : throw new OptionException(option.Key, $"must be a whole number, got '{text}'");
+        if (type == typeof(long))
+            return long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l
+                : throw new OptionException(option.Key, $"must be a whole number, got '{text}'");
         if (type == typeof(double))
             return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
                 : throw new OptionException(option.Key, $"must be a number, got '{text}'");
@@ -160,7 +163,7 @@ public sealed class OptionSchema
         if (option.Placeholder.Length > 0) return option.Placeholder;
         var type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
         if (type.IsEnum) return string.Join('|', Enum.GetValues(type).Cast<Enum>().Select(EnumOption.Name));
-        return type == typeof(int) ? "N" : type == typeof(double) ? "X" : "VALUE";
+        return type == typeof(int) || type == typeof(long) ? "N" : type == typeof(double) ? "X" : "VALUE";
     }
 
     private static IEnumerable<OptionSpec> Walk(Type type, PropertyInfo[] path)

@@ -3,7 +3,7 @@ using Spectre.Console.Cli;
 namespace Mft.Cli.Commands;
 
 /// <summary>
-/// A command that Spectre only lists in <c>mft --help</c>: <c>train</c> and <c>teacher-cache</c> take the library's
+/// A command that Spectre only lists in <c>mft --help</c>: the commands of <see cref="MftCommands"/> take the library's
 /// records as their options, so <see cref="MftApp"/> parses and runs them itself (<see cref="OptionArgs"/>).
 /// </summary>
 public sealed class ListedCommand : Command<EmptyCommandSettings>

@@ -5,8 +5,12 @@ using Mft.Jobs;
 
 namespace Mft.Cli.Commands;
 
-public sealed class SweepSettings : ComputeSettings
+public sealed class SweepSettings : CommandSettings
 {
+    [CommandOption("--device <DEVICE>")] [Description(Runtime.ComputeOptions.DeviceHelp + "; every run of the sweep")] [DefaultValue("cpu")]
+    public string Device { get; init; } = "cpu";
+    [CommandOption("--threads <N>")] [Description(Runtime.ComputeOptions.ThreadsHelp + "; per run")] [DefaultValue(0)]
+    public int Threads { get; init; }
     [CommandOption("--config <FILE>")] [Description("sweep YAML: methods, domains, budgets, seeds (see sweeps/embedded.yaml); with --collect, default: the folder's sweep.json")]
     public string Config { get; init; } = "";
     [CommandOption("--out <DIR>")] [Description("output folder; run again with the same config to resume")] [DefaultValue("runs/sweep")]
@@ -51,7 +55,7 @@ public sealed class SweepSettings : ComputeSettings
         if (Shard is not null)
         {
             try { Mft.Cluster.Shard.Parse(Shard); }
-            catch (MftException e) { return ValidationResult.Error(e.Message); }
+            catch (MftException e) { return ValidationResult.Error(e.AsFlags); }
         }
         if (string.IsNullOrWhiteSpace(Config) && !Collect) return ValidationResult.Error("--config is required (a sweep YAML file, e.g. sweeps/embedded.yaml)");
         return ValidationResult.Success();

@@ -13,9 +13,8 @@ public static class TeacherCacheCommand
 {
     public const string Description = "The teacher pass of an mft/kd run on its own, or a share of its rows (--shard K/N); mft train joins the shares.";
 
-    public static int Run(IReadOnlyList<string> args, IDictionary<string, string> fromFile)
+    public static int Run(TeacherCacheOptions options)
     {
-        if (OptionArgs.BindOrHelp<TeacherCacheOptions>("teacher-cache", Description, args, fromFile) is not { } options) return 0;
         var config = options.Train.Job;
         var shard = options.Shard is null ? Shard.All : Shard.Parse(options.Shard);
         // The library writes beside --out by default; here the file is named, so that mft train finds it wherever its --out is.

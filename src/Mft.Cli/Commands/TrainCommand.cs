@@ -13,10 +13,8 @@ public static class TrainCommand
 {
     public const string Description = "Finetune (ft), minifinetune (mft) or self-distill (kd) a model on domain data.";
 
-    /// <summary>Runs <c>mft train ARGS</c>; <paramref name="fromFile"/> gets the keys a --config file set.</summary>
-    public static int Run(IReadOnlyList<string> args, IDictionary<string, string> fromFile)
+    public static int Run(TrainOptions options)
     {
-        if (OptionArgs.BindOrHelp<TrainOptions>("train", Description, args, fromFile) is not { } options) return 0;
         var config = options.Job;
         config.Validate();
         using var ctrlC = new CtrlC(CancellationToken.None);

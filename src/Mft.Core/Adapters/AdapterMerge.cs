@@ -8,6 +8,12 @@ namespace Mft.Adapters;
 /// <summary>Folds a PEFT adapter into its base model and writes a full Hugging Face checkpoint (mft merge).</summary>
 public static class AdapterMerge
 {
+    public static void Run(AdapterMergeConfig config)
+    {
+        config.Validate();
+        Run(config.ModelDirectory, config.AdapterDirectory, config.OutputDirectory, config.Overwrite);
+    }
+
     public static void Run(string modelDirectory, string adapterDirectory, string outputDirectory, bool overwrite)
     {
         OutputFolder.Check(outputDirectory, overwrite, resume: false);

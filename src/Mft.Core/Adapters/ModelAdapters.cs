@@ -32,7 +32,7 @@ public static class ModelAdapters
         var chosen = layers.Where(l => targets.Contains(l.Name.Split('.')[^1])).ToList();
         var missing = targets.Except(chosen.Select(l => l.Name.Split('.')[^1])).ToList();
         if (missing.Count > 0)
-            throw new MftException($"--target-modules: no layer named {string.Join(", ", missing)} (this model has {string.Join(", ", layers.Select(l => l.Name.Split('.')[^1]).Distinct())})");
+            throw new OptionException("target_modules", $"no layer named {string.Join(", ", missing)} (this model has {string.Join(", ", layers.Select(l => l.Name.Split('.')[^1]).Distinct())})");
         if (chosen.Any(l => l.Layer.Adapter is not null)) throw new MftException("the model already has adapters");
         foreach (var p in model.parameters()) p.requires_grad = false;
         var feedforward = config.Feedforward.ToHashSet();

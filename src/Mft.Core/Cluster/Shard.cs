@@ -19,13 +19,13 @@ public sealed record Shard(int Index, int Count)
     public override string ToString() => $"{Index}/{Count}";
 
     /// <summary>Parses "K/N" with 1 &lt;= K &lt;= N.</summary>
-    public static Shard Parse(string text, string option = "--shard")
+    public static Shard Parse(string text, string option = "shard")
     {
         var parts = text.Split('/');
         if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int k)
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && k >= 1 && k <= n)
             return new Shard(k, n);
-        throw new MftException($"{option} must be K/N with 1 <= K <= N (e.g. 2/8), got '{text}'");
+        throw new OptionException(option, $"must be K/N with 1 <= K <= N (e.g. 2/8), got '{text}'");
     }
 
     /// <summary>The items of this share, in their original order; keys must be distinct.</summary>

@@ -10,11 +10,11 @@ public sealed record SlurmOptions(string? Partition = null, string? Time = null,
 {
     public void Validate()
     {
-        if (CpusPerTask is <= 0) throw new MftException($"--cpus-per-task must be positive, got {CpusPerTask}");
-        if (ArraySize is <= 0) throw new MftException($"--array-size must be positive, got {ArraySize}");
-        foreach (var (option, value) in new[] { ("--partition", Partition), ("--time", Time), ("--gres", Gres) })
+        if (CpusPerTask is <= 0) throw new OptionException("cpus_per_task", $"must be positive, got {CpusPerTask}");
+        if (ArraySize is <= 0) throw new OptionException("array_size", $"must be positive, got {ArraySize}");
+        foreach (var (option, value) in new[] { ("partition", Partition), ("time", Time), ("gres", Gres) })
             if (value is not null && (value.Length == 0 || value.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or '\\')))
-                throw new MftException($"{option} must be one word without quotes or shell characters, got '{value}'");
+                throw new OptionException(option, $"must be one word without quotes or shell characters, got '{value}'");
     }
 }
 

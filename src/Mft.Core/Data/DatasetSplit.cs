@@ -25,7 +25,7 @@ public sealed record DatasetSplit<T>(IReadOnlyList<T> Train, IReadOnlyList<T> Va
         var train = order.Skip(nTest + nVal).Select(i => samples[i]).ToList();
         if (maxTrainSamples is int max)
         {
-            if (max <= 0) throw new MftException($"--max-samples must be positive, got {max}");
+            if (max <= 0) throw new OptionException("max_samples", $"must be positive, got {max}");
             train = train.Take(max).ToList();
         }
         return new DatasetSplit<T>(train, val, test);

@@ -13,8 +13,8 @@ public static class SampleEncoder
         if (sample.Messages is { } messages)
         {
             if (chat is null)
-                throw new MftException($"{sample.Source}: a conversation needs a chat template: the model has none " +
-                                       "(no chat_template in tokenizer_config.json, no chat_template.jinja); give one with --chat-template FILE");
+                throw MftException.NamingOptions($"{sample.Source}: a conversation needs a chat template: the model has none " +
+                                       "(no chat_template in tokenizer_config.json, no chat_template.jinja); give one with {chat_template} FILE");
             return ChatEncoder.Encode(tokenizer, chat, messages, sample.Source);
         }
         var s = tokenizer.Special;

@@ -23,13 +23,14 @@ public static class Perplexity
         .Select(s => SampleEncoder.Encode(tokenizer, s, chat: chat))
         .SelectMany(e => Windows(e.Ids, context, stride <= 0 ? context / 2 : stride, e.ScoreMask)).ToList();
 
-    /// <summary>Positions scored together: the (positions, V) log-probabilities are never larger than this many rows.</summary>
+    /// <summary>Positions scored together, at most: fewer where the (positions, V) log-probabilities would exceed <see cref="LogitChunks.MaxLogits"/>.</summary>
     public const int DefaultChunkTokens = 1024;
 
     /// <summary>
     /// Sums the negative log-likelihood of every scored token. The vocabulary projection runs a chunk of
-    /// <paramref name="chunkTokens"/> scored positions at a time, so no (B·T, V) tensor is built: at a 152k
-    /// vocabulary one 512-token window's full logits would be 311 MB, and log-softmax doubles that. Windows are batched in
+    /// <paramref name="chunkTokens"/> scored positions at a time, capped as the loss's chunks are (<see cref="LogitChunks"/>:
+    /// 110 positions at a 152k vocabulary), so no (B·T, V) tensor is built: at a 152k vocabulary one 512-token window's
+    /// full logits would be 311 MB, and log-softmax doubles that. Windows are batched in
     /// the order given, not by length: a window's float sums depend on its batch's padded length, and the published
     /// figures (docs/demo-report.md, docs/sweep-report.md) were measured with this batching (docs/performance.md).
     /// </summary>
@@ -55,10 +56,10 @@ public static class Perplexity
                 var targets = rows.Labels.reshape(-1);                                                  // (B·(T-1),)
                 var positions = (rows.LossMask.reshape(-1) > Scalars.Zero).nonzero().squeeze(-1);                 // (S,) flat scored positions
                 var flatHidden = hidden.reshape(-1, hidden.shape[^1]);                                  // (B·(T-1), C)
-                for (long start = 0; start < positions.shape[0]; start += chunkTokens)
+                foreach (var (start, length) in LogitChunks.Of(positions.shape[0], chunkTokens, model.Config.VocabSize))
                 {
                     using var chunkScope = NewDisposeScope();
-                    var at = positions.narrow(0, start, Math.Min(chunkTokens, positions.shape[0] - start)); // (n,)
+                    var at = positions.narrow(0, start, length);                                        // (n,) n <= LogitChunks.Positions
                     var logits = model.Logits(flatHidden.index_select(0, at)).to_type(ScalarType.Float32); // (n, V)
                     var logp = nn.functional.log_softmax(logits, -1);                                   // (n, V)
                     var targetLogp = logp.gather(-1, targets.index_select(0, at).unsqueeze(-1));       // (n, 1)

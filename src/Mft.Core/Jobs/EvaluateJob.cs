@@ -7,19 +7,31 @@ namespace Mft.Jobs;
 
 /// <summary>
 /// Specialization and degeneralization of any tuned model against its base (<c>mft evaluate</c>): each model's
-/// perplexity over the same sliding windows of the domain samples and, when given, the general ones.
+/// perplexity over the same sliding windows of the domain samples and, when given, the general ones. Chat data
+/// (<see cref="ChatData.IsChat"/>) is rendered with each model's chat template, as training renders it.
 /// </summary>
 public static class EvaluateJob
 {
-    public static SpecializationReport Run(string baseDirectory, string tunedDirectory, IReadOnlyList<TextSample> domain, IReadOnlyList<TextSample>? general,
-        int context, int batchSize, string device = "cpu")
+    public static SpecializationReport Run(EvaluateJobConfig config)
     {
+        config.Validate();
+        config.Compute.Apply();
+        var domain = SampleReader.Read(config.DataPath, config.TextSplit);
+        var general = config.GeneralPath is null ? null : SampleReader.Read(config.GeneralPath, config.TextSplit);
+        return Run(config.BaseDirectory, config.TunedDirectory, domain, general, config.ContextLength, config.BatchSize, config.Compute.Device, config.ChatTemplatePath);
+    }
+
+    public static SpecializationReport Run(string baseDirectory, string tunedDirectory, IReadOnlyList<TextSample> domain, IReadOnlyList<TextSample>? general,
+        int context, int batchSize, string device = "cpu", string? chatTemplatePath = null)
+    {
+        bool isChat = ChatData.IsChat(domain.Concat(general ?? []));
         (double Domain, double? General) Measure(string dir)
         {
             using var jobScope = TorchRuntime.JobScope();
-            using var m = PretrainedModel.Open(dir, device);
+            using var m = PretrainedModel.Open(dir, device, chatTemplatePath);
             m.Model.Config.RequireContext(context, dir);
-            double Ppl(IReadOnlyList<TextSample> samples) => Perplexity.Evaluate(m.Model, Perplexity.WindowsOf(m.Tokenizer, samples, context), batchSize).Perplexity;
+            var chat = isChat ? m.Chat : null;
+            double Ppl(IReadOnlyList<TextSample> samples) => Perplexity.Evaluate(m.Model, Perplexity.WindowsOf(m.Tokenizer, samples, context, chat: chat), batchSize).Perplexity;
             return (Ppl(domain), general is null ? null : Ppl(general));
         }
         var b = Measure(baseDirectory);

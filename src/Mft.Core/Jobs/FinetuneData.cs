@@ -31,7 +31,7 @@ public sealed record FinetuneData(IReadOnlyList<TextSample> Domain, DatasetSplit
     }
 
     /// <summary>Chat data (any "messages" sample) is rendered with the model's chat template.</summary>
-    public bool IsChat => Domain.Concat(Split.Test).Any(s => s.Messages is not null);
+    public bool IsChat => ChatData.IsChat(Domain.Concat(Split.Test));
 
     /// <summary>The training rows: train and replay samples, encoded (eos-terminated unless eos is also bos) and packed or padded.</summary>
     public IReadOnlyList<TokenSequence> Rows(ITextTokenizer tok, ChatFormat? chat, TrainerConfig t)

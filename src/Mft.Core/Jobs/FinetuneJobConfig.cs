@@ -35,13 +35,13 @@ public sealed record FinetuneJobConfig
     [Option("overwrite", Help = "replace a non-empty output folder", Scope = OptionScope.Process)]
     public bool Overwrite { get; init; }
     /// <summary>Continue from the checkpoint in the output folder.</summary>
-    [Option("resume", Help = "continue from the checkpoint in --out", Scope = OptionScope.Process)]
+    [Option("resume", Help = "continue from the checkpoint in {out}", Scope = OptionScope.Process)]
     public bool Resume { get; init; }
     /// <summary>cpu, cuda or cuda:N (CUDA needs a build with -p:TorchBackend=cuda).</summary>
-    [Option("device", Help = "cpu, cuda or cuda:N (CUDA needs the TorchSharp-cuda build)", Value = "DEVICE", Scope = OptionScope.Process)]
+    [Option("device", Help = Runtime.ComputeOptions.DeviceHelp, Value = "DEVICE", Scope = OptionScope.Process)]
     public string Device { get; init; } = "cpu";
     /// <summary>libtorch intra-op threads; 0 keeps libtorch's default.</summary>
-    [Option("threads", Help = "intra-op threads; 0 keeps libtorch's default", Scope = OptionScope.Process)]
+    [Option("threads", Help = Runtime.ComputeOptions.ThreadsHelp, Scope = OptionScope.Process)]
     public int Threads { get; init; }
     /// <summary>Data budget: at most this many training samples (the paper uses 500 and up).</summary>
     [Option("max_samples", Help = "data budget: training samples to use", Scope = OptionScope.Rows)]
@@ -71,10 +71,10 @@ public sealed record FinetuneJobConfig
     [Option("replay_data", Help = "general-domain text to mix into training (replay)", Value = "FILE", Scope = OptionScope.Rows)]
     public string? ReplayPath { get; init; }
     /// <summary>Share of training samples drawn from <see cref="ReplayPath"/>: r / (domain + r).</summary>
-    [Option("replay_fraction", Help = "share of training samples taken from --replay-data", Value = "F", TeacherFolder = "replay")]
+    [Option("replay_fraction", Help = "share of training samples taken from {replay_data}", Value = "F", TeacherFolder = "replay")]
     public double ReplayFraction { get; init; }
     /// <summary>With a teacher cache (<see cref="TrainerConfig.TeacherCacheExact"/> or <see cref="TrainerConfig.TeacherCacheTopK"/>): where it is kept (default: teacher_states.safetensors or teacher_cache.safetensors in the output folder); an existing cache for other data is refused.</summary>
-    [Option("teacher_cache", Help = "where to keep the teacher cache (default: in --out); reused when it matches model, tokenizer and data, refused otherwise", Value = "FILE", Scope = OptionScope.Process)]
+    [Option("teacher_cache", Help = "where to keep the teacher cache (default: in {out}); reused when it matches model, tokenizer and data, refused otherwise", Value = "FILE", Scope = OptionScope.Process)]
     public string? TeacherCachePath { get; init; }
 
     /// <summary>Where the teacher cache is (or its shards are) kept: <see cref="TeacherCachePath"/>, else in the output folder.</summary>

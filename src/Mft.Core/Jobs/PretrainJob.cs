@@ -23,6 +23,7 @@ public sealed class PretrainJob(PretrainJobConfig config)
 
     public EvaluationPoint Run(CancellationToken cancel = default)
     {
+        config.Validate();
         var watch = Stopwatch.StartNew();
         var layout = new RunLayout(config.OutputDirectory);
         var work = layout.Pretraining;

@@ -19,7 +19,7 @@ public abstract record ModelConfig
     /// <summary>Refuses a context longer than the model's positions, naming the option and <paramref name="model"/>.</summary>
     public void RequireContext(int context, string model = "the model")
     {
-        if (context > MaxPositions) throw new MftException($"--context {context} exceeds {model}'s max_position_embeddings ({MaxPositions})");
+        if (context > MaxPositions) throw MftException.NamingOptions($"{{context}} {context} exceeds {model}'s max_position_embeddings ({MaxPositions})");
     }
     public required bool TieWordEmbeddings { get; init; }
     public int? BosTokenId { get; init; }

@@ -39,6 +39,6 @@ public static class OutputFolder
             return Use.Replace;   // stopped before its first checkpoint: start it again
         }
         return overwrite ? Use.Replace
-            : throw new MftException($"{path}: already exists and is not empty; pass --overwrite to replace it, or --resume to continue its run");
+            : throw MftException.NamingOptions($"{path}: already exists and is not empty; pass {{overwrite}} to replace it, or {{resume}} to continue its run");
     }
 }

@@ -87,19 +87,19 @@ public static class TorchRuntime
             bool available;
             try { available = torch.cuda.is_available(); }
             catch (Exception) { available = false; }
-            if (!available) throw new MftException(CudaUnavailable(name));
+            if (!available) throw MftException.NamingOptions(CudaUnavailable(name));
             return new torch.Device(lower);
         }
-        throw new MftException($"--device {name}: expected cpu, cuda or cuda:N");
+        throw MftException.NamingOptions($"{{device}} {name}: expected cpu, cuda or cuda:N");
     }
 
     /// <summary>Why <c>--device cuda</c> fails: the build has no CUDA libtorch, or the machine has no usable GPU.</summary>
     internal static string CudaUnavailable(string name) =>
 #if MFT_TORCH_CUDA
-        $"--device {name}: CUDA is not available (this build references CUDA libtorch, but no NVIDIA GPU or driver was found); use --device cpu";
+        $"{{device}} {name}: CUDA is not available (this build references CUDA libtorch, but no NVIDIA GPU or driver was found); use {{device}} cpu";
 #else
-        $"--device {name}: this build uses TorchSharp-cpu, which has no CUDA; build with -p:TorchBackend=cuda " +
-        "(TorchSharp with libtorch-cuda-12.8-linux-x64, see docs/packaging.md) and run on a machine with an NVIDIA GPU, or use --device cpu";
+        $"{{device}} {name}: this build uses TorchSharp-cpu, which has no CUDA; build with -p:TorchBackend=cuda " +
+        "(TorchSharp with libtorch-cuda-12.8-linux-x64, see docs/packaging.md) and run on a machine with an NVIDIA GPU, or use {device} cpu";
 #endif
 
     private static bool SystemHasSymbolVersion(string symbol, string version)

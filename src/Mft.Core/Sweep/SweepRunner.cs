@@ -134,7 +134,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
             throw new MftException($"a sweep does not run on MPI ranks ({Distributed.ProcessGroups.Detect().Size} here): spread its runs with --shard K/N or --slurm (docs/cluster.md)");
         Runtime.TorchRuntime.ResolveDevice(device);   // a device this build cannot use fails here, not after the first base measurement
         if (overwrite && !_shard.IsAll)
-            throw new MftException("--overwrite cannot be combined with --shard: the shards share the folder (clear it once, before starting them)");
+            throw MftException.NamingOptions("{overwrite} cannot be combined with {shard}: the shards share the folder (clear it once, before starting them)");
         PrepareFolder();
     }
 
@@ -159,7 +159,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
             bool foreign = Directory.Exists(outputDirectory)
                 && Directory.EnumerateFileSystemEntries(outputDirectory).Any(e => !Path.GetFileName(e).TrimStart('.').StartsWith(SweepLayout.ConfigFile, StringComparison.Ordinal));
             if (foreign && !File.Exists(path))
-                throw new MftException($"{outputDirectory}: already exists, is not empty and holds no sweep ({SweepLayout.ConfigFile}); use another --out, or --overwrite to replace it");
+                throw MftException.NamingOptions($"{outputDirectory}: already exists, is not empty and holds no sweep ({SweepLayout.ConfigFile}); use another {{out}}, or {{overwrite}} to replace it");
             Publish(path, json);
         }
         CheckSameConfig(path);
@@ -168,7 +168,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     private void CheckSameConfig(string path)
     {
         if (!JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(path)), JsonNode.Parse(config.ToJson())))
-            throw new MftException($"{outputDirectory}: holds a sweep with another config ({SweepLayout.ConfigFile} differs); use another --out or --overwrite");
+            throw MftException.NamingOptions($"{outputDirectory}: holds a sweep with another config ({SweepLayout.ConfigFile} differs); use another {{out}} or {{overwrite}}");
     }
 
     /// <summary>Writes <paramref name="path"/> unless it exists, atomically and exclusively (the loser of a race keeps the winner's file).</summary>

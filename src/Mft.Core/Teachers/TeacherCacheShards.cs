@@ -63,7 +63,7 @@ public static class TeacherCacheShards
         for (int k = 1; k <= n; k++)
         {
             var path = PathOf(cachePath, new Shard(k, n));
-            if (!File.Exists(path)) throw new MftException($"{path}: missing: teacher cache shard {k} of {n} (compute it with mft teacher-cache ... --shard {k}/{n})");
+            if (!File.Exists(path)) throw MftException.NamingOptions($"{path}: missing: teacher cache shard {k} of {n} (compute it with mft teacher-cache, {{shard}} {k}/{n})");
             using var reader = new SafetensorsReader(path);
             var meta = reader.Metadata;
             if (meta.GetValueOrDefault("format") != Format || meta.GetValueOrDefault("kind") != kind)

@@ -49,7 +49,7 @@ public sealed class TopKTeacherCache : TeacherCache
     /// </summary>
     public static Dictionary<string, Tensor> Positions(ITeacher teacher, IReadOnlyList<TokenSequence> rows, int vocab, int topK, int batchSize, Device device)
     {
-        if (topK <= 0 || topK > vocab) throw new MftException($"--teacher-cache-topk must be in [1, {vocab}], got {topK}");
+        if (topK <= 0 || topK > vocab) throw new OptionException("teacher_cache_topk", $"must be in [1, {vocab}], got {topK}");
         long positions = PositionsOf(rows);
         var topIds = empty(positions, topK, ScalarType.Int64);
         var topLogP = empty(positions, topK);

@@ -14,19 +14,6 @@ namespace Mft.Training;
 /// </summary>
 public static class ChunkedLoss
 {
-    /// <summary>
-    /// The most logits one chunk holds, whatever the chunk size asked for: 16M floats (64 MB). A few (chunk, V) tensors
-    /// are alive at once (student and teacher logits, the gradient), so at Qwen's 151,936-token vocabulary the default
-    /// 1024 positions would be 622 MB each; capped, a chunk is 110 positions there, and vocabularies up to 16,384 keep
-    /// 1024 (every chunk, and so every number, of the embedded model and the bench-small/medium shapes is unchanged).
-    /// Measured at 0.5B (bench/results/2026-11-29-0.5b-chunk): online-teacher mft's peak 11.2 GB uncapped, 10.9 GB at
-    /// 32M, 10.6 GB at 16M, at the same step time within the noise.
-    /// </summary>
-    public const long MaxChunkLogits = 1L << 24;
-
-    /// <summary>Positions per chunk: <paramref name="chunkTokens"/>, or fewer where that many would exceed <see cref="MaxChunkLogits"/>.</summary>
-    public static int ChunkPositions(int chunkTokens, long vocabSize) => (int)Math.Max(1, Math.Min(chunkTokens, MaxChunkLogits / Math.Max(1, vocabSize)));
-
     /// <summary>Returns the masked loss sum (with <paramref name="autograd"/>, differentiates the loss by autograd even where a closed form exists); gradients of (sum / <paramref name="normalizer"/>) are accumulated.</summary>
     public static double ForwardBackward(CausalLM student, ITrainingObjective objective, ITeacherBatch? teacher,
         Tensor hidden, Tensor labels, Tensor mask, double normalizer, int chunkTokens, TokenStatistics? statistics, bool autograd = false)
@@ -37,7 +24,7 @@ public static class ChunkedLoss
         var flatLabels = labels.reshape(-1);
         var flatMask = mask.reshape(-1);
         long n = flatHidden.shape[0];
-        chunkTokens = ChunkPositions(chunkTokens, student.Config.VocabSize);
+        chunkTokens = LogitChunks.Positions(chunkTokens, student.Config.VocabSize);   // capped at LogitChunks.MaxLogits
         double total = 0;
         for (long start = 0; start < n; start += chunkTokens)
         {

@@ -87,7 +87,7 @@ public sealed class Trainer
         {
             state = resumed.State;
             if (state.RunFingerprint != _fingerprint)
-                throw new MftException($"{resumed.Source}: this checkpoint belongs to a run with other data or settings; use another --out or --overwrite");
+                throw MftException.NamingOptions($"{resumed.Source}: this checkpoint belongs to a run with other data or settings; use another {{out}} or {{overwrite}}");
             if (state.RngState.Length > 0)
             {
                 using var scope = NewDisposeScope();
@@ -196,8 +196,8 @@ public sealed class Trainer
             : Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => p.grad!.pow(Runtime.Scalars.Two).sum().item<float>()));
         bool finite = double.IsFinite(loss) && double.IsFinite(norm);
         if (!finite && _config.OnNonFinite == NonFiniteAction.Stop)
-            throw new MftException($"step {step + 1}: the loss ({loss}) or gradient norm ({norm}) is not finite; the weights were not updated. " +
-                                   "Lower --lr, or pass --on-nonfinite skip to skip such steps.");
+            throw MftException.NamingOptions($"step {step + 1}: the loss ({loss}) or gradient norm ({norm}) is not finite; the weights were not updated. " +
+                                   "Lower {lr}, or set {on_nonfinite} skip to skip such steps.");
         if (finite) optimizer.step();
         foreach (var p in parameters) p.grad = null;   // freed, as PyTorch's zero_grad(set_to_none=True): no gradient memory between steps
         bool corrected = statistics.HasCorrection;

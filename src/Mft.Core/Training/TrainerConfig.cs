@@ -28,9 +28,9 @@ public sealed record TrainerConfig
     [Option("adam_beta2", Help = "AdamW's beta2", Value = "B")]
     public double Beta2 { get; init; } = 0.95;
     /// <summary>Optimizer steps; 0 derives them from <see cref="Epochs"/>.</summary>
-    [Option("max_steps", Help = "optimizer steps; 0 derives them from --epochs", Scope = OptionScope.Measurement)]
+    [Option("max_steps", Help = "optimizer steps; 0 derives them from {epochs}", Scope = OptionScope.Measurement)]
     public int MaxSteps { get; init; }
-    [Option("epochs", Help = "passes over the training data when --max-steps is 0", Value = "E", Scope = OptionScope.Measurement)]
+    [Option("epochs", Help = "passes over the training data when {max_steps} is 0", Value = "E", Scope = OptionScope.Measurement)]
     public double Epochs { get; init; } = 3;
     [Option("warmup_steps", Help = "linear warm-up steps")]
     public int WarmupSteps { get; init; } = 10;
@@ -51,10 +51,10 @@ public sealed record TrainerConfig
     [Option("eval_every", Help = "evaluate every N steps (and at the end); 0 only at the end", Scope = OptionScope.Measurement)]
     public int EvalEvery { get; init; } = 0;
     /// <summary>Evaluate this many times, evenly spaced (overrides <see cref="EvalEvery"/> when positive).</summary>
-    [Option("evaluations", Help = "evaluate this many times instead, spaced by --evaluation-spacing; 0: use --eval-every", Scope = OptionScope.Measurement)]
+    [Option("evaluations", Help = "evaluate this many times instead, spaced by {evaluation_spacing}; 0: use {eval_every}", Scope = OptionScope.Measurement)]
     public int Evaluations { get; init; }
     /// <summary>Where the <see cref="Evaluations"/> fall: evenly, or dense early.</summary>
-    [Option("evaluation_spacing", Help = "where --evaluations fall: evenly, or dense early", Scope = OptionScope.Measurement)]
+    [Option("evaluation_spacing", Help = "where {evaluations} fall: evenly, or dense early", Scope = OptionScope.Measurement)]
     public EvaluationSpacing EvaluationSpacing { get; init; } = EvaluationSpacing.Linear;
     /// <summary>Return the weights of the evaluation with the lowest domain validation perplexity.</summary>
     [Option("keep_best", Help = "end with the evaluated weights of the lowest domain validation perplexity", Scope = OptionScope.Measurement)]
@@ -65,7 +65,7 @@ public sealed record TrainerConfig
     /// With <see cref="KeepBest"/>: only evaluations whose degeneralization is at most this (0.02: general perplexity
     /// rose at most 2%) may be kept; if none qualifies, the base weights are returned.
     /// </summary>
-    [Option("max_degeneralization", Help = "keep the evaluated step with the lowest domain validation perplexity whose general perplexity rose at most D (0.02 = 2%); needs --general and evaluations", Value = "D", Scope = OptionScope.Measurement)]
+    [Option("max_degeneralization", Help = "keep the evaluated step with the lowest domain validation perplexity whose general perplexity rose at most D (0.02 = 2%); needs {general} and evaluations", Value = "D", Scope = OptionScope.Measurement)]
     public double? MaxDegeneralization { get; init; }
     /// <summary>Stop after this many evaluations without improvement; 0 never stops early.</summary>
     [Option("patience", Help = "early stopping: evaluations without improvement; 0 never stops early", Scope = OptionScope.Measurement)]
@@ -78,7 +78,7 @@ public sealed record TrainerConfig
     public int ContextLength { get; init; } = 256;
     [Option("packing", Help = "pack documents into full rows, or pad each to its own row", Scope = OptionScope.Rows)]
     public Packing Packing { get; init; } = Packing.Pack;
-    /// <summary>Positions projected to the vocabulary at once in the loss (fewer where they would exceed <see cref="ChunkedLoss.MaxChunkLogits"/>).</summary>
+    /// <summary>Positions projected to the vocabulary at once in the loss (fewer where they would exceed <see cref="Models.LogitChunks.MaxLogits"/>).</summary>
     [Option("loss_chunk", Help = "positions whose logits are made at once (at most 16M logits: 110 positions at a 151,936-token vocabulary)")]
     public int LossChunkTokens { get; init; } = 1024;
     /// <summary>

@@ -53,15 +53,15 @@ public static class TrainingCheckpoint
     public static TrainingState ReadState(string dir)
     {
         var statePath = Path.Combine(dir, StateFile);
-        if (!File.Exists(statePath)) throw new MftException($"{statePath}: not found; {Damaged(dir)}");
+        if (!File.Exists(statePath)) throw MftException.NamingOptions($"{statePath}: not found; {Damaged(dir)}");
         try
         {
             return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(statePath), JsonOptions)
-                   ?? throw new MftException($"{statePath}: empty; {Damaged(dir)}");
+                   ?? throw MftException.NamingOptions($"{statePath}: empty; {Damaged(dir)}");
         }
         catch (JsonException e)
         {
-            throw new MftException($"{statePath}: not a checkpoint state (invalid JSON at {e.Path ?? "the start"}, line {e.LineNumber + 1}); {Damaged(dir)}", e);
+            throw MftException.NamingOptions($"{statePath}: not a checkpoint state (invalid JSON at {e.Path ?? "the start"}, line {e.LineNumber + 1}); {Damaged(dir)}", e);
         }
     }
 
@@ -72,17 +72,17 @@ public static class TrainingCheckpoint
         using (var files = CheckpointFiles.Open(dir))
             StateDictLoader.Load(model, files, statePath);
         var optimizerPath = Path.Combine(dir, OptimizerFile);
-        if (!File.Exists(optimizerPath)) throw new MftException($"{optimizerPath}: not found; {Damaged(dir)}");
+        if (!File.Exists(optimizerPath)) throw MftException.NamingOptions($"{optimizerPath}: not found; {Damaged(dir)}");
         try { optimizer.load_state_dict(optimizerPath); }
         catch (Exception e) when (e is not MftException)
         {
-            throw new MftException($"{optimizerPath}: not a readable optimizer state ({e.GetBaseException().Message}); {Damaged(dir)}", e);
+            throw MftException.NamingOptions($"{optimizerPath}: not a readable optimizer state ({e.GetBaseException().Message}); {Damaged(dir)}", e);
         }
         return state;
     }
 
     private static string Damaged(string dir) =>
-        $"the checkpoint {dir} is damaged (a copy cut short?): restore it, or start the run again without --resume";
+        $"the checkpoint {dir} is damaged (a copy cut short?): restore it, or start the run again without {{resume}}";
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

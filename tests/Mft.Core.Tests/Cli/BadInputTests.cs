@@ -106,7 +106,7 @@ public sealed class BadInputTests
         new("unknown option with a value on perplexity", _ => { }, s => [.. s.Perplexity(s.Data), "--strides", "8"], "Unknown option 'strides'"),
         new("existing output folder", s => { Directory.CreateDirectory(s.Out); File.WriteAllText(Path.Combine(s.Out, "x"), "keep"); },
             s => s.Train(), "pass --overwrite"),
-        new("malformed sweep shard", _ => { }, s => ["sweep", "--config", "sweeps/embedded.yaml", "--out", s.Out, "--shard", "3/2"], "--shard must be K/N with 1 <= K <= N"),
+        new("malformed sweep shard", _ => { }, s => ["sweep", "--config", "sweeps/embedded.yaml", "--out", s.Out, "--shard", "3/2"], "--shard: must be K/N with 1 <= K <= N"),
         new("slurm option without --slurm", _ => { }, s => ["sweep", "--config", "sweeps/embedded.yaml", "--out", s.Out, "--array-size", "4"], "--array-size needs --slurm"),
         new("collect from a folder without a sweep", _ => { }, s => ["sweep", "--collect", "--out", s.Out], "sweep.json: not found"),
         new("truncated teacher cache", s => File.WriteAllBytes(s.Cache, [.. BitConverter.GetBytes(4096UL), .. "{\"__metadata__\""u8]),

@@ -6,14 +6,7 @@ namespace Mft.Tests.Cli;
 [Collection("console")]
 public sealed class TrainCliTests
 {
-    private static (int Code, string Err) Run(params string[] args)
-    {
-        var oldErr = Console.Error;
-        var e = new StringWriter();
-        Console.SetError(e);
-        try { return (MftApp.Run(args), e.ToString()); }
-        finally { Console.SetError(oldErr); }
-    }
+    private static (int Code, string Err) Run(params string[] args) => InProcessMft.Run(args);
 
     [Fact]
     public void Should_train_from_a_yaml_config_with_flags_overriding_it()

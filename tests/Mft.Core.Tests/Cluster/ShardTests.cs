@@ -63,8 +63,9 @@ public sealed class ShardTests
     [InlineData("a/b")]
     public void Should_refuse_a_malformed_shard_naming_the_option(string text)
     {
-        var e = Assert.Throws<MftException>(() => Shard.Parse(text));
-        Assert.Contains("--shard", e.Message);
+        var e = Assert.Throws<OptionException>(() => Shard.Parse(text));
+        Assert.Equal("shard", e.Key);
+        Assert.StartsWith("--shard: ", e.AsFlags);
         Assert.Contains(text, e.Message);
     }
 }

@@ -54,7 +54,8 @@ public sealed class SlurmSweepTests
             "--array-size" => new SlurmOptions(ArraySize: int.Parse(value)),
             _ => new SlurmOptions(CpusPerTask: int.Parse(value)),
         };
-        var e = Assert.Throws<MftException>(() => SlurmSweep.Write("mft", "x.yaml", TempDir.Create("slurm"), 3, 0, o));
-        Assert.Contains(option, e.Message);
+        var e = Assert.Throws<OptionException>(() => SlurmSweep.Write("mft", "x.yaml", TempDir.Create("slurm"), 3, 0, o));
+        Assert.StartsWith(option + ": ", e.AsFlags);   // named by its key, printed by mft as the flag
+        Assert.Equal(option[2..].Replace('-', '_'), e.Key);
     }
 }

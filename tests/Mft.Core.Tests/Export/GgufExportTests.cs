@@ -54,10 +54,10 @@ public sealed class GgufExportTests(GgufExportFixture fx) : IClassFixture<GgufEx
 
         var e = Assert.Throws<MftException>(() => GgufExport.Run(new GgufExportOptions { ModelDirectory = fx.BaseModel, OutputFile = file }));
         Assert.Contains(file, e.Message);
-        Assert.Contains("--overwrite", e.Message);
+        Assert.Contains("pass overwrite", e.Message);   // the option, named by its key (mft prints --overwrite)
         Assert.Equal("keep me", File.ReadAllText(file));
 
-        var wrongName = Assert.Throws<MftException>(() => GgufExport.Run(new GgufExportOptions { ModelDirectory = fx.BaseModel, OutputFile = Path.Combine(dir, "m.bin") }));
+        var wrongName = Assert.Throws<OptionException>(() => GgufExport.Run(new GgufExportOptions { ModelDirectory = fx.BaseModel, OutputFile = Path.Combine(dir, "m.bin") }));
         Assert.Contains(".gguf", wrongName.Message);
         Assert.Equal(["m.gguf"], Directory.GetFiles(dir).Select(Path.GetFileName));
     }

@@ -43,7 +43,8 @@ public sealed class TorchRuntimeTests
         using var x = TorchSharp.torch.ones(2, 2);
         Assert.Equal(4f, x.sum().item<float>());
         var e = Assert.Throws<MftException>(() => TorchRuntime.ResolveDevice("cuda"));
-        Assert.StartsWith("--device cuda: this build uses TorchSharp-cpu", e.Message);
+        Assert.StartsWith("device cuda: this build uses TorchSharp-cpu", e.Message);   // named by its key
+        Assert.StartsWith("--device cuda: this build uses TorchSharp-cpu", e.AsFlags);   // as mft prints it
         Assert.Contains("-p:TorchBackend=cuda", e.Message);   // names the build switch
         Assert.DoesNotContain('\n', e.Message);
         Assert.Throws<MftException>(() => TorchRuntime.ResolveDevice("tpu"));

@@ -124,7 +124,7 @@ public sealed class ShardedSweepTests
         Assert.Contains("12 of 12 runs have no report.json", e.Message);
         Assert.Contains(Path.Combine("runs", "cats", "n20", "seed0", "ft"), e.Message);
         e = Assert.Throws<MftException>(() => new SweepRunner(config, dir, overwrite: true, shard: new Shard(1, 2)).Prepare());
-        Assert.Contains("--overwrite", e.Message);
+        Assert.Contains("overwrite cannot be combined with shard", e.Message);   // the options, named by their keys
         e = Assert.Throws<MftException>(() => new SweepRunner(config.With("max_steps", "5"), dir, overwrite: false, shard: new Shard(1, 2)).Prepare());
         Assert.Contains("another config", e.Message);
     }

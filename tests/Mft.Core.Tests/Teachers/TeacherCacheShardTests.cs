@@ -58,7 +58,7 @@ public sealed class TeacherCacheShardTests
         TeacherPass.Run(Job(model, data, cache), new Shard(1, 2));
         var e = Assert.Throws<MftException>(() => new FinetuneJob(Job(model, data, cache)).Run());
         Assert.Contains("shard2of2", e.Message);
-        Assert.Contains("--shard 2/2", e.Message);
+        Assert.Contains("shard 2/2", e.Message);   // the option by its key (mft prints --shard)
 
         TeacherPass.Run(Job(model, data, cache, topK: 4), new Shard(2, 2));   // another k: another fingerprint
         e = Assert.Throws<MftException>(() => new FinetuneJob(Job(model, data, cache)).Run());

@@ -50,17 +50,4 @@ public sealed class TrainerEquivalenceTests
         // 48 positions a batch: one chunk, against chunks of 5 positions (the last one partial)
         AssertSameWeights(Train(method, new TrainerConfig { BatchSize = 4, LossChunkTokens = 1024 }), Train(method, new TrainerConfig { BatchSize = 4, LossChunkTokens = 5 }));
     }
-
-    [Theory]
-    [InlineData(1024, 4096, 1024)]       // the embedded model: unchanged
-    [InlineData(1024, 16_384, 1024)]     // 16M logits exactly
-    [InlineData(1024, 32_768, 512)]
-    [InlineData(1024, 151_936, 110)]     // Qwen's vocabulary: 110 x 151,936 = 16.71M <= 2^24 = 16.78M < 111 x 151,936
-    [InlineData(5, 151_936, 5)]          // a smaller chunk asked for is kept
-    [InlineData(1024, 1L << 26, 1)]      // never less than one position
-    public void Should_cap_a_loss_chunk_at_16M_logits(int asked, long vocab, int expected)
-    {
-        Assert.Equal(expected, ChunkedLoss.ChunkPositions(asked, vocab));
-        Assert.True(expected == 1 || (long)expected * vocab <= 1L << 24);
-    }
 }

@@ -9,16 +9,32 @@ namespace Mft.Export.Gguf;
 /// <summary>What <c>mft export --format gguf</c> is asked to do.</summary>
 public sealed record GgufExportOptions
 {
+    [Option("model", Help = "the Hugging Face model directory to export (a base model or a tuned one)", Value = "DIR")]
     public required string ModelDirectory { get; init; }
-    public required string OutputFile { get; init; }
-    public GgufFileType FileType { get; init; } = GgufFileType.F16;
     /// <summary>A PEFT adapter trained on the model, merged into it before export.</summary>
+    [Option("adapter", Help = "a PEFT adapter trained on the model, merged before export", Value = "DIR")]
     public string? AdapterDirectory { get; init; }
-    /// <summary>A chat template to write instead of the model's own (as <c>--chat-template</c> elsewhere).</summary>
+    [Option("out", Help = "the .gguf file to write; an Ollama Modelfile is written beside it", Value = "FILE")]
+    public required string OutputFile { get; init; }
+    [Option("dtype", Help = "weight matrices as f32, f16 or q8_0 (norms and biases stay f32)")]
+    public GgufFileType FileType { get; init; } = GgufFileType.F16;
+    /// <summary>A chat template to write instead of the model's own (as <c>chat_template</c> elsewhere).</summary>
+    [Option("chat_template", Help = "a chat template to store instead of the model's own", Value = "FILE")]
     public string? ChatTemplateFile { get; init; }
     /// <summary>Also write an Ollama <c>Modelfile</c> beside the GGUF.</summary>
     public bool WriteModelfile { get; init; } = true;
+    /// <summary><see cref="WriteModelfile"/> as a switch.</summary>
+    [Option("no_modelfile", Help = "do not write the Ollama Modelfile")]
+    public bool NoModelfile { get => !WriteModelfile; init => WriteModelfile = !value; }
+    [Option("overwrite", Help = "replace an existing output file")]
     public bool Overwrite { get; init; }
+
+    public void Validate()
+    {
+        OptionException.RequireGiven(("model", ModelDirectory), ("out", OutputFile));
+        if (!OutputFile.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+            throw new OptionException("out", $"'{OutputFile}': a GGUF file name ends in .gguf");
+    }
 }
 
 /// <summary>What an export wrote.</summary>
@@ -33,12 +49,11 @@ public static class GgufExport
 {
     public static GgufExportResult Run(GgufExportOptions o)
     {
-        if (!o.OutputFile.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
-            throw new MftException($"--out {o.OutputFile}: a GGUF file name ends in .gguf");
+        o.Validate();
         var modelfile = o.WriteModelfile ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(o.OutputFile))!, OllamaModelfile.FileName) : null;
         foreach (var path in new[] { o.OutputFile, modelfile })
             if (path is not null && File.Exists(path) && !o.Overwrite)
-                throw new MftException($"{path}: already exists; pass --overwrite to replace it");
+                throw MftException.NamingOptions($"{path}: already exists; pass {{overwrite}} to replace it");
 
         using var jobScope = TorchRuntime.JobScope();
         using var pretrained = PretrainedModel.Open(o.ModelDirectory, "cpu", o.ChatTemplateFile);

@@ -13,12 +13,12 @@ public enum GgufFileType : uint
 
 public static class GgufFileTypes
 {
-    public static GgufFileType Parse(string text, string what = "--dtype") => text.ToLowerInvariant() switch
+    public static GgufFileType Parse(string text, string key = "dtype") => text.ToLowerInvariant() switch
     {
         "f32" or "float32" => GgufFileType.F32,
         "f16" or "float16" => GgufFileType.F16,
         "q8_0" or "q8" => GgufFileType.Q8_0,
-        _ => throw new MftException($"{what}: '{text}' is not a GGUF dtype (f32, f16 or q8_0)"),
+        _ => throw new OptionException(key, $"'{text}' is not a GGUF dtype (f32, f16 or q8_0)"),
     };
 
     public static string Name(this GgufFileType t) => t switch
