@@ -25,8 +25,12 @@ public static class MftApp
         args = [.. args.Where(a => a != Verbose)];
         if (MftCommands.Find(args) is { } found)
         {
-            if (found.Command.Name is "train" or "teacher-cache" && !Mft.Distributed.ProcessGroups.Detect().IsRoot)
+            if (found.Command.RunsOnRanks && !Mft.Distributed.ProcessGroups.Detect().IsRoot)
                 Console.SetOut(TextWriter.Null);   // under MPI rank 0 prints; errors print on every rank
+            if (!found.Command.RunsOnRanks && Mft.Distributed.ProcessGroups.UnderMpi(Environment.GetEnvironmentVariable)
+                && Mft.Distributed.ProcessGroups.Detect() is { Size: > 1 } ranks)
+                ranks.Abort($"error: mft {found.Command.Name} does not run on MPI ranks ({ranks.Size} here): only train and teacher-cache "
+                    + "share one job over ranks; start it as one process (docs/cluster.md)", 2);
             try { return found.Command.Run(found.Arguments, fromConfig); }
             catch (Exception e) { return Report(e, verbose, fromConfig); }
         }

@@ -16,10 +16,10 @@ public static class MftCommands
     [
         MftCommand.Of<GenerateOptions>("generate", "Continue a prompt with a model.", GenerateCommand.Run),
         MftCommand.Of<PerplexityJobConfig>("perplexity", "Token-level perplexity of a model over a file.", PerplexityCommand.Run),
-        MftCommand.Of<TrainOptions>("train", TrainCommand.Description, TrainCommand.Run),
+        MftCommand.Of<TrainOptions>("train", TrainCommand.Description, TrainCommand.Run) with { RunsOnRanks = true },
         MftCommand.Of<CorpusBuildConfig>("corpus build", "Build the embedded corpora under data/ from package sources.", CorpusBuildCommand.Run),
         MftCommand.Of<TokenizerTrainJobConfig>("tokenizer train", "Train a byte-level BPE tokenizer.json.", TokenizerTrainCommand.Run),
-        MftCommand.Of<TeacherCacheOptions>("teacher-cache", TeacherCacheCommand.Description, TeacherCacheCommand.Run),
+        MftCommand.Of<TeacherCacheOptions>("teacher-cache", TeacherCacheCommand.Description, TeacherCacheCommand.Run) with { RunsOnRanks = true },
         MftCommand.Of<AdapterMergeConfig>("merge", "Fold a PEFT adapter (LoRA, DoRA, IA3) into its base model.", MergeCommand.Run),
         MftCommand.Of<ExportOptions>("export", "Write a model (with an adapter merged) as GGUF for llama.cpp, LLamaSharp and Ollama.", ExportCommand.Run),
         MftCommand.Of<PretrainJobConfig>("pretrain", "Train the embedded base model from scratch (resumable).", PretrainCommand.Run),

@@ -121,6 +121,21 @@ public sealed class DataParallelTests
     }
 
     [Fact]
+    public void Should_refuse_a_command_that_does_not_share_its_work_over_ranks()
+    {
+        // Given mft perplexity, which has no share of its work to give each rank
+        var (model, data, _) = Inputs.Value;
+        // When it is started on 2 ranks
+        var watch = Stopwatch.StartNew();
+        var r = Ranks(2, ["perplexity", "--model", model, "--data", data, "--context", "32", "--threads", "1"]);
+        // Then the job ends at once with the reason, and no rank computed a perplexity
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("mft perplexity does not run on MPI ranks (2 here)", r.Error);
+        Assert.DoesNotContain("tokens scored", r.Output);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
     public void Should_write_the_teacher_cache_of_one_process_byte_for_byte_from_2_ranks()
     {
         // Given the exact teacher cache computed by one process
