@@ -24,7 +24,7 @@ public static class Perplexity
         .SelectMany(e => Windows(e.Ids, context, stride <= 0 ? context / 2 : stride, e.ScoreMask)).ToList();
 
     /// <summary>Positions scored together, at most: fewer where the (positions, V) log-probabilities would exceed <see cref="LogitChunks.MaxLogits"/>.</summary>
-    public const int DefaultChunkTokens = 1024;
+    public const int DefaultChunkTokens = LogitChunks.DefaultPositions;
 
     /// <summary>
     /// Sums the negative log-likelihood of every scored token. The vocabulary projection runs a chunk of

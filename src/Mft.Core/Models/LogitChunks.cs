@@ -1,7 +1,8 @@
 namespace Mft.Models;
 
 /// <summary>
-/// How many positions are projected to the vocabulary at once: the chunked loss (<c>Training.ChunkedLoss</c>) and
+/// How many positions are projected to the vocabulary at once: the chunked loss (<c>Training.ChunkedLoss</c>), the top-k
+/// teacher pass (<c>Teachers.TopKTeacherCache</c>) and
 /// evaluation (<c>Evaluation.Perplexity</c>) both cut their scored positions with this one rule, so no (positions, V)
 /// tensor larger than <see cref="MaxLogits"/> is ever built.
 /// </summary>
@@ -16,6 +17,9 @@ public static class LogitChunks
     /// mft's peak 11.2 GB uncapped, 10.9 GB at 32M, 10.6 GB at 16M, at the same step time within the noise.
     /// </summary>
     public const long MaxLogits = 1L << 24;
+
+    /// <summary>The chunk asked for where no option sets one (evaluation, the top-k teacher pass), as the loss's default.</summary>
+    public const int DefaultPositions = 1024;
 
     /// <summary>Positions per chunk: <paramref name="chunkTokens"/>, or fewer where that many would exceed <see cref="MaxLogits"/>; at least one.</summary>
     public static int Positions(int chunkTokens, long vocabSize) => (int)Math.Max(1, Math.Min(chunkTokens, MaxLogits / Math.Max(1, vocabSize)));

@@ -1,3 +1,4 @@
+using Mft.Models;
 using System.Globalization;
 using Mft.Checkpoints;
 using Mft.Data;
@@ -58,19 +59,25 @@ public sealed class TopKTeacherCache : TeacherCache
         var tailLogP = empty(positions);
         CachedPositions.RunTeacher(teacher, rows, batchSize, device, row =>
         {
-            var (offset, n) = (row.Offset, row.Count);
-            var logP = nn.functional.log_softmax(row.Outputs.Logits(row.BatchStart, n), -1);             // (n, V)
-            var (values, ids) = logP.topk(topK, -1);                                                    // (n, k)
-            var labels = row.Batch.Labels[row.Row].narrow(0, 0, n);
-            var labelLog = logP.gather(-1, labels.unsqueeze(-1)).squeeze(-1);                            // (n,)
-            var labelInTop = ids.eq(labels.unsqueeze(-1)).any(-1);
-            var kept = values.exp().sum(-1).add(where(labelInTop, zeros_like(labelLog), labelLog.exp()), Scalars.One);
-            var tail = kept.negative().add(Scalars.One, Scalars.One).clamp_min(Scalars.ProbabilityFloor).log();  // 1 - kept: the tail's total mass
-            topIds.narrow(0, offset, n).copy_(ids.cpu());
-            topLogP.narrow(0, offset, n).copy_(values.cpu());
-            labelIds.narrow(0, offset, n).copy_(labels.cpu());
-            labelLogP.narrow(0, offset, n).copy_(labelLog.cpu());
-            tailLogP.narrow(0, offset, n).copy_(tail.cpu());
+            // A row's positions in chunks, so that no (positions, V) tensor is larger than the loss's (Models.LogitChunks);
+            // each position's summary is its own, so the chunks give the numbers one projection of the row gives.
+            foreach (var (start, n) in LogitChunks.Of(row.Count, LogitChunks.DefaultPositions, vocab))
+            {
+                using var chunk = NewDisposeScope();
+                var offset = row.Offset + start;
+                var logP = nn.functional.log_softmax(row.Outputs.Logits(row.BatchStart + start, n), -1);     // (n, V)
+                var (values, ids) = logP.topk(topK, -1);                                                    // (n, k)
+                var labels = row.Batch.Labels[row.Row].narrow(0, start, n);
+                var labelLog = logP.gather(-1, labels.unsqueeze(-1)).squeeze(-1);                            // (n,)
+                var labelInTop = ids.eq(labels.unsqueeze(-1)).any(-1);
+                var kept = values.exp().sum(-1).add(where(labelInTop, zeros_like(labelLog), labelLog.exp()), Scalars.One);
+                var tail = kept.negative().add(Scalars.One, Scalars.One).clamp_min(Scalars.ProbabilityFloor).log();  // 1 - kept: the tail's total mass
+                topIds.narrow(0, offset, n).copy_(ids.cpu());
+                topLogP.narrow(0, offset, n).copy_(values.cpu());
+                labelIds.narrow(0, offset, n).copy_(labels.cpu());
+                labelLogP.narrow(0, offset, n).copy_(labelLog.cpu());
+                tailLogP.narrow(0, offset, n).copy_(tail.cpu());
+            }
         });
         return new() { ["top_ids"] = topIds, ["top_logp"] = topLogP, ["label_ids"] = labelIds, ["label_logp"] = labelLogP, ["tail_logp"] = tailLogP };
     }

@@ -111,4 +111,34 @@ public sealed class TeacherCacheTests
         var exactTail = exact.exp().masked_fill(tail.logical_not(), 0).sum(-1);
         Assert.True((tailMass - exactTail).abs().max().item<float>() < 1e-5, "the tail keeps the teacher's mass");
     }
+
+    /// <summary>
+    /// At a vocabulary where one row's positions would exceed a loss chunk's logits (Models.LogitChunks), the top-k pass
+    /// projects the row in chunks: the cache holds what one projection of the whole row, log-softmax and top-k give.
+    /// </summary>
+    [Fact]
+    public void Should_summarise_a_large_vocabulary_in_chunks_as_one_projection_of_the_row_does()
+    {
+        // Given a model whose 600,000-token vocabulary makes a chunk 27 positions, and rows of 60
+        const int vocab = 600_000, length = 60, topK = 8;
+        Assert.True(Mft.Models.LogitChunks.Positions(Mft.Models.LogitChunks.DefaultPositions, vocab) < length / 2);
+        using var scope = NewDisposeScope();
+        using var model = TinyModels.Random(TinyModels.LlamaJson(vocab: vocab, hidden: 16, layers: 1));
+        using var online = FrozenModelTeacher.CopyOf(model);
+        var rng = new Random(3);
+        var rows = Enumerable.Range(0, 2).Select(_ => new TokenSequence(Enumerable.Range(0, length).Select(_ => rng.Next(vocab)).ToArray(),
+            [0, .. Enumerable.Repeat(1, length - 1)])).ToList();
+        // When the pass summarises them
+        var cached = TopKTeacherCache.Positions(online, rows, vocab, topK, batchSize: 2, CPU);
+        // Then each row's numbers are those of its whole (length, V) log-probabilities, the independent reference
+        var batch = Batch.Collate(rows, CPU);
+        var logP = nn.functional.log_softmax(online.Run(batch.Inputs, rows).Logits(0, batch.Inputs.NumberOfElements), -1);   // (2 x 59, V)
+        var (values, ids) = logP.topk(topK, -1);
+        var labels = batch.Labels.reshape(-1);
+        Assert.Equal(batch.Inputs.NumberOfElements, cached["top_ids"].shape[0]);
+        Assert.True(cached["top_ids"].equal(ids).all().item<bool>(), "top-k ids differ");
+        Assert.True((cached["top_logp"] - values).abs().max().item<float>() < 1e-5, "top-k log-probabilities differ");
+        Assert.True(cached["label_ids"].equal(labels).all().item<bool>());
+        Assert.True((cached["label_logp"] - logP.gather(-1, labels.unsqueeze(-1)).squeeze(-1)).abs().max().item<float>() < 1e-5);
+    }
 }
