@@ -30,7 +30,7 @@ public static class TeacherPass
     {
         var kind = Check(config);
         if (ranks.Size > 1 && !shard.IsAll)
-            throw new MftException($"--shard {shard} under MPI ({ranks.Size} ranks): the ranks already share the rows; choose one");
+            throw MftException.NamingOptions($"{{shard}} {shard} under MPI ({ranks.Size} ranks): the ranks already share the rows; choose one");
         TorchRuntime.SetThreads(config.Threads);
         using var jobScope = TorchRuntime.JobScope();
         var data = FinetuneData.Read(config);

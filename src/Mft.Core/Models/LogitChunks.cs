@@ -2,9 +2,8 @@ namespace Mft.Models;
 
 /// <summary>
 /// How many positions are projected to the vocabulary at once: the chunked loss (<c>Training.ChunkedLoss</c>), the top-k
-/// teacher pass (<c>Teachers.TopKTeacherCache</c>) and
-/// evaluation (<c>Evaluation.Perplexity</c>) both cut their scored positions with this one rule, so no (positions, V)
-/// tensor larger than <see cref="MaxLogits"/> is ever built.
+/// teacher pass (<c>Teachers.TopKTeacherCache</c>) and evaluation (<c>Evaluation.Perplexity</c>) all cut their positions
+/// with this one rule, so no (positions, V) tensor larger than <see cref="MaxLogits"/> is ever built.
 /// </summary>
 public static class LogitChunks
 {
