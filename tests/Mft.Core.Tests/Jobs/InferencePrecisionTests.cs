@@ -1,4 +1,3 @@
-using Mft.Data;
 using Mft.Generation;
 using Mft.Jobs;
 using Mft.Models.Layers;
@@ -62,9 +61,7 @@ public sealed class InferencePrecisionTests
     public void Should_evaluate_both_models_in_bf16_within_one_percent_of_fp32()
     {
         // Given two tiny random models and domain and general samples
-        string baseDir = TinyCorpus.ModelDirectory(seed: 1), tunedDir = TinyCorpus.ModelDirectory(seed: 2);
-        var domain = SampleReader.Read(TinyCorpus.DomainFile(12));
-        var general = SampleReader.Read(TinyCorpus.GeneralFile());
+        var (baseDir, tunedDir, domain, general) = EvaluateJobTests.TwoTinyModels();
         // When evaluated in fp32 and in bf16
         var fp32 = EvaluateJob.Run(baseDir, tunedDir, domain, general, context: 32, batchSize: 4);
         var bf16 = EvaluateJob.Run(baseDir, tunedDir, domain, general, context: 32, batchSize: 4, bf16: true);
