@@ -7,7 +7,7 @@ public static class EvaluateCommand
 {
     public static int Run(EvaluateJobConfig config)
     {
-        var report = EvaluateJob.Run(config);
+        var report = EvaluateJob.Run(config, Console.Error.WriteLine);   // what auto chose, on stderr
         ResultTable.Write(Path.GetFileName(Path.TrimEndingDirectorySeparator(config.TunedDirectory)), report);
         return 0;
     }

@@ -7,7 +7,7 @@ public static class GenerateCommand
 {
     public static int Run(GenerateOptions options)
     {
-        var result = GenerateJob.Run(options.Job);
+        var result = GenerateJob.Run(options.Job, Console.Error.WriteLine);   // what auto chose, on stderr: stdout is the text
         Console.WriteLine(result.Text);
         if (options.PrintIds)
         {

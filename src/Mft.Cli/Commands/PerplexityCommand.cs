@@ -8,7 +8,7 @@ public static class PerplexityCommand
 {
     public static int Run(PerplexityJobConfig config)
     {
-        var (result, documents) = PerplexityJob.Run(config);
+        var (result, documents) = PerplexityJob.Run(config, Console.Error.WriteLine);   // what auto chose, on stderr
         var table = new Table().AddColumns("file", "documents", "tokens scored", "mean NLL (nats)", "perplexity");
         table.AddRow(Markup.Escape(config.DataPath), documents.ToString(), result.Tokens.ToString(),
             result.MeanNll.ToString("F4"), result.Perplexity.ToString("F3"));

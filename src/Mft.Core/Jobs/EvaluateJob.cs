@@ -2,6 +2,7 @@ using Mft.Runtime;
 using Mft.Data;
 using Mft.Evaluation;
 using Mft.Models;
+using Mft.Models.Layers;
 
 namespace Mft.Jobs;
 
@@ -12,17 +13,20 @@ namespace Mft.Jobs;
 /// </summary>
 public static class EvaluateJob
 {
-    public static SpecializationReport Run(EvaluateJobConfig config)
+    /// <summary>The report, both models measured in the config's precision; <paramref name="say"/> hears what auto chose (and the warning for bf16 on a CPU without it).</summary>
+    public static SpecializationReport Run(EvaluateJobConfig config, Action<string>? say = null)
     {
         config.Validate();
         config.Compute.Apply();
+        bool bf16 = config.Compute.Bf16(say);
         var domain = SampleReader.Read(config.DataPath, config.TextSplit);
         var general = config.GeneralPath is null ? null : SampleReader.Read(config.GeneralPath, config.TextSplit);
-        return Run(config.BaseDirectory, config.TunedDirectory, domain, general, config.ContextLength, config.BatchSize, config.Compute.Device, config.ChatTemplatePath);
+        return Run(config.BaseDirectory, config.TunedDirectory, domain, general, config.ContextLength, config.BatchSize, config.Compute.Device, config.ChatTemplatePath, bf16);
     }
 
+    /// <summary>The report; with <paramref name="bf16"/>, each model's forward passes make their products in bf16 (<see cref="Autocast"/>).</summary>
     public static SpecializationReport Run(string baseDirectory, string tunedDirectory, IReadOnlyList<TextSample> domain, IReadOnlyList<TextSample>? general,
-        int context, int batchSize, string device = "cpu", string? chatTemplatePath = null)
+        int context, int batchSize, string device = "cpu", string? chatTemplatePath = null, bool bf16 = false)
     {
         bool isChat = ChatData.IsChat(domain.Concat(general ?? []));
         (double Domain, double? General) Measure(string dir)
@@ -31,6 +35,7 @@ public static class EvaluateJob
             using var m = PretrainedModel.Open(dir, device, chatTemplatePath);
             m.Model.Config.RequireContext(context, dir);
             var chat = isChat ? m.Chat : null;
+            using var autocast = Autocast.Bf16(bf16);   // each weight cast once for both files
             double Ppl(IReadOnlyList<TextSample> samples) => Perplexity.Evaluate(m.Model, Perplexity.WindowsOf(m.Tokenizer, samples, context, chat: chat), batchSize).Perplexity;
             return (Ppl(domain), general is null ? null : Ppl(general));
         }

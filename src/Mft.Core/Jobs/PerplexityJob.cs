@@ -1,6 +1,7 @@
 using Mft.Data;
 using Mft.Evaluation;
 using Mft.Models;
+using Mft.Models.Layers;
 using Mft.Runtime;
 
 namespace Mft.Jobs;
@@ -11,11 +12,15 @@ namespace Mft.Jobs;
 /// </summary>
 public static class PerplexityJob
 {
-    /// <summary>The perplexity, and how many documents were scored.</summary>
-    public static (PerplexityResult Result, int Documents) Run(PerplexityJobConfig config)
+    /// <summary>
+    /// The perplexity, and how many documents were scored. The forward passes run in the config's precision;
+    /// <paramref name="say"/> hears what auto chose (and the warning for bf16 on a CPU without it).
+    /// </summary>
+    public static (PerplexityResult Result, int Documents) Run(PerplexityJobConfig config, Action<string>? say = null)
     {
         config.Validate();
         config.Compute.Apply();
+        bool bf16 = config.Compute.Bf16(say);
         IReadOnlyList<TextSample> samples = SampleReader.Read(config.DataPath, config.TextSplit);
         if (config.MaxDocuments is int max) samples = [.. samples.Take(max)];
         using var jobScope = TorchRuntime.JobScope();
@@ -24,6 +29,7 @@ public static class PerplexityJob
         pretrained.Model.Config.RequireContext(context);
         var chat = ChatData.IsChat(samples) ? pretrained.Chat : null;
         var windows = Perplexity.WindowsOf(pretrained.Tokenizer, samples, context, config.Stride, chat);
+        using var autocast = Autocast.Bf16(bf16);
         return (Perplexity.Evaluate(pretrained.Model, windows, config.BatchSize), samples.Count);
     }
 }

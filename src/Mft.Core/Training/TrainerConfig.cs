@@ -102,7 +102,7 @@ public sealed record TrainerConfig
     /// where the CPU has native bf16 and fp32 elsewhere (<see cref="Runtime.PrecisionChoice"/>). Evaluation is fp32 in every case.
     /// A sweep keeps one teacher cache per precision (a cache holds the teacher of one precision and refuses the other).
     /// </summary>
-    [Option("precision", Help = "fp32; bf16: matrix products in bf16 as PyTorch's CPU autocast (weights, gradients, optimizer, norms, softmax and loss stay fp32); auto: bf16 where the CPU has avx512_bf16 or amx_bf16, else fp32",
+    [Option("precision", Help = Runtime.ComputeOptions.PrecisionHelp,
         TeacherFolder = "precision-", TeacherFolderOmitsDefault = true)]
     public Runtime.Precision Precision { get; init; } = Runtime.Precision.Fp32;
     /// <summary>Differentiate the loss by autograd instead of its closed-form logit gradient (slower; for comparison).</summary>

@@ -87,6 +87,24 @@ public sealed class OptionDefaultsTests
     }
 
     [Theory]
+    [InlineData("train")]
+    [InlineData("teacher-cache")]
+    [InlineData("evaluate")]
+    [InlineData("perplexity")]
+    [InlineData("generate")]
+    public void Should_take_precision_on_every_command_that_runs_a_model_and_name_it_in_a_bad_value(string name)
+    {
+        // Given a command that runs a model: its options have one precision, with fp32, bf16 and auto
+        var precision = Assert.Single(new OptionSchema(MftCommands.All.Single(c => c.Name == name).Options).Options, o => o.Key == "precision");
+        Assert.Equal(typeof(Mft.Runtime.Precision), precision.ValueType);
+        Assert.Equal(Mft.Runtime.ComputeOptions.PrecisionHelp, precision.Help);
+        // When it is given a value that is not a precision, Then the error names the option
+        var (code, err) = Run([.. name.Split(' '), .. Library[name].Required, "--precision", "fp16"]);
+        Assert.Equal(2, code);
+        Assert.Equal("error: --precision: 'fp16' is unknown (expected fp32, bf16, auto)", err.Trim());
+    }
+
+    [Theory]
     [InlineData("evaluate", "--base: is required")]
     [InlineData("merge", "--model: is required")]
     [InlineData("perplexity", "--model: is required")]

@@ -7,13 +7,15 @@ namespace Mft.Tests.Jobs;
 
 public sealed class EvaluateJobTests
 {
+    /// <summary>Two different random models over one tokenizer, and domain and general samples.</summary>
+    internal static (string Base, string Tuned, IReadOnlyList<TextSample> Domain, IReadOnlyList<TextSample> General) TwoTinyModels() =>
+        (TinyCorpus.ModelDirectory(seed: 1), TinyCorpus.ModelDirectory(seed: 2), SampleReader.Read(TinyCorpus.DomainFile(12)), SampleReader.Read(TinyCorpus.GeneralFile()));
+
     [Fact]
     public void Should_give_each_models_perplexity_on_the_same_windows_and_s_and_d_from_them()
     {
         // Given two different random models over one tokenizer, and domain and general samples
-        string baseDir = TinyCorpus.ModelDirectory(seed: 1), tunedDir = TinyCorpus.ModelDirectory(seed: 2);
-        var domain = SampleReader.Read(TinyCorpus.DomainFile(12));
-        var general = SampleReader.Read(TinyCorpus.GeneralFile());
+        var (baseDir, tunedDir, domain, general) = TwoTinyModels();
         // When
         var report = EvaluateJob.Run(baseDir, tunedDir, domain, general, context: 32, batchSize: 4);
         // Then the perplexities are each model's own, measured directly, and S and D follow their definitions

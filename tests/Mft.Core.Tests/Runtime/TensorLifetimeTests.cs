@@ -6,6 +6,7 @@ using Mft.Export.Gguf;
 using Mft.Generation;
 using Mft.Jobs;
 using Mft.Models;
+using Mft.Runtime;
 using Mft.Teachers;
 using Mft.Training;
 using TorchSharp;
@@ -123,6 +124,11 @@ public sealed class TensorLifetimeTests
             ("teacher pass, hidden-state shard", () => TeacherPass.Run(exact, new Shard(2, 2))),
             ("base measurement", () => BaseMeasurement.Measure(measured)),
             ("evaluation", () => EvaluateJob.Run(model, model, domain, general, 32, 4)),
+            ("evaluation, bf16", () => EvaluateJob.Run(model, model, domain, general, 32, 4, bf16: true)),
+            ("perplexity job, bf16", () => PerplexityJob.Run(new PerplexityJobConfig
+                { ModelDirectory = model, DataPath = TinyCorpus.DomainFile(12), ContextLength = 32, Compute = new ComputeOptions { Precision = Precision.Bf16 } })),
+            ("generate job, bf16", () => GenerateJob.Run(new GenerateJobConfig
+                { ModelDirectory = model, Prompt = "the cat", Sampling = new GenerationOptions { MaxNewTokens = 6, Seed = 2 }, Compute = new ComputeOptions { Precision = Precision.Bf16 } })),
             ("GGUF export", () => GgufExport.Run(new GgufExportOptions { ModelDirectory = model, OutputFile = Path.Combine(dir, "m.gguf"), FileType = GgufFileType.Q8_0, Overwrite = true })),
             ("adapter merge", () => AdapterMerge.Run(model, adapter, Path.Combine(dir, "merged"), overwrite: true)),
             ("perplexity", () => Perplexity.Evaluate(pretrained.Model, Perplexity.WindowsOf(pretrained.Tokenizer, domain, 32), 4)),
