@@ -1,7 +1,7 @@
-using Mft.Models;
 using System.Globalization;
 using Mft.Checkpoints;
 using Mft.Data;
+using Mft.Models;
 using Mft.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
