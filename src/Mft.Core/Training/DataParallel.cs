@@ -7,7 +7,7 @@ namespace Mft.Training;
 /// A training step split over the ranks of a group, as DDP splits it: the global batch of a step is
 /// <c>grad_accum x ranks</c> micro-batches of <c>batch_size</c> rows, the micro-batches the one-process run with
 /// accumulation over that many would take, in the same order; rank r computes its <c>grad_accum</c> consecutive ones
-/// (<see cref="Mine"/>), the whole-micro-batch gradients are summed over the ranks (<see cref="GradientAllReduce"/>), and
+/// (<see cref="Split"/>), the whole-micro-batch gradients are summed over the ranks (<see cref="GradientAllReduce"/>), and
 /// every rank then clips and steps the same gradient. Rank 0 alone evaluates, and tells the others what the evaluation
 /// decided (<see cref="OnRoot"/>). In a single process all of this is the plain loop.
 /// </summary>
@@ -20,11 +20,15 @@ public sealed class DataParallel(IProcessGroup group, int gradientAccumulation)
     /// <summary>Micro-batches in one optimizer step over all ranks.</summary>
     public int MicroBatchesPerStep => gradientAccumulation * group.Size;
 
-    /// <summary>The indices (in the endless stream of micro-batches) of every micro-batch of <paramref name="step"/>.</summary>
-    public IEnumerable<int> All(int step) => Enumerable.Range(step * MicroBatchesPerStep, MicroBatchesPerStep);
-
-    /// <summary>The indices of this rank's micro-batches of <paramref name="step"/>.</summary>
-    public IEnumerable<int> Mine(int step) => Enumerable.Range(step * MicroBatchesPerStep + group.Rank * gradientAccumulation, gradientAccumulation);
+    /// <summary>
+    /// The micro-batches of <paramref name="step"/> (<paramref name="microBatch"/> of each index in the endless stream),
+    /// all of them (every rank normalises by their targets) and this rank's <c>grad_accum</c> consecutive ones among them.
+    /// </summary>
+    public (IReadOnlyList<T> All, IReadOnlyList<T> Mine) Split<T>(int step, Func<int, T> microBatch)
+    {
+        var all = Enumerable.Range(step * MicroBatchesPerStep, MicroBatchesPerStep).Select(microBatch).ToList();
+        return (all, all.GetRange(group.Rank * gradientAccumulation, gradientAccumulation));
+    }
 
     /// <summary>Sums the parameters' gradients over the ranks.</summary>
     public void SumGradients(IReadOnlyList<Tensor> parameters) => _allReduce.Sum(parameters);

@@ -165,8 +165,8 @@ public sealed class Trainer
         foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
         optimizer.zero_grad();
         // The loss is normalised by the global batch's targets, on every rank alike.
-        double targets = _parallel.All(step).Sum(k => MicroBatch(k).Sum(r => r.TargetCount));
-        var micro = _parallel.Mine(step).Select(MicroBatch).ToList();
+        var (all, micro) = _parallel.Split(step, MicroBatch);
+        double targets = all.Sum(rows => rows.Sum(r => r.TargetCount));
         using var accumulated = micro.Count > 1 ? new MicroBatchGradients(parameters) : null;   // whole micro-batch gradients summed
         double lossSum = 0;
         long tokens = 0;
