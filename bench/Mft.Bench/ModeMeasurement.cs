@@ -76,7 +76,7 @@ public static class ModeMeasurement
                 "mft-lora" or "mft-lora-exact" => null,   // set after the adapters are attached
                 _ => FrozenModelTeacher.CopyOf(student, precision),
             };
-            if (lora) ModelAdapters.Attach(student, new AdapterConfig { Kind = AdapterKind.Lora, Rank = LoraRank, Alpha = 2 * LoraRank });
+            if (lora) ModelAdapters.Attach(student, new AdapterConfig { Kind = AdapterKind.Lora, Rank = LoraRank, Alpha = 2 * LoraRank }, precision: precision);   // bf16: the frozen base in bf16
             if (mode is "mft-lora" or "mft-lora-exact") teacher = new AdaptersOffTeacher(student);
             if (mode == "mft-cached")
             {

@@ -18,7 +18,7 @@ public sealed class DoraAdapter : LoraAdapter
         Tensor magnitude;
         using (no_grad())
         using (var scope = NewDisposeScope())   // the detached view and the norm; the parameter is made outside it, as parameters are (docs/runtime.md)
-            magnitude = weight.detach().norm(1, false, 2.0f).clone().MoveToOuterDisposeScope();
+            magnitude = weight.detach().to(ScalarType.Float32).norm(1, false, 2.0f).clone().MoveToOuterDisposeScope();   // fp32, a bf16 base too
         Magnitude = new Parameter(magnitude);
     }
 
@@ -28,7 +28,7 @@ public sealed class DoraAdapter : LoraAdapter
     private Tensor Rescale(Tensor weight)
     {
         Tensor norm;
-        using (no_grad()) norm = weight.add(Delta(), Scalars.One).norm(1, false, 2.0f);                 // (out), no gradient
+        using (no_grad()) norm = weight.to(ScalarType.Float32).add(Delta(), Scalars.One).norm(1, false, 2.0f);   // (out), fp32 (a bf16 base too), no gradient
         return Magnitude / norm;                                                           // (out)
     }
 

@@ -135,7 +135,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
     {
         var t = config.Trainer with { GradientAccumulation = config.Trainer.GradientAccumulation * Ranks.Size };   // one process, the same global batch
         using var fresh = PretrainedModel.Open(config.ModelDirectory, config.Device, config.ChatTemplatePath);
-        if (setup.Adapter is not null) ModelAdapters.Attach(fresh.Model, setup.Adapter, t.Seed);
+        if (setup.Adapter is not null) ModelAdapters.Attach(fresh.Model, setup.Adapter, t.Seed, t.ResolvedPrecision());
         using var exact = FinetuneTeacher.Online(t, fresh.Model, setup.Adapter is not null)!;
         double cachedFirstLoss = MetricsLog.StepLoss(setup.Layout.Directory, 1) ?? double.NaN;
         return TeacherCacheFidelity.Measure(t, fresh.Model, exact, setup.Rows, setup.Evaluator, history, cachedFirstLoss, setup.Layout.TeacherCacheCheck);

@@ -50,7 +50,7 @@ internal sealed class FinetuneSetup : IDisposable
             var student = pretrained.Model;
             student.Config.RequireContext(t.ContextLength);
             var adapter = config.Adapter is { } a ? a with { BaseModel = a.BaseModel ?? Path.GetFullPath(config.ModelDirectory) } : null;
-            if (adapter is not null) ModelAdapters.Attach(student, adapter, t.Seed);
+            if (adapter is not null) ModelAdapters.Attach(student, adapter, t.Seed, t.ResolvedPrecision());
             var chat = data.IsChat ? pretrained.Chat : null;
             var rows = data.Rows(pretrained.Tokenizer, chat, t);
             var evaluator = data.Evaluator(pretrained.Tokenizer, chat, t.ContextLength, config.EvalBatchSize);

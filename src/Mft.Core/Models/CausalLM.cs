@@ -74,4 +74,22 @@ public abstract class CausalLM : nn.Module
     }
 
     public long ParameterCount() => parameters().Sum(p => p.NumberOfElements);
+
+    /// <summary>
+    /// The layers whose weights enter only matrix products (every linear layer, GPT-2's Conv1D), with their names: in a
+    /// bf16 <see cref="Layers.Autocast"/> region a product sees only their bf16 casts, so keeping them in bf16 changes no
+    /// product made in such a region. Embeddings (also looked up) and norms are not among them.
+    /// </summary>
+    public IEnumerable<(string Name, nn.Module Layer)> ProductLayers() =>
+        named_modules().Where(m => m.module is Layers.AdaptableLinear or Layers.Conv1D);
+
+    /// <summary>
+    /// Keeps the weights and biases of the <see cref="ProductLayers"/> in bf16 (rounded to nearest): for frozen weights in
+    /// bf16 runs, which need no fp32 master. Call before adapters are attached (their parameters stay fp32).
+    /// </summary>
+    public void KeepProductWeightsInBf16()
+    {
+        if (Layers.AdaptableLinear.AnyAdapterIn(this)) throw new InvalidOperationException("convert the frozen weights before attaching adapters");
+        foreach (var (_, layer) in ProductLayers()) layer.to(ScalarType.BFloat16);
+    }
 }

@@ -35,8 +35,7 @@ public sealed class FrozenModelTeacher : ITeacher, IDisposable
             var source = student.named_parameters().ToDictionary(p => p.name, p => p.parameter);
             foreach (var (name, p) in copy.named_parameters()) p.copy_(source[name]);
         }
-        if (precision == Precision.Bf16)
-            foreach (var layer in copy.modules().Where(m => m is AdaptableLinear or Conv1D)) layer.to(ScalarType.BFloat16);
+        if (precision == Precision.Bf16) copy.KeepProductWeightsInBf16();
         return new FrozenModelTeacher(copy);
     }
 

@@ -95,16 +95,22 @@ public abstract class TeacherCache : ITeacher
     /// <summary>
     /// SHA-256 over the teacher's base weights (adapters excluded), the tokenizer's identity, the rows, k (0 for the exact
     /// kind) and the precision (nothing for fp32, so fp32 fingerprints are those of caches made before bf16 existed).
+    /// Under bf16 the linear layers' weights are hashed as their bf16 roundings, which is all a bf16 teacher pass sees of
+    /// them: a base kept in bf16 (under adapters) and the same base in fp32 make the same cache and the same fingerprint.
     /// </summary>
     public static string ComputeFingerprint(CausalLM teacherWeights, string tokenizerIdentity, IReadOnlyList<TokenSequence> rows, int topK,
         Runtime.Precision precision = Runtime.Precision.Fp32)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var rounded = precision == Runtime.Precision.Bf16
+            ? teacherWeights.ProductLayers().SelectMany(l => new[] { l.Name + ".weight", l.Name + ".bias" }).ToHashSet()
+            : [];
         foreach (var (name, p) in teacherWeights.named_parameters().Where(p => !ModelAdapters.IsAdapterParameter(p.name)))
         {
             sha.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
             using var scope = NewDisposeScope();   // one parameter's copies at a time (docs/runtime.md)
-            var cpu = p.detach().to(ScalarType.Float32, CPU).contiguous();
+            var weight = rounded.Contains(name) ? p.detach().to(ScalarType.BFloat16) : p.detach();
+            var cpu = weight.to(ScalarType.Float32, CPU).contiguous();
             sha.AppendData(cpu.bytes);
         }
         sha.AppendData(System.Text.Encoding.UTF8.GetBytes(tokenizerIdentity));
