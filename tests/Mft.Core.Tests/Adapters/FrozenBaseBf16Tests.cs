@@ -1,5 +1,8 @@
 using Mft.Adapters;
 using Mft.Data;
+using Mft.Evaluation;
+using Mft.Tests.Packaging;
+using Xunit.Abstractions;
 using Mft.Models;
 using Mft.Models.Layers;
 using Mft.Runtime;
@@ -14,7 +17,7 @@ namespace Mft.Tests.Adapters;
 /// <see cref="Precision.Bf16"/>): half the memory of its linear weights, and no other change to what bf16 training
 /// computes, because the bf16 products would have cast those weights anyway.
 /// </summary>
-public sealed class FrozenBaseBf16Tests
+public sealed class FrozenBaseBf16Tests(ITestOutputHelper output)
 {
     public static TheoryData<string> Kinds => new() { "lora", "dora", "ia3" };
 
@@ -124,5 +127,23 @@ public sealed class FrozenBaseBf16Tests
         // And a bf16 pass over other weights does not match either
         using (no_grad()) fp32.ProductLayers().First().Layer.parameters().First().add_(1e-2);
         Assert.NotEqual(Print(fp32, Precision.Bf16), Print(bf16, Precision.Bf16));
+    }
+
+    [Fact]
+    public void Should_move_the_embedded_models_fp32_perplexity_by_less_than_a_thousandth_when_its_base_is_kept_in_bf16()
+    {
+        // A sweep measures its base perplexities once, on the fp32 base; an adapter run in bf16 is evaluated (in fp32) over
+        // the base kept in bf16. The offset this puts into its D: the embedded model's general test perplexity over both
+        using var pretrained = PretrainedModel.Open(Path.Combine(Repository.Root, "models", "base"));
+        var samples = SampleReader.Read(Path.Combine(Repository.Root, "data", "general", "test.txt")).Take(40).ToList();
+        var windows = Perplexity.WindowsOf(pretrained.Tokenizer, samples, 128);
+        pretrained.Model.eval();
+        double fp32 = Perplexity.Evaluate(pretrained.Model, windows, 16).Perplexity;
+        pretrained.Model.KeepProductWeightsInBf16();
+        double rounded = Perplexity.Evaluate(pretrained.Model, windows, 16).Perplexity;
+        output.WriteLine($"general perplexity, 40 documents at context 128: fp32 base {fp32:F4}, base in bf16 {rounded:F4}, relative {(rounded - fp32) / fp32:E2}");
+        // Then the offset is below 0.1% (a D budget is 2% or more), and not zero (the weights were rounded)
+        Assert.True(Math.Abs(rounded - fp32) <= 1e-3 * fp32, $"fp32 {fp32} against bf16 base {rounded}");
+        Assert.NotEqual(fp32, rounded);
     }
 }
