@@ -169,4 +169,65 @@ public sealed class AutocastTests(ITestOutputHelper output)
         }
         Assert.False(Autocast.IsEnabled);
     }
+
+    [Fact]
+    public void Should_join_linear_layers_into_one_bf16_product_with_their_separate_results_and_float64_gradients()
+    {
+        // Given q, k and v projections with biases (out 16, 8, 8) over one input, and the float64 products
+        using var scope = NewDisposeScope();
+        manual_seed(9);
+        var layers = new[] { new AdaptableLinear(32, 16, true), new AdaptableLinear(32, 8, true), new AdaptableLinear(32, 8, true) };
+        using (no_grad()) foreach (var l in layers) l.Bias!.normal_(0, 0.1);
+        var x = randn(2, 5, 32).requires_grad_(true);
+        var x64 = x.detach().to(ScalarType.Float64).requires_grad_(true);
+        var w64 = layers.Select(l => l.Weight.detach().to(ScalarType.Float64).requires_grad_(true)).ToArray();
+        var expected = layers.Select((l, i) => nn.functional.linear(x64, w64[i], l.Bias!.detach().to(ScalarType.Float64))).ToArray();
+        expected.Aggregate((a, b) => a.sum() + b.sum()).sum().backward();
+        // Outside a region: each layer as it is alone, exactly
+        var outside = Autocast.Linears(x, layers);
+        for (int i = 0; i < 3; i++) Assert.True(outside[i].equal(layers[i].forward(x)).all().item<bool>());
+        // Inside: one product; each result fp32 and equal to its own bf16 product up to the bf16 output's rounding (u)
+        Tensor[] joined, separate;
+        using (Autocast.Bf16())
+        {
+            joined = Autocast.Linears(x, layers);
+            separate = layers.Select(l => Autocast.Linear(x, l.Weight, l.Bias)).ToArray();
+            joined.Aggregate((a, b) => a.sum() + b.sum()).sum().backward();
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(ScalarType.Float32, joined[i].dtype);
+            Assert.Equal(separate[i].shape, joined[i].shape);
+            double diff = (joined[i] - separate[i]).abs().max().item<float>(), scale = separate[i].abs().max().item<float>();
+            Assert.True(diff <= 2 * U * scale, $"layer {i}: joined differs from its own product by {diff:E2} of {scale:E2}");
+        }
+        // and the gradients reach x and every layer's fp32 weight and bias, within a few u of float64
+        double Rel(Tensor a, Tensor e) => (a.to(ScalarType.Float64) - e).norm().item<double>() / e.norm().item<double>();
+        double gx = Rel(x.grad!, x64.grad!);
+        output.WriteLine($"joined q/k/v: x gradient {gx / U:F2} u from float64");
+        Assert.True(gx < 4 * U, $"x gradient {gx / U:F2} u");
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(ScalarType.Float32, layers[i].Weight.grad!.dtype);
+            Assert.True(Rel(layers[i].Weight.grad!, w64[i].grad!) < 4 * U, $"layer {i} weight gradient");
+            Assert.Equal(10.0, layers[i].Bias!.grad!.mean().item<float>(), 3);   // d(sum)/d(bias) = 2·5 positions
+        }
+    }
+
+    [Fact]
+    public void Should_run_joined_layers_one_by_one_when_one_has_an_adapter_switched_on()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var layers = new[] { new AdaptableLinear(16, 8, false), new AdaptableLinear(16, 8, false) };
+        layers[1].Attach(new Mft.Adapters.LoraAdapter(16, 8, 2, 4, 0));
+        using (no_grad()) ((Mft.Adapters.LoraAdapter)layers[1].Adapter!).B.normal_(0, 1);
+        var x = randn(3, 16);
+        using (no_grad())
+        using (Autocast.Bf16())
+        {
+            var joined = Autocast.Linears(x, layers);
+            for (int i = 0; i < 2; i++) Assert.True(joined[i].equal(layers[i].forward(x)).all().item<bool>(), $"layer {i}");
+        }
+    }
 }

@@ -33,6 +33,23 @@ public static class Autocast
         return nn.functional.linear(x.to(ScalarType.BFloat16), r.Cast(weight), bias is null ? null : r.Cast(bias)).to(ScalarType.Float32);
     }
 
+    /// <summary>
+    /// The outputs of several linear layers over the same input x (…, in) (q, k and v; gate and up). Inside a region, when
+    /// none of them has an adapter switched on, they are one bf16 product over the layers' weights concatenated (cast and
+    /// joined once per region): x is cast once, the product is one larger GEMM, and x's gradient is one fp32-accumulated
+    /// sum rounded once to bf16 (separate products round three and sum in fp32; autocast does the latter). Each result is
+    /// fp32 (…, out_i). Outside a region, or with adapters, each layer runs on its own, exactly as it would alone.
+    /// </summary>
+    public static Tensor[] Linears(Tensor x, IReadOnlyList<AdaptableLinear> layers)
+    {
+        if (_current is not { } r || layers.Any(l => l.Adapter is not null && l.AdapterEnabled))
+            return layers.Select(l => l.forward(x)).ToArray();
+        var (weight, bias) = r.Joined(layers);
+        var y = nn.functional.linear(x.to(ScalarType.BFloat16), weight, bias);              // (…, Σ out_i), bf16
+        var sizes = layers.Select(l => l.OutFeatures).ToArray();
+        return y.split(sizes, -1).Select(part => part.to(ScalarType.Float32)).ToArray();   // (…, out_i) each
+    }
+
     /// <summary>bias + x (N, in) W (W: (in, out)), GPT-2's Conv1D, in bf16 inside a region; the result is fp32 (N, out).</summary>
     public static Tensor AddMatMul(Tensor bias, Tensor x, Tensor weight)
     {
@@ -77,9 +94,38 @@ public static class Autocast
             return cast;
         }
 
+        private readonly Dictionary<(IntPtr, bool), (Tensor Weight, Tensor? Bias)> _joined = new();
+
+        /// <summary>
+        /// The layers' weights (out_i, in) joined into one (Σ out_i, in) bf16 weight, and their biases likewise (null when
+        /// they have none), made once per region and per gradient mode; gradients flow back to each layer's own weight.
+        /// </summary>
+        public (Tensor Weight, Tensor? Bias) Joined(IReadOnlyList<AdaptableLinear> layers)
+        {
+            bool grad = is_grad_enabled();
+            var key = (layers[0].Weight.Handle, grad);   // a layer's Parameter is one object for the model's life; a group starts at its own first layer
+            if (_joined.TryGetValue(key, out var joined)) return joined;
+            using (var scope = NewDisposeScope())   // the per-layer casts: the joined tensors keep what their graph needs
+            {
+                var weight = cat(layers.Select(l => l.Weight.to(ScalarType.BFloat16)).ToArray(), 0).DetachFromDisposeScope();   // kept for the region
+                var bias = layers.All(l => l.Bias is not null)
+                    ? cat(layers.Select(l => l.Bias!.to(ScalarType.BFloat16)).ToArray(), 0).DetachFromDisposeScope()
+                    : null;
+                joined = (weight, bias);
+            }
+            _joined[key] = joined;
+            return joined;
+        }
+
         public void Dispose()
         {
             _current = null;
+            foreach (var (w, b) in _joined.Values)
+            {
+                w.Dispose();
+                b?.Dispose();
+            }
+            _joined.Clear();
             foreach (var c in _casts.Values) c.Dispose();
             _casts.Clear();
         }

@@ -38,18 +38,19 @@ public sealed class LlamaAttention : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer)
     {
         long b = x.shape[0], t = x.shape[1];
-        var q = RotaryEmbedding.Apply(Heads(x, _qProj, _qNorm, _heads), cos, sin);     // (B, H, T, hd)
-        var k = RotaryEmbedding.Apply(Heads(x, _kProj, _kNorm, _kvHeads), cos, sin);   // (B, Hkv, T, hd)
-        var v = Heads(x, _vProj, null, _kvHeads);                                       // (B, Hkv, T, hd)
+        var qkv = Autocast.Linears(x, [_qProj, _kProj, _vProj]);                        // (B, T, n·hd) each; one bf16 product in a region
+        var q = RotaryEmbedding.Apply(Heads(qkv[0], _qNorm, _heads), cos, sin);         // (B, H, T, hd)
+        var k = RotaryEmbedding.Apply(Heads(qkv[1], _kNorm, _kvHeads), cos, sin);       // (B, Hkv, T, hd)
+        var v = Heads(qkv[2], null, _kvHeads);                                          // (B, Hkv, T, hd)
         if (cache is not null) (k, v) = cache.Append(layer, k, v);                     // (B, Hkv, T_k, hd)
         var y = Attention.Scaled(q, k, v, mask, _scale);                                // (B, H, T, hd)
         return _oProj.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));     // (B, T, C)
     }
 
-    /// <summary>Projects to heads and applies the head norm if there is one: (B, T, C) to (B, n, T, hd).</summary>
-    private Tensor Heads(Tensor x, AdaptableLinear projection, RmsNorm? norm, int heads)
+    /// <summary>Splits a projection into heads and applies the head norm if there is one: (B, T, n·hd) to (B, n, T, hd).</summary>
+    private Tensor Heads(Tensor projected, RmsNorm? norm, int heads)
     {
-        var h = projection.forward(x).view(x.shape[0], x.shape[1], heads, _headDim);   // (B, T, n, hd)
+        var h = projected.view(projected.shape[0], projected.shape[1], heads, _headDim);   // (B, T, n, hd)
         return (norm is null ? h : norm.forward(h)).transpose(1, 2);                    // (B, n, T, hd)
     }
 }

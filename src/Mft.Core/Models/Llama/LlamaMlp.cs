@@ -27,8 +27,8 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var gate = _gateProj.forward(x);                                                    // (B, T, I)
-        var activated = _gelu ? Activations.GeluTanh(gate) : nn.functional.silu(gate);      // (B, T, I)
-        return _downProj.forward(activated * _upProj.forward(x));                           // (B, T, C)
+        var gateUp = Autocast.Linears(x, [_gateProj, _upProj]);                             // (B, T, I) each; one bf16 product in a region
+        var activated = _gelu ? Activations.GeluTanh(gateUp[0]) : nn.functional.silu(gateUp[0]);   // (B, T, I)
+        return _downProj.forward(activated * gateUp[1]);                                    // (B, T, C)
     }
 }
