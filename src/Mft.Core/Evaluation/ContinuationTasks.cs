@@ -35,11 +35,14 @@ public static class ContinuationTasks
         return written;
     }
 
-    /// <summary>Every validation sample a run with seed 0 to N-1 takes from the held-out file.</summary>
+    /// <summary>
+    /// Every validation sample a run with seed 0 to N-1 takes from the held-out file; none from a file too small for the
+    /// test and validation samples (a run refuses it).
+    /// </summary>
     public static HashSet<TextSample> ValidationSamples(IReadOnlyList<TextSample> documents, int testSamples, TaskBuildConfig config, string file)
     {
         var left = new HashSet<TextSample>();
-        if (config.ValidationSamples == 0) return left;
+        if (config.ValidationSamples == 0 || documents.Count < testSamples + config.ValidationSamples) return left;
         for (int seed = 0; seed < config.ValidationSeeds; seed++)
             left.UnionWith(HeldOutSamples.Split(documents, testSamples, config.ValidationSamples, seed, file).Validation);
         return left;

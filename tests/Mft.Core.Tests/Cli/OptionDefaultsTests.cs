@@ -6,6 +6,7 @@ using Mft.Adapters;
 using Mft.Cli;
 using Mft.Cli.Commands;
 using Mft.Corpora;
+using Mft.Evaluation;
 using Mft.Export.Gguf;
 using Mft.Generation;
 using Mft.Jobs;
@@ -37,6 +38,7 @@ public sealed class OptionDefaultsTests
         ["export"] = (["--model", "m", "--out", "o.gguf"], new ExportOptions { Gguf = new GgufExportOptions { ModelDirectory = "m", OutputFile = "o.gguf" } }),
         ["pretrain"] = (["--tokenizer", "t", "--out", "o"], new PretrainJobConfig { TokenizerDirectory = "t", OutputDirectory = "o" }),
         ["evaluate"] = (["--base", "b", "--tuned", "t", "--data", "d"], new EvaluateJobConfig { BaseDirectory = "b", TunedDirectory = "t", DataPath = "d" }),
+        ["tasks build"] = ([], new TaskBuildConfig()),
     };
 
     private static FinetuneJobConfig FinetuneJob() => new() { ModelDirectory = "m", DataPath = "d", OutputDirectory = "o", Trainer = new TrainerConfig() };
