@@ -4,16 +4,16 @@ using Spectre.Console;
 
 namespace Mft.Cli.Commands;
 
-/// <summary>Prints each task's item count and the base and tuned models' acc and acc_norm, each ± its standard error.</summary>
+/// <summary>Prints, per task file and model, the item count and acc and acc_norm, each ± its standard error (one row a model, so it fits 80 columns).</summary>
 public static class TaskTable
 {
     public static void Write(IReadOnlyList<TaskScores> tasks)
     {
-        var table = new Table().AddColumns("task", "n", "base acc", "tuned acc", "base acc_norm", "tuned acc_norm");
+        var table = new Table().AddColumns("task", "model", "n", "acc", "acc_norm");
         foreach (var t in tasks)
-            table.AddRow(Markup.Escape(t.Path), t.Base.Items.ToString(CultureInfo.InvariantCulture),
-                Acc(t.Base.Accuracy, t.Base.AccuracyStderr), Acc(t.Tuned.Accuracy, t.Tuned.AccuracyStderr),
-                Acc(t.Base.NormalizedAccuracy, t.Base.NormalizedAccuracyStderr), Acc(t.Tuned.NormalizedAccuracy, t.Tuned.NormalizedAccuracyStderr));
+            foreach (var (model, r) in new[] { ("base", t.Base), ("tuned", t.Tuned) })
+                table.AddRow(Markup.Escape(Path.GetFileName(t.Path)), model, r.Items.ToString(CultureInfo.InvariantCulture),
+                    Acc(r.Accuracy, r.AccuracyStderr), Acc(r.NormalizedAccuracy, r.NormalizedAccuracyStderr));
         AnsiConsole.Write(table);
     }
 

@@ -20,13 +20,17 @@ public sealed class EvaluateTasksCliTests
         ChoiceTaskFile.Write(b, [new("the bird looked at", [" a tree.", " the door."], 0), new("the cat", [" sat.", " ran."], 1)]);
         // When mft evaluate scores them, with no perplexity data
         var r = Mft("evaluate", "--base", model, "--tuned", model, "--tasks", $"{a},{b}", "--context", "32", "--threads", "1");
-        // Then it exits 0 and prints a row per file with its item count and scores as value ± standard error
+        // Then it exits 0 and prints a row per file and model with its item count and scores as value ± standard error
         Assert.True(r.ExitCode == 0, r.Describe());
-        var rows = r.Output.Split('\n').Where(l => l.Contains("a.jsonl") || l.Contains("b.jsonl")).ToList();
-        Assert.Equal(2, rows.Count);
-        Assert.Contains("│ 3 ", rows[0]);
-        Assert.Contains("│ 2 ", rows[1]);
-        Assert.Equal(4, rows[0].Split('±').Length - 1);   // base and tuned acc and acc_norm
+        foreach (var (file, n) in new[] { ("a.jsonl", 3), ("b.jsonl", 2) })
+        {
+            var rows = r.Output.Split('\n').Where(l => l.Contains(file)).ToList();
+            Assert.Equal(2, rows.Count);
+            Assert.All(rows, row => Assert.Contains($"│ {n} ", row));
+            Assert.All(rows, row => Assert.Equal(2, row.Split('±').Length - 1));   // acc and acc_norm
+            Assert.Contains("│ base ", rows[0]);
+            Assert.Contains("│ tuned ", rows[1]);
+        }
         Assert.Contains("acc_norm", r.Output);
     }
 
@@ -39,5 +43,13 @@ public sealed class EvaluateTasksCliTests
         var r = Mft("evaluate", "--base", "no/such/model", "--tuned", "no/such/model", "--tasks", bad);
         Assert.Equal(2, r.ExitCode);
         Assert.Equal($"error: {bad}:2: needs at least 2 choices, got 1", r.Error.Trim());
+    }
+
+    [Fact]
+    public void Should_ask_for_data_or_tasks_naming_both_flags()
+    {
+        var r = Mft("evaluate", "--base", "b", "--tuned", "t");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("error: --data: is required (or give --tasks)", r.Error.Trim());
     }
 }
