@@ -29,23 +29,8 @@ public sealed class TaskFilesTests
     [Fact]
     public void Should_take_no_item_from_a_sample_any_committed_sweep_trains_or_validates_on()
     {
-        // Given every distinct data set the committed sweeps' runs read: training, validation and replay samples
-        var used = new HashSet<string>();
-        var seen = new HashSet<string>();
-        int validation = 0;
-        foreach (var file in Directory.GetFiles(Path.Combine(Repository.Root, "sweeps"), "*.yaml"))
-        {
-            var config = SweepFile.Parse(File.ReadAllText(file), file) with { Data = Path.Combine(Repository.Root, "data") };
-            foreach (var (_, job) in new SweepRunner(config, "OUT", overwrite: false, threads: 1).ResolvedJobs())
-            {
-                if (!seen.Add($"{job.DataPath}|{job.DomainTestPath}|{job.Trainer.Seed}|{job.DomainTestMaxSamples}|{job.DomainValidationSamples}|{job.GeneralMaxSamples}|{job.GeneralValidationSamples}|{job.ReplayFraction}|{job.MaxSamples}"))
-                    continue;
-                var data = FinetuneData.Read(job);
-                foreach (var s in data.Split.Train.Concat(data.Split.Validation).Concat(data.GeneralValidation).Concat(data.Replay)) used.Add(Flat(s.Text));
-                validation += data.Split.Validation.Count + data.GeneralValidation.Count;
-            }
-        }
-        Assert.True(validation > 0, "no sweep has validation samples: the check would be vacuous");
+        // Given every sample the committed sweeps' runs train, validate or replay on
+        var used = SweepSamples();
         // When each choice is traced to the held-out documents it can come from (those whose last sentence it is)
         foreach (var task in Tasks)
         {
@@ -64,6 +49,39 @@ public sealed class TaskFilesTests
                 }
             }
         }
+    }
+
+    /// <summary>Every training, validation and replay sample of every run of the committed sweeps, whitespace flattened.</summary>
+    private static HashSet<string> SweepSamples()
+    {
+        var used = new HashSet<string>();
+        var seen = new HashSet<string>();
+        int validation = 0;
+        foreach (var file in Directory.GetFiles(Path.Combine(Repository.Root, "sweeps"), "*.yaml"))
+        {
+            var config = SweepFile.Parse(File.ReadAllText(file), file) with { Data = Path.Combine(Repository.Root, "data") };
+            foreach (var (_, job) in new SweepRunner(config, "OUT", overwrite: false, threads: 1).ResolvedJobs())
+            {
+                if (!seen.Add($"{job.DataPath}|{job.DomainTestPath}|{job.Trainer.Seed}|{job.DomainTestMaxSamples}|{job.DomainValidationSamples}|{job.GeneralMaxSamples}|{job.GeneralValidationSamples}|{job.ReplayFraction}|{job.MaxSamples}"))
+                    continue;
+                var data = FinetuneData.Read(job);
+                foreach (var s in data.Split.Train.Concat(data.Split.Validation).Concat(data.GeneralValidation).Concat(data.Replay)) used.Add(Flat(s.Text));
+                validation += data.Split.Validation.Count + data.GeneralValidation.Count;
+            }
+        }
+        Assert.True(validation > 0, "no sweep has validation samples: the check would be vacuous");
+        return used;
+    }
+
+    [Fact]
+    public void Should_take_items_from_validation_samples_when_told_to_leave_none_out()
+    {
+        // Given the tasks built without leaving validation samples out (guards the check above against passing vacuously)
+        var dir = TempDir.Create("tasks-unguarded");
+        ContinuationTasks.Build(new TaskBuildConfig { CorporaDirectory = Path.Combine(Repository.Root, "data"), OutputDirectory = dir, ValidationSamples = 0 });
+        var used = SweepSamples();
+        // Then some item's document is a sample a sweep validates on
+        Assert.Contains(Tasks.SelectMany(t => ChoiceTaskFile.Read(Path.Combine(dir, t + ".jsonl"))), item => used.Contains(item.Context + item.Choices[item.Gold]));
     }
 
     private static string Flat(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
