@@ -25,7 +25,7 @@ public static class MftCommands
         MftCommand.Of<ExportOptions>("export", "Write a model (with an adapter merged) as GGUF for llama.cpp, LLamaSharp and Ollama.", ExportCommand.Run),
         MftCommand.Of<PretrainJobConfig>("pretrain", "Train the embedded base model from scratch (resumable).", PretrainCommand.Run),
         MftCommand.Of<TaskBuildConfig>("tasks build", "Build multiple-choice continuation tasks from the corpora's held-out files.", TasksBuildCommand.Run),
-        MftCommand.Of<EvaluateJobConfig>("evaluate", "Specialization and degeneralization of a tuned model against its base.", EvaluateCommand.Run),
+        MftCommand.Of<EvaluateJobConfig>("evaluate", "Specialization and degeneralization of a tuned model against its base, and both models' scores on multiple-choice tasks.", EvaluateCommand.Run),
     ];
 
     /// <summary>The command <paramref name="args"/> start with, and the arguments after its name; null for any other.</summary>
