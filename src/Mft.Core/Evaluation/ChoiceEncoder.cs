@@ -18,20 +18,21 @@ public static class ChoiceEncoder
     public static IEnumerable<TokenSequence> Encode(ITextTokenizer tokenizer, ChoiceItem item, int context)
     {
         if (context < 2) throw new ArgumentOutOfRangeException(nameof(context), "context must be at least 2");
+        string at = item.Source.Length > 0 ? item.Source : "a task item";
         string text = item.Context.TrimEnd();
         string moved = item.Context[text.Length..];
         var prefix = new List<int>();
         if (tokenizer.Special.LeadingBos is int bos) prefix.Add(bos);
         else if (text.Length == 0)
-            prefix.Add(tokenizer.Special.EosId ?? throw new MftException($"{item.Source}: an empty context needs a bos or eos token to condition on, and the tokenizer has neither"));
+            prefix.Add(tokenizer.Special.EosId ?? throw new MftException($"{at}: an empty context needs a bos or eos token to condition on, and the tokenizer has neither"));
         var contextIds = prefix.Concat(tokenizer.Encode(text)).ToArray();
         for (int c = 0; c < item.Choices.Count; c++)
         {
             var whole = prefix.Concat(tokenizer.Encode(text + moved + item.Choices[c])).ToArray();
             int scored = whole.Length - contextIds.Length;
-            if (scored < 1) throw new MftException($"{item.Source}: choice {c} adds no token to the context");
+            if (scored < 1) throw new MftException($"{at}: choice {c} adds no token to the context");
             if (scored > context - 1)
-                throw new MftException($"{item.Source}: choice {c} is {scored} tokens, more than the {context - 1} a context of {context} can score");
+                throw new MftException($"{at}: choice {c} is {scored} tokens, more than the {context - 1} a context of {context} can score");
             var ids = whole.Length > context ? whole[^context..] : whole;
             var mask = new int[ids.Length];
             for (int i = ids.Length - scored; i < ids.Length; i++) mask[i] = 1;

@@ -4,9 +4,10 @@ namespace Mft.Evaluation;
 
 /// <summary>
 /// The task files of a corpora folder (<c>mft tasks build</c>): one continuation task (<see cref="ContinuationTaskBuilder"/>)
-/// from general/test.txt (its Brown corpus part, <see cref="TaskBuildConfig.GeneralDocuments"/>) and one from each domain's test.txt, written as general.jsonl and NAME.jsonl. Training never
-/// reads these files; the validation samples that runs with the given seeds take from them are left out, so no item
-/// comes from a document any run trains on or chooses a setting by.
+/// from general/test.txt (its Brown corpus part, <see cref="TaskBuildConfig.GeneralDocuments"/>) and one from each
+/// domain's test.txt, written as general.jsonl and NAME.jsonl. Training never reads these files; the validation samples
+/// that runs with the given seeds take from them are left out, so no item comes from a document any run trains on or
+/// chooses a setting by.
 /// </summary>
 public static class ContinuationTasks
 {
