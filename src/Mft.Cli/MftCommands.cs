@@ -1,6 +1,7 @@
 using Mft.Adapters;
 using Mft.Cli.Commands;
 using Mft.Corpora;
+using Mft.Evaluation;
 using Mft.Jobs;
 
 namespace Mft.Cli;
@@ -23,7 +24,8 @@ public static class MftCommands
         MftCommand.Of<AdapterMergeConfig>("merge", "Fold a PEFT adapter (LoRA, DoRA, IA3) into its base model.", MergeCommand.Run),
         MftCommand.Of<ExportOptions>("export", "Write a model (with an adapter merged) as GGUF for llama.cpp, LLamaSharp and Ollama.", ExportCommand.Run),
         MftCommand.Of<PretrainJobConfig>("pretrain", "Train the embedded base model from scratch (resumable).", PretrainCommand.Run),
-        MftCommand.Of<EvaluateJobConfig>("evaluate", "Specialization and degeneralization of a tuned model against its base.", EvaluateCommand.Run),
+        MftCommand.Of<TaskBuildConfig>("tasks build", "Build multiple-choice continuation tasks from the corpora's held-out files.", TasksBuildCommand.Run),
+        MftCommand.Of<EvaluateJobConfig>("evaluate", "Specialization and degeneralization of a tuned model against its base, and both models' scores on multiple-choice tasks.", EvaluateCommand.Run),
     ];
 
     /// <summary>The command <paramref name="args"/> start with, and the arguments after its name; null for any other.</summary>

@@ -22,11 +22,11 @@ public sealed record FinetuneData(IReadOnlyList<TextSample> Domain, DatasetSplit
             config.DomainTestPath is null ? config.TestFraction : 0, config.MaxSamples);
         if (config.DomainTestPath is not null)
         {
-            var (test, validation) = HeldOut(SampleReader.Read(config.DomainTestPath, config.TextSplit), config.DomainTestMaxSamples, config.DomainValidationSamples, t.Seed, config.DomainTestPath);
+            var (test, validation) = HeldOutSamples.Split(SampleReader.Read(config.DomainTestPath, config.TextSplit), config.DomainTestMaxSamples, config.DomainValidationSamples, t.Seed, config.DomainTestPath);
             split = split with { Test = test, Validation = config.DomainValidationSamples is null ? split.Validation : validation };
         }
         var (general, generalValidation) = config.GeneralPath is null ? ([], [])
-            : HeldOut(SampleReader.Read(config.GeneralPath, config.TextSplit), config.GeneralMaxSamples, config.GeneralValidationSamples, t.Seed, config.GeneralPath);
+            : HeldOutSamples.Split(SampleReader.Read(config.GeneralPath, config.TextSplit), config.GeneralMaxSamples, config.GeneralValidationSamples, t.Seed, config.GeneralPath);
         return new FinetuneData(domain, split, general, ReplaySamples(config, split.Train.Count), generalValidation);
     }
 
@@ -53,34 +53,6 @@ public sealed record FinetuneData(IReadOnlyList<TextSample> Domain, DatasetSplit
         int wanted = (int)Math.Round(domainSamples * config.ReplayFraction / (1 - config.ReplayFraction));
         if (pool.Count < wanted)
             throw new MftException($"{config.ReplayPath}: {pool.Count} samples, but a replay fraction of {config.ReplayFraction} with {domainSamples} domain samples needs {wanted}");
-        return Subsample(pool, wanted, config.Trainer.Seed + 1);
-    }
-
-    /// <summary>
-    /// A held-out file's test samples (at most <paramref name="testMax"/>, chosen by the seed) and, when asked for,
-    /// validation samples: the next <paramref name="validationCount"/> in the same seeded order, so they never overlap
-    /// the test samples and the test samples are the same with or without them.
-    /// </summary>
-    private static (IReadOnlyList<TextSample> Test, IReadOnlyList<TextSample> Validation) HeldOut(IReadOnlyList<TextSample> samples, int? testMax, int? validationCount, int seed, string file)
-    {
-        if (validationCount is not int v) return (Subsample(samples, testMax, seed), []);
-        int m = testMax ?? throw new MftException($"{file}: validation samples from a held-out file need a test sample count");
-        if (samples.Count < m + v)
-            throw new MftException($"{file}: {samples.Count} samples, too few for {m} test and {v} validation samples");
-        var order = Shuffled(samples.Count, seed);
-        return (order.Take(m).Order().Select(i => samples[i]).ToList(), order.Skip(m).Take(v).Order().Select(i => samples[i]).ToList());
-    }
-
-    private static IReadOnlyList<TextSample> Subsample(IReadOnlyList<TextSample> samples, int? max, int seed)
-    {
-        if (max is not int m || samples.Count <= m) return samples;
-        return Shuffled(samples.Count, seed).Take(m).Order().Select(i => samples[i]).ToList();
-    }
-
-    private static int[] Shuffled(int count, int seed)
-    {
-        var order = Enumerable.Range(0, count).ToArray();
-        new Random(seed).Shuffle(order);
-        return order;
+        return HeldOutSamples.Subsample(pool, wanted, config.Trainer.Seed + 1);
     }
 }

@@ -96,6 +96,8 @@ public sealed class BadInputTests
         new("JSONL with invalid JSON", s => File.WriteAllText(s.Jsonl, "{\"text\": \"ok\"}\n{\"text\": oops}\n"), s => s.Perplexity(s.Jsonl), "data.jsonl:2: invalid JSON"),
         new("JSONL missing fields", s => File.WriteAllText(s.Jsonl, "{\"prompt\": \"only a prompt\"}\n"), s => s.Perplexity(s.Jsonl), "data.jsonl:1: needs a \"text\" field"),
         new("JSONL field of wrong type", s => File.WriteAllText(s.Jsonl, "{\"text\": 42}\n"), s => s.Perplexity(s.Jsonl), "field 'text' must be a string"),
+        new("task item with gold out of range", s => File.WriteAllText(s.Jsonl, "{\"context\": \"c\", \"choices\": [\" a\", \" b\"], \"gold\": 0}\n{\"context\": \"c\", \"choices\": [\" a\", \" b\"], \"gold\": 2}\n"),
+            s => ["evaluate", "--base", s.Model, "--tuned", s.Model, "--tasks", s.Jsonl], "data.jsonl:2: gold 2 is out of range for 2 choices (0 to 1)"),
         new("invalid UTF-8", s => File.WriteAllBytes(s.Jsonl, [.. "{\"text\": \"ok\"}\n{\"text\": \""u8, 0xC3, 0x28, .. "\"}\n"u8]), s => s.Perplexity(s.Jsonl), "invalid UTF-8 at line 2"),
         new("empty data file", s => File.WriteAllText(s.Data, "\n\n  \n"), s => s.Train(), "contains no samples"),
         new("tau outside [0, 1]", _ => { }, s => s.Train("--tau", "-0.1"), "--tau: must be in [0, 1]"),

@@ -6,6 +6,7 @@ using Mft.Adapters;
 using Mft.Cli;
 using Mft.Cli.Commands;
 using Mft.Corpora;
+using Mft.Evaluation;
 using Mft.Export.Gguf;
 using Mft.Generation;
 using Mft.Jobs;
@@ -36,7 +37,8 @@ public sealed class OptionDefaultsTests
         ["merge"] = (["--model", "m", "--adapter", "a", "--out", "o"], new AdapterMergeConfig { ModelDirectory = "m", AdapterDirectory = "a", OutputDirectory = "o" }),
         ["export"] = (["--model", "m", "--out", "o.gguf"], new ExportOptions { Gguf = new GgufExportOptions { ModelDirectory = "m", OutputFile = "o.gguf" } }),
         ["pretrain"] = (["--tokenizer", "t", "--out", "o"], new PretrainJobConfig { TokenizerDirectory = "t", OutputDirectory = "o" }),
-        ["evaluate"] = (["--base", "b", "--tuned", "t", "--data", "d"], new EvaluateJobConfig { BaseDirectory = "b", TunedDirectory = "t", DataPath = "d" }),
+        ["evaluate"] = (["--base", "b", "--tuned", "t"], new EvaluateJobConfig { BaseDirectory = "b", TunedDirectory = "t" }),   // and data or tasks, checked when it runs
+        ["tasks build"] = ([], new TaskBuildConfig()),
     };
 
     private static FinetuneJobConfig FinetuneJob() => new() { ModelDirectory = "m", DataPath = "d", OutputDirectory = "o", Trainer = new TrainerConfig() };

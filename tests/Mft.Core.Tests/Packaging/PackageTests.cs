@@ -17,6 +17,7 @@ public sealed class PackageTests(PackagesFixture packages, ITestOutputHelper out
         "data/SOURCES.md", "data/general/train.txt", "data/general/test.txt",
         "data/domains/bible/train.txt", "data/domains/bible/test.txt", "data/domains/jargon/train.txt", "data/domains/jargon/test.txt",
         "data/domains/devil/train.txt", "data/domains/devil/test.txt",
+        "data/tasks/general.jsonl", "data/tasks/bible.jsonl", "data/tasks/jargon.jsonl", "data/tasks/devil.jsonl",
     ];
 
     private static List<string> Entries(string package)

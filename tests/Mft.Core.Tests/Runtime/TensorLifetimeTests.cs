@@ -132,6 +132,8 @@ public sealed class TensorLifetimeTests
             ("GGUF export", () => GgufExport.Run(new GgufExportOptions { ModelDirectory = model, OutputFile = Path.Combine(dir, "m.gguf"), FileType = GgufFileType.Q8_0, Overwrite = true })),
             ("adapter merge", () => AdapterMerge.Run(model, adapter, Path.Combine(dir, "merged"), overwrite: true)),
             ("perplexity", () => Perplexity.Evaluate(pretrained.Model, Perplexity.WindowsOf(pretrained.Tokenizer, domain, 32), 4)),
+            ("multiple-choice task", () => ChoiceTask.Evaluate(pretrained.Model, pretrained.Tokenizer,
+                [new("the cat sat on", [" the mat.", " a tree.", " the door"], 0), new("a dog", [" ran.", " sat on the mat."], 1)], 32, 2)),
             ("generation", () => TextGenerator.Generate(pretrained.Model, [1, 5, 9], new GenerationOptions { MaxNewTokens = 6, Seed = 2 })),
         };
         // When each runs on a fresh thread, then it made no tensor outside a dispose scope
