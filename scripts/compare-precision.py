@@ -1,19 +1,39 @@
 #!/usr/bin/env python3
 """bf16 against fp32 on the same sweep runs (issue 29's quality comparison).
 
-Usage: python3 scripts/compare-precision.py FP32_TRAJECTORIES.csv BF16_TRAJECTORIES.csv [--budgets 0.02,0.05,0.10]
+Usage: python3 scripts/compare-precision.py FP32 BF16 [--budgets 0.02,0.05,0.10]
 
-Both files are sweep trajectories.csv files (one row per run and evaluation). Rows pair by (domain, budget,
+FP32 and BF16 are each a sweep's trajectories.csv (one row per run and evaluation) or a sweep's output folder, whose
+finished runs (runs/DOMAIN/nBUDGET/seedS/VARIANT/ with a report.json) are read from their metrics.jsonl, so a sweep
+still running can be compared as far as it got. Rows pair by (domain, budget,
 epoch_matched, seed, method, step); only the variants present in both are compared. Prints, per variant at its last
 step, test S and D as mean +- sd over seeds in each precision and the paired bf16 - fp32 difference (mean, largest),
 then the tuned choice in each precision: per method and D budget, the variant and step with the best seed-averaged
 validation S within the budget of seed-averaged validation D (the rule of docs/sweep-report.md), among the variants
 both files hold, with its test S and D.
 """
-import csv, statistics, sys
+import csv, glob, json, os, statistics, sys
 from collections import defaultdict
 
+def read_folder(folder):
+    rows = {}
+    for report in glob.glob(os.path.join(folder, "runs", "*", "n*", "seed*", "*", "report.json")):
+        run = os.path.dirname(report)
+        parts = run.split(os.sep)
+        domain, budget, seed, variant = parts[-4], parts[-3][1:], parts[-2][4:], parts[-1]
+        for line in open(os.path.join(run, "metrics.jsonl")):
+            e = json.loads(line)
+            if e.get("type") != "eval":
+                continue
+            key = (domain, budget, "False", seed, variant, int(e["step"]))
+            rows[key] = {"specialization": e["specialization"], "degeneralization": e["degeneralization"],
+                         "validation_specialization": 1 - e["domain_validation_ppl"] / e["domain_validation_base_ppl"],
+                         "validation_degeneralization": e["general_validation_ppl"] / e["general_validation_base_ppl"] - 1}
+    return rows
+
 def read(path):
+    if os.path.isdir(path):
+        return read_folder(path)
     rows = {}
     for r in csv.DictReader(open(path)):
         key = (r["domain"], r["budget"], r["epoch_matched"], r["seed"], r["method"], int(r["step"]))
