@@ -5,9 +5,9 @@ namespace Mft.Jobs;
 
 /// <summary>
 /// The base model's perplexities (domain validation, domain test, general, general validation) on a job's evaluation
-/// sets, and its scores on the job's task files, measured as
-/// <see cref="FinetuneJob"/> measures its step 0 but without attaching an adapter, so that every job on the same
-/// evaluation sets can be given the same numbers (<see cref="FinetuneJobConfig.BasePerplexities"/>).
+/// sets, and its scores on the job's task files, measured as <see cref="FinetuneJob"/> measures its step 0 but without
+/// attaching an adapter, so that every job on the same evaluation sets and tasks can be given the same numbers
+/// (<see cref="FinetuneJobConfig.BasePerplexities"/>, <see cref="FinetuneJobConfig.BaseTaskScores"/>).
 /// </summary>
 public static class BaseMeasurement
 {
