@@ -41,7 +41,19 @@ public static class TinyCorpus
         return path;
     }
 
-    /// <summary>A corpora folder laid out like data/: one domain "cats", general test text and general replay text.</summary>
+    /// <summary>A multiple-choice task file of five items in the domain's words (<see cref="Mft.Evaluation.ChoiceTaskFile"/>), written to <paramref name="path"/>.</summary>
+    public static string TaskFile(string path)
+    {
+        Mft.Evaluation.ChoiceTaskFile.Write(path, [
+            new("the cat sat on", [" the mat.", " a tree.", " the door."], 0), new("a dog ran to", [" the door.", " the mat."], 1),
+            new("the bird looked at", [" a tree.", " the door."], 0), new("the cat", [" sat.", " ran.", " looked."], 2), new("", [" the cat.", " a dog."], 1)]);
+        return path;
+    }
+
+    /// <summary>
+    /// A corpora folder laid out like data/: one domain "cats", general test text, general replay text, and
+    /// tasks/general.jsonl and tasks/cats.jsonl (<see cref="TaskFile"/>).
+    /// </summary>
     public static string DataFolder()
     {
         var data = TempDir.Create("corpora");
@@ -51,6 +63,9 @@ public static class TinyCorpus
         File.Copy(DomainFile(20), Path.Combine(data, "domains", "cats", "test.txt"));
         File.Copy(GeneralFile(), Path.Combine(data, "general", "test.txt"));
         File.WriteAllText(Path.Combine(data, "general", "train.txt"), string.Join("\n\n", Enumerable.Range(0, 40).Select(i => $"Replay text {i}: plain general words.")));
+        Directory.CreateDirectory(Path.Combine(data, "tasks"));
+        TaskFile(Path.Combine(data, "tasks", "general.jsonl"));
+        TaskFile(Path.Combine(data, "tasks", "cats.jsonl"));
         return data;
     }
 }

@@ -22,6 +22,7 @@ public static class TrainCommand
         {
             var result = Run(new FinetuneJob(config), ctrlC.Token);
             ResultTable.Write(config.Trainer.Kind.Label(config.Trainer.Tau), result.Final.Report);
+            if (result.Tasks.Count > 0) TaskTable.Write(result.Tasks);
             if (config.Trainer.MaxDegeneralization is double max)
                 AnsiConsole.MarkupLine(result.Final.Step == 0
                     ? $"no evaluated step kept degeneralization within {max:P1}: the base weights were kept"

@@ -5,7 +5,10 @@ using Mft.Sweep;
 
 namespace Mft.Demo;
 
-/// <summary>Writes report.md, results.csv and one S-D plot per domain (PNG and SVG) for the demo's runs.</summary>
+/// <summary>
+/// Writes report.md, results.csv and one S-D plot per domain (PNG and SVG) for the demo's runs; when the runs scored
+/// tasks, the first task file's (the general task's) acc and acc_norm, base → tuned, next to S and D.
+/// </summary>
 public static class DemoReport
 {
     /// <summary>A run as the report shows it: its method (for the label and tau) and what it measured.</summary>
@@ -14,6 +17,8 @@ public static class DemoReport
         public Jobs.FinetuneJobConfig Options => Config.Template(Method);
         public string Label => DemoPreset.Label(Config, Method);
         public EvaluationPoint Final => Run.Final;
+        /// <summary>The scores on the first task file; null without tasks.</summary>
+        public MeanTaskScores? Task => MeanTaskScores.Of([Run]);
     }
 
     public static void Write(SweepConfig config, IReadOnlyList<SweepRun> runs, string dir, TimeSpan elapsed, int workers, int threads)
@@ -31,12 +36,14 @@ public static class DemoReport
 
     private static string Csv(IReadOnlyList<Row> rows)
     {
-        var sb = new StringBuilder("domain,method,tau,steps,domain_ppl_base,domain_ppl,general_ppl_base,general_ppl,specialization,degeneralization,ratio\n");
+        bool tasks = rows.Any(r => r.Task is not null);
+        var sb = new StringBuilder("domain,method,tau,steps,domain_ppl_base,domain_ppl,general_ppl_base,general_ppl,specialization,degeneralization,ratio"
+            + (tasks ? SweepReport.TaskColumns : "") + "\n");
         foreach (var r in rows)
         {
             var f = r.Final.Report;
             sb.AppendLine(string.Join(',', r.Run.Domain, r.Options.Trainer.Method, F(r.Options.Trainer.Kind.UsesTau ? r.Options.Trainer.Tau : null), r.Final.Step, F(f.DomainBase, "F4"), F(f.Domain, "F4"), F(f.GeneralBase, "F4"),
-                F(f.General, "F4"), F(f.Specialization, "F5"), F(f.Degeneralization, "F5"), F(f.Ratio, "F4")));
+                F(f.General, "F4"), F(f.Specialization, "F5"), F(f.Degeneralization, "F5"), F(f.Ratio, "F4")) + (tasks ? SweepReport.TaskCells(r.Task) : ""));
         }
         return sb.ToString();
     }
@@ -62,17 +69,28 @@ public static class DemoReport
         foreach (var domain in rows.Select(r => r.Run.Domain).Distinct())
         {
             var group = rows.Where(r => r.Run.Domain == domain).ToList();
+            var task = group[0].Task;   // the general task in sweeps/demo.yaml
             sb.AppendLine($"## {domain}");
             sb.AppendLine();
-            sb.AppendLine("| method | steps | domain ppl base → tuned | general ppl base → tuned | S | D | S/D | time |");
-            sb.AppendLine("|---|---|---|---|---|---|---|---|");
+            sb.AppendLine("| method | steps | domain ppl base → tuned | general ppl base → tuned | S | D | S/D |"
+                          + (task is null ? "" : $" {task.Task} acc base → tuned | acc_norm base → tuned |") + " time |");
+            sb.AppendLine("|---|---|---|---|---|---|---|" + (task is null ? "" : "---|---|") + "---|");
             foreach (var r in group)
             {
                 var f = r.Final.Report;
                 sb.AppendLine($"| {r.Label} | {r.Final.Step} | {F(f.DomainBase)} → {F(f.Domain)} | {F(f.GeneralBase)} → {F(f.General)} | " +
-                              $"{F(f.Specialization, "P1")} | {F(f.Degeneralization, "P2")} | {f.RatioText} | {r.Run.Seconds:F0} s |");
+                              $"{F(f.Specialization, "P1")} | {F(f.Degeneralization, "P2")} | {f.RatioText} |" +
+                              (r.Task is { } t ? $" {F(t.AccuracyBase, "F3")} → {F(t.Accuracy, "F3")} | {F(t.NormalizedAccuracyBase, "F3")} → {F(t.NormalizedAccuracy, "F3")} |"
+                               : task is null ? "" : " - | - |") + $" {r.Run.Seconds:F0} s |");
             }
             sb.AppendLine();
+            if (task is not null)
+            {
+                var se = group[0].Run.Tasks[0].Base;
+                sb.AppendLine($"{task.Task}: {task.Items} multiple-choice items (docs/evaluation.md); acc: the gold choice has the highest log-likelihood, acc_norm: per byte of the choice. " +
+                              $"One standard error is about {se.AccuracyStderr:F3} (acc) and {se.NormalizedAccuracyStderr:F3} (acc_norm) at the base model's scores.");
+                sb.AppendLine();
+            }
             var ft = group.FirstOrDefault(r => config.IsPlainFinetuning(r.Method));
             foreach (var mft in group.Where(r => config.IsMft(r.Method)))
             {

@@ -17,11 +17,16 @@ namespace Mft.Jobs;
 /// <summary>
 /// Runs one finetuning job end to end, as a recipe of steps (<see cref="Run"/>): set up (read and split the data, load
 /// the base model, tokenize, choose the teacher: <see cref="FinetuneSetup"/>, <see cref="FinetuneTeacher"/>), measure the
-/// base model, train (FT, MFT or KD), evaluate (keep-best, the teacher cache's fidelity), and save the tuned model in
-/// Hugging Face format with report.json, metrics.jsonl and the resolved config beside it.
+/// base model, train (FT, MFT or KD), evaluate (keep-best, the teacher cache's fidelity, the task files' scores), and save
+/// the tuned model in Hugging Face format with report.json, metrics.jsonl and the resolved config beside it.
 /// </summary>
 public sealed class FinetuneJob(FinetuneJobConfig config)
 {
+    /// <summary>The task files, read and checked before the output folder is touched.</summary>
+    private ChoiceTaskSet _tasks = ChoiceTaskSet.Empty;
+    /// <summary>The base model's scores on them (rank 0).</summary>
+    private BaseTaskScores? _baseTasks;
+
     /// <summary>After every optimizer step: its metrics and the total number of steps.</summary>
     public event Action<StepMetrics, int>? StepCompleted;
     /// <summary>After every evaluation (base model first, then as <see cref="TrainerConfig.Evaluations"/> says): perplexities, S and D.</summary>
@@ -60,7 +65,8 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         var (history, state) = Train(setup, cancel);
         if (!Ranks.IsRoot) return AfterRoot(setup, state, watch);
         var (final, fidelity) = Evaluate(setup, history, state);
-        var result = Save(setup, history, state, final, fidelity, watch.Elapsed);
+        var tasks = ScoreTasks(setup);
+        var result = Save(setup, history, state, final, fidelity, watch.Elapsed, tasks);
         Ranks.Barrier();   // the other ranks return once the model and report are written
         return result;
     }
@@ -75,17 +81,24 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             setup.Data.Split.Train.Count, setup.Rows.Sum(r => (long)r.Ids.Length), watch.Elapsed);
     }
 
-    /// <summary>Checks the settings, the output folder and a checkpoint to resume from, before anything is read or written.</summary>
+    /// <summary>Checks the settings, the task files, the output folder and a checkpoint to resume from, before anything else is read or written.</summary>
     private void CheckInputs()
     {
         config.Validate();
+        _tasks = ChoiceTaskSet.Read(config.TaskPaths);
         OutputFolder.Check(config.OutputDirectory, config.Overwrite, config.Resume);
         if (config.Resume && TrainingCheckpoint.Find(config.OutputDirectory) is { } resumeFrom)
             TrainingCheckpoint.ReadState(resumeFrom);   // a damaged checkpoint is refused before anything is written beside it
     }
 
-    /// <summary>The base model's perplexities: given by the caller, read back when resuming, or measured now and kept for a resume.</summary>
+    /// <summary>The base model's perplexities and task scores: given by the caller, read back when resuming, or measured now and kept for a resume.</summary>
     private void MeasureBase(FinetuneSetup setup)
+    {
+        MeasureBasePerplexities(setup);
+        if (_tasks.Count > 0) _baseTasks = MeasureBaseTasks(setup);
+    }
+
+    private void MeasureBasePerplexities(FinetuneSetup setup)
     {
         Status?.Invoke("measuring the base model");
         var baseFile = setup.Layout.BasePerplexities;
@@ -99,6 +112,32 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             Checkpoints.AtomicFile.WriteAllText(baseFile, setup.Evaluator.Base.ToJson());
         }
     }
+
+    /// <summary>The base model's task scores, as <see cref="MeasureBasePerplexities"/> has its perplexities (the student before its first step, in fp32).</summary>
+    private BaseTaskScores MeasureBaseTasks(FinetuneSetup setup)
+    {
+        var file = setup.Layout.BaseTaskScores;
+        if (config.BaseTaskScores is { } known) return known;
+        if (File.Exists(file) && TrainingCheckpoint.Find(config.OutputDirectory) is not null && BaseTaskScores.Read(file) is { } kept && kept.AreFor(_tasks.Paths))
+            return kept;
+        Status?.Invoke("scoring the base model on the tasks");
+        var measured = new BaseTaskScores(_tasks.Paths, ScoreTasks(setup.Student, setup.Pretrained.Tokenizer));
+        Checkpoints.AtomicFile.WriteAllText(file, measured.ToJson());
+        return measured;
+    }
+
+    /// <summary>The returned weights' scores on the task files next to the base model's; none without tasks.</summary>
+    private IReadOnlyList<TaskScores> ScoreTasks(FinetuneSetup setup)
+    {
+        if (_tasks.Count == 0) return [];
+        Status?.Invoke("scoring the tuned model on the tasks");
+        var tuned = ScoreTasks(setup.Student, setup.Pretrained.Tokenizer);
+        return [.. _tasks.Paths.Select((path, i) => new TaskScores(path, _baseTasks!.Results[i], tuned[i]))];
+    }
+
+    /// <summary>The model's scores on the task files at the training context, outside any autocast region: fp32, as every evaluation.</summary>
+    private IReadOnlyList<ChoiceTaskResult> ScoreTasks(CausalLM model, Tokenization.ITextTokenizer tokenizer) =>
+        _tasks.Evaluate(model, tokenizer, config.Trainer.ContextLength, config.EvalBatchSize);
 
     /// <summary>Trains to the end (resuming from the run folder's checkpoint, if any); cancelled, the checkpoint is saved and this throws.</summary>
     private (IReadOnlyList<EvaluationPoint> History, TrainingState State) Train(FinetuneSetup setup, CancellationToken cancel)
@@ -143,7 +182,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
 
     /// <summary>Writes the tuned model (or adapter) and the run's reports, and deletes the checkpoint: the run is finished.</summary>
     private FinetuneResult Save(FinetuneSetup setup, IReadOnlyList<EvaluationPoint> history, TrainingState state, EvaluationPoint final,
-        TeacherCacheFidelity? fidelity, TimeSpan elapsed)
+        TeacherCacheFidelity? fidelity, TimeSpan elapsed, IReadOnlyList<TaskScores> tasks)
     {
         Status?.Invoke("saving");
         var (student, adapter, layout) = (setup.Student, setup.Adapter, setup.Layout);
@@ -157,6 +196,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
             TeacherCopyBytes = setup.TeacherBytes,
             TeacherCacheFidelity = fidelity,
             Precision = config.Trainer.ResolvedPrecision(),
+            Tasks = tasks,
         };
         RunReport.Write(config, result);
         if (Directory.Exists(layout.Checkpoint)) Directory.Delete(layout.Checkpoint, true);

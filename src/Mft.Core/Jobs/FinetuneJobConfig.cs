@@ -61,8 +61,16 @@ public sealed record FinetuneJobConfig
     /// <summary>A chat template (Jinja, or JSON with "chat_template") for "messages" data instead of the model's own.</summary>
     [Option("chat_template", Help = "chat template for \"messages\" data (Jinja, or JSON with chat_template) instead of the model's own", Value = "FILE", Scope = OptionScope.Rows)]
     public string? ChatTemplatePath { get; init; }
-    [Option("eval_batch_size", Help = "evaluation windows per batch", Scope = OptionScope.Measurement)]
+    [Option("eval_batch_size", Help = "evaluation windows (tasks: sequences) per batch", Scope = OptionScope.Measurement)]
     public int EvalBatchSize { get; init; } = 8;
+    /// <summary>
+    /// Multiple-choice task files (<see cref="ChoiceTaskFile"/>) scored on the base model and on the returned weights
+    /// (<see cref="ChoiceTask"/>, at <see cref="TrainerConfig.ContextLength"/>, <see cref="EvalBatchSize"/> sequences a batch, fp32).
+    /// </summary>
+    [Option("tasks", Help = "multiple-choice task files (JSONL lines: context, choices, gold), comma-separated: acc and acc_norm of the base and the tuned weights on each", Value = "FILES", Scope = OptionScope.Measurement)]
+    public IReadOnlyList<string> TaskPaths { get; init; } = [];
+    /// <summary>The base model's scores on <see cref="TaskPaths"/> measured earlier at the same context, to skip measuring them again.</summary>
+    public BaseTaskScores? BaseTaskScores { get; init; }
     /// <summary>How to train: method (ft, mft, kd), tau, learning rate, steps, batch, context, evaluations.</summary>
     [OptionGroup] public required TrainerConfig Trainer { get; init; }
     /// <summary>Train a PEFT adapter (LoRA, DoRA, IA3) instead of all weights; the MFT teacher is then the base with adapters off.</summary>
@@ -119,6 +127,9 @@ public sealed record FinetuneJobConfig
         if (GeneralValidationSamples is not null && (GeneralPath is null || GeneralMaxSamples is null))
             throw new MftException("general validation samples need a general file and a general test sample count");
         if (EvalBatchSize <= 0) throw new OptionException("eval_batch_size", $"must be positive, got {EvalBatchSize}");
+        if (TaskPaths.Any(string.IsNullOrWhiteSpace)) throw new OptionException("tasks", "a task file's path is empty");
+        if (BaseTaskScores is not null && !BaseTaskScores.AreFor(TaskPaths))
+            throw new MftException($"base task scores given for {string.Join(", ", BaseTaskScores.Paths)}, but the tasks are {string.Join(", ", TaskPaths)}");
         Adapter?.Validate();
         if (Trainer.GradientCheckpointing && Adapter is { Dropout: > 0 })
             throw new OptionException("gradient_checkpointing", $"recomputes each layer in backward, which needs the same dropout mask twice: use {{lora_dropout}} 0 (got {Adapter.Dropout})");

@@ -23,4 +23,6 @@ public sealed record FinetuneResult(string ModelDirectory, EvaluationPoint Final
     public TeacherCacheFidelity? TeacherCacheFidelity { get; init; }
     /// <summary>The precision the run trained in: fp32 or bf16 (auto resolved).</summary>
     public Runtime.Precision Precision { get; init; } = Runtime.Precision.Fp32;
+    /// <summary>Each task file's scores, of the base model and of the returned weights (<see cref="FinetuneJobConfig.TaskPaths"/>); empty without tasks.</summary>
+    public IReadOnlyList<TaskScores> Tasks { get; init; } = [];
 }

@@ -41,6 +41,11 @@ public static class RunReport
         sb.AppendLine();
         sb.AppendLine($"Specialization S = {F(f.Specialization, "P2")}, degeneralization D = {F(f.Degeneralization, "P2")}, S/D = {f.RatioText}.");
         sb.AppendLine();
+        if (r.Tasks.Count > 0)
+        {
+            sb.AppendLine(TaskMarkdown(r.Tasks));
+            sb.AppendLine();
+        }
         if (r.TeacherCacheFidelity is { } fidelity)
         {
             sb.AppendLine(fidelity.Markdown(config.Trainer.TeacherCacheTopK));
@@ -50,6 +55,22 @@ public static class RunReport
         sb.AppendLine("|---|---|---|---|---|---|");
         foreach (var p in r.Trajectory)
             sb.AppendLine($"| {p.Step} | {F(p.DomainValidation)} | {F(p.DomainTest)} | {F(p.General)} | {F(p.Report.Specialization, "P2")} | {F(p.Report.Degeneralization, "P2")} |");
+        return sb.ToString();
+    }
+
+    /// <summary>Per task file: n, and acc and acc_norm of the base and the returned weights, each ± its standard error, and the change.</summary>
+    public static string TaskMarkdown(IReadOnlyList<TaskScores> tasks)
+    {
+        static string A(double x, double se) => string.Create(CultureInfo.InvariantCulture, $"{x:F3} ± {se:F3}");
+        static string Change(double x) => string.Create(CultureInfo.InvariantCulture, $"{x:+0.000;-0.000;0.000}");
+        var sb = new StringBuilder();
+        sb.AppendLine("| task | n | acc base | acc tuned | Δ acc | acc_norm base | acc_norm tuned | Δ acc_norm |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var t in tasks)
+            sb.AppendLine($"| {Path.GetFileName(t.Path)} | {t.Base.Items} | {A(t.Base.Accuracy, t.Base.AccuracyStderr)} | {A(t.Tuned.Accuracy, t.Tuned.AccuracyStderr)} | " +
+                          $"{Change(t.Tuned.Accuracy - t.Base.Accuracy)} | {A(t.Base.NormalizedAccuracy, t.Base.NormalizedAccuracyStderr)} | " +
+                          $"{A(t.Tuned.NormalizedAccuracy, t.Tuned.NormalizedAccuracyStderr)} | {Change(t.Tuned.NormalizedAccuracy - t.Base.NormalizedAccuracy)} |");
+        sb.Append("acc: the gold choice has the highest summed log-probability; acc_norm: the same per UTF-8 byte of the choice (docs/evaluation.md). ± one standard error.");
         return sb.ToString();
     }
 }

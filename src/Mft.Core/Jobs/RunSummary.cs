@@ -8,7 +8,7 @@ namespace Mft.Jobs;
 /// report.json (<see cref="Runs.RunLayout.Report"/>): what a finished run says of itself, written and read by this
 /// record only; its keys are the property names in snake_case. Its presence marks a run as finished. Reports written
 /// before a key existed still read: a missing key is its default (0, null), except <see cref="TrainSamples"/> and
-/// <see cref="ElapsedSeconds"/>, which every report has.
+/// <see cref="ElapsedSeconds"/>, which every report has. <see cref="Tasks"/> is written only by a run that scored tasks.
 /// </summary>
 public sealed record RunSummary
 {
@@ -44,6 +44,9 @@ public sealed record RunSummary
     public TeacherCacheFidelity? TeacherCacheFidelity { get; init; }
     /// <summary>The precision the run trained in, fp32 or bf16 (auto resolved); reports written before it existed read fp32.</summary>
     public string Precision { get; init; } = "fp32";
+    /// <summary>Each task file's acc and acc_norm (± standard errors) of the base model and of the returned weights; null (no key) when the run scored no tasks, as in reports written before tasks.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<TaskScores>? Tasks { get; init; }
 
     /// <summary>The summary of a job's result.</summary>
     public static RunSummary Of(FinetuneJobConfig config, FinetuneResult r)
@@ -67,6 +70,7 @@ public sealed record RunSummary
             ElapsedSeconds = r.Elapsed.TotalSeconds,
             TeacherCacheFidelity = r.TeacherCacheFidelity,
             Precision = EnumOption.Name(r.Precision),
+            Tasks = r.Tasks.Count > 0 ? r.Tasks : null,
         };
     }
 

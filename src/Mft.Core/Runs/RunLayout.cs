@@ -27,6 +27,8 @@ public sealed record RunLayout(string Directory)
     public string Metrics => In(MetricsFile);
     /// <summary>The base model's perplexities, measured once and reused on resume.</summary>
     public string BasePerplexities => In("base_perplexity.json");
+    /// <summary>The base model's task scores (<see cref="Evaluation.BaseTaskScores"/>), measured once and reused on resume.</summary>
+    public string BaseTaskScores => In("base_tasks.json");
     /// <summary>The resumable checkpoint (<see cref="Training.TrainingCheckpoint"/>); deleted when the run finishes.</summary>
     public string Checkpoint => In(CheckpointFolder);
     /// <summary>The previous checkpoint while a new one replaces it.</summary>

@@ -18,6 +18,9 @@ public sealed record MeanTrajectory(string Domain, DataBudget Budget, string Met
 {
     public MeanPoint Final => Points[^1];
 
+    /// <summary>The returned weights' scores on the sweep's first task file, seed means; null without tasks.</summary>
+    public MeanTaskScores? Task { get; init; }
+
     public static IReadOnlyList<MeanTrajectory> Of(IReadOnlyList<SweepRun> runs) =>
         runs.GroupBy(r => (r.Domain, r.Budget, r.Method)).Select(g =>
         {
@@ -35,7 +38,7 @@ public sealed record MeanTrajectory(string Domain, DataBudget Budget, string Met
                 };
             }).ToList();
             return new MeanTrajectory(g.Key.Domain, g.Key.Budget, g.Key.Method, list.Count, points, list.Average(r => r.Seconds),
-                (int)list.Average(r => r.TrainSamples), list[0].TrainableParameters);
+                (int)list.Average(r => r.TrainSamples), list[0].TrainableParameters) { Task = MeanTaskScores.Of(list) };
         }).ToList();
 
     /// <summary>Sample standard deviation (n - 1); 0 for fewer than two values.</summary>

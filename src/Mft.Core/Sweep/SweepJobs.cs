@@ -9,7 +9,9 @@ namespace Mft.Sweep;
 /// The job of a sweep's cell: the sweep's <c>train:</c> options, the method's own on top, and then what the sweep
 /// itself decides for the cell (<see cref="SetBySweep"/>: its files, budget, seed, folder), all bound by
 /// <c>mft train</c>'s schema (<see cref="OptionSchema.Apply"/>). A run, its base measurement and its teacher pass are
-/// built alike, so they see the same data, split and evaluation sets.
+/// built alike, so they see the same data, split and evaluation sets. A task file's path may hold
+/// <see cref="DataPlaceholder"/> (the sweep's corpora folder) and <see cref="DomainPlaceholder"/> (the cell's domain), so
+/// that one sweep gives each domain its own task wherever its data is.
 /// </summary>
 public sealed class SweepJobs(SweepConfig config, string device = "cpu", int threads = 0)
 {
@@ -33,8 +35,20 @@ public sealed class SweepJobs(SweepConfig config, string device = "cpu", int thr
         ["threads"] = "mft sweep --threads",
     };
 
-    /// <summary>The job of <paramref name="cell"/> in <paramref name="directory"/>, given the base perplexities and the teacher cache when there are any.</summary>
-    public FinetuneJobConfig Job(string directory, SweepCell cell, BasePerplexities? basePerplexities, string? teacherCache)
+    /// <summary>In a path of <c>tasks</c>, stands for the domain of the run: <c>{data}/tasks/{domain}.jsonl</c>.</summary>
+    public const string DomainPlaceholder = "{domain}";
+    /// <summary>In a path of <c>tasks</c>, stands for the sweep's <c>data:</c> folder (the demo's --data-dir).</summary>
+    public const string DataPlaceholder = "{data}";
+
+    /// <summary>The task files of a run on <paramref name="domain"/>: <c>tasks</c> with the placeholders replaced.</summary>
+    public static IReadOnlyList<string> TaskPathsOf(FinetuneJobConfig options, string data, string domain) =>
+        [.. options.TaskPaths.Select(p => p.Replace(DataPlaceholder, data, StringComparison.Ordinal).Replace(DomainPlaceholder, domain, StringComparison.Ordinal))];
+
+    /// <summary>
+    /// The job of <paramref name="cell"/> in <paramref name="directory"/>, given the base perplexities, the base task
+    /// scores and the teacher cache when there are any.
+    /// </summary>
+    public FinetuneJobConfig Job(string directory, SweepCell cell, BasePerplexities? basePerplexities, string? teacherCache, BaseTaskScores? baseTaskScores = null)
     {
         var options = cell.Options;
         var values = SweepConfig.Layered(config.Train, cell.Method.Settings, new Dictionary<string, string>
@@ -64,6 +78,8 @@ public sealed class SweepJobs(SweepConfig config, string device = "cpu", int thr
             DomainValidationSamples = validation,
             GeneralValidationSamples = validation,
             BasePerplexities = basePerplexities,
+            TaskPaths = TaskPathsOf(job, config.Data, cell.Domain),
+            BaseTaskScores = baseTaskScores,
         };
     }
 

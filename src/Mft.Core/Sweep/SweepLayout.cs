@@ -6,7 +6,7 @@ namespace Mft.Sweep;
 /// Every path in a sweep's folder, named in one place (the counterpart of <see cref="Runs.RunLayout"/> for one run):
 /// sweep.json (the config it holds), runs/DOMAIN/nBUDGET[-epochs]/seedS/METHOD (one run folder each),
 /// teachers/DOMAIN/nBUDGET/seedS/replayR (one teacher cache per training rows), base/DOMAIN/seedS.json (the base
-/// model's perplexities per evaluation sets), the reports and slurm/.
+/// model's perplexities per evaluation sets), base/DOMAIN/tasks.json (its task scores), the reports and slurm/.
 /// </summary>
 public sealed record SweepLayout(string Directory)
 {
@@ -34,6 +34,9 @@ public sealed record SweepLayout(string Directory)
 
     /// <summary>The base model's perplexities on the evaluation sets of a domain and seed.</summary>
     public string BasePerplexities(string domain, int seed) => In(Path.Combine("base", domain, $"seed{seed.ToString(CultureInfo.InvariantCulture)}.json"));
+
+    /// <summary>The base model's scores on the task files of a domain's runs (which depend on the domain only, not the seed).</summary>
+    public string BaseTaskScores(string domain) => In(Path.Combine("base", domain, "tasks.json"));
 
     public string In(string relative) => Path.Combine(Directory, relative);
 }

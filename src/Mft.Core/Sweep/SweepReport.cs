@@ -8,12 +8,16 @@ namespace Mft.Sweep;
 /// <summary>
 /// Writes a sweep's results: results.csv (one row per run), trajectories.csv (every evaluation), summary.csv and
 /// report.md (mean and spread over seeds per domain, budget and method; the best S within each degeneralization
-/// budget; the tau and step chosen for each budget), and the plots.
+/// budget; the tau and step chosen for each budget), and the plots. When the runs scored tasks, results.csv,
+/// summary.csv and report.md add the first task file's acc and acc_norm, base and tuned, and their changes
+/// (<see cref="MeanTaskScores"/>); without tasks they are as before.
 /// </summary>
 public static class SweepReport
 {
     private static string F(double? x, string format = "F2") => x is double v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
     private static string P(double x, int digits = 1) => (100 * x).ToString($"F{digits}", CultureInfo.InvariantCulture);
+    /// <summary>A change of a fraction in percentage points, signed: +1.5, -0.5.</summary>
+    private static string Signed(double x) => (100 * x).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
 
     /// <summary>Writes every table, plot and the report; <paramref name="elapsed"/> is the wall time when one process ran the sweep (null when collected from shards).</summary>
     public static void Write(SweepConfig config, IReadOnlyList<SweepRun> runs, string dir, TimeSpan? elapsed)
@@ -37,14 +41,26 @@ public static class SweepReport
         AtomicFile.WriteAllText(Path.Combine(dir, "report.md"), Markdown(config, runs, means, elapsed) + tuned?.Markdown());
     }
 
+    /// <summary>The columns of the first task file's scores (<see cref="TaskCells"/>), after a run's or a method's other columns.</summary>
+    public const string TaskColumns = ",task,task_acc_base,task_acc,task_acc_change,task_acc_norm_base,task_acc_norm,task_acc_norm_change";
+
+    /// <summary>The first task file's scores in <see cref="TaskColumns"/>'s order; empty values when there are none.</summary>
+    public static string TaskCells(MeanTaskScores? t) => t is null ? ",,,,,,," : "," + string.Join(',', t.Task, F(t.AccuracyBase, "F4"), F(t.Accuracy, "F4"),
+        F(t.AccuracyChange, "F4"), F(t.NormalizedAccuracyBase, "F4"), F(t.NormalizedAccuracy, "F4"), F(t.NormalizedAccuracyChange, "F4"));
+
+    private static bool HasTasks(IEnumerable<SweepRun> runs) => runs.Any(r => r.Tasks.Count > 0);
+
     private static string ResultsCsv(IReadOnlyList<SweepRun> runs)
     {
-        var sb = new StringBuilder("domain,budget,epoch_matched,seed,method,train_samples,trainable_parameters,steps,domain_ppl_base,domain_ppl,general_ppl_base,general_ppl,specialization,degeneralization,ratio,seconds\n");
+        bool tasks = HasTasks(runs);
+        var sb = new StringBuilder("domain,budget,epoch_matched,seed,method,train_samples,trainable_parameters,steps,domain_ppl_base,domain_ppl,general_ppl_base,general_ppl,specialization,degeneralization,ratio,seconds"
+            + (tasks ? TaskColumns : "") + "\n");
         foreach (var r in runs)
         {
             var f = r.Final.Report;
             sb.AppendLine(string.Join(',', r.Domain, r.Budget.Samples, r.Budget.EpochMatched, r.Seed, r.Method, r.TrainSamples, r.TrainableParameters, r.Final.Step,
-                F(f.DomainBase, "F4"), F(f.Domain, "F4"), F(f.GeneralBase, "F4"), F(f.General, "F4"), F(f.Specialization, "F5"), F(f.Degeneralization, "F5"), F(f.Ratio, "F4"), F(r.Seconds, "F1")));
+                F(f.DomainBase, "F4"), F(f.Domain, "F4"), F(f.GeneralBase, "F4"), F(f.General, "F4"), F(f.Specialization, "F5"), F(f.Degeneralization, "F5"), F(f.Ratio, "F4"), F(r.Seconds, "F1"))
+                + (tasks ? TaskCells(MeanTaskScores.Of([r])) : ""));
         }
         return sb.ToString();
     }
@@ -62,12 +78,14 @@ public static class SweepReport
 
     private static string SummaryCsv(IReadOnlyList<MeanTrajectory> means)
     {
-        var sb = new StringBuilder("domain,budget,epoch_matched,method,seeds,train_samples,trainable_parameters,domain_ppl,general_ppl,s_mean,s_std,d_mean,d_std,ratio_of_means,seconds_per_run\n");
+        bool tasks = means.Any(m => m.Task is not null);
+        var sb = new StringBuilder("domain,budget,epoch_matched,method,seeds,train_samples,trainable_parameters,domain_ppl,general_ppl,s_mean,s_std,d_mean,d_std,ratio_of_means,seconds_per_run"
+            + (tasks ? TaskColumns : "") + "\n");
         foreach (var m in means)
         {
             var f = m.Final;
             sb.AppendLine(string.Join(',', m.Domain, m.Budget.Samples, m.Budget.EpochMatched, m.Method, m.Seeds, m.TrainSamples, m.TrainableParameters, F(f.DomainPpl, "F4"), F(f.GeneralPpl, "F4"),
-                F(f.S, "F5"), F(f.SStd, "F5"), F(f.D, "F5"), F(f.DStd, "F5"), F(f.Ratio, "F4"), F(m.Seconds, "F1")));
+                F(f.S, "F5"), F(f.SStd, "F5"), F(f.D, "F5"), F(f.DStd, "F5"), F(f.Ratio, "F4"), F(m.Seconds, "F1")) + (tasks ? TaskCells(m.Task) : ""));
         }
         return sb.ToString();
     }
@@ -105,7 +123,10 @@ public static class SweepReport
         sb.AppendLine();
         sb.AppendLine("S = specialization (domain perplexity decrease), D = degeneralization (general perplexity increase), both relative to the base model, " +
                       "mean ± standard deviation over seeds at the last step; S/D is the ratio of the means (\"-\" when D ≤ 0). " +
-                      $"\"best S at D ≤ x\" is the highest seed-mean S among a method's evaluated steps whose seed-mean D is at most x (\"-\": none).");
+                      $"\"best S at D ≤ x\" is the highest seed-mean S among a method's evaluated steps whose seed-mean D is at most x (\"-\": none)." +
+                      (means.FirstOrDefault(m => m.Task is not null)?.Task is { } first
+                          ? $" Task columns: acc and acc_norm on {first.Task} ({first.Items} items, chance = 1/choices), seed means, of the returned weights; Δ in percentage points against the base model (docs/evaluation.md)."
+                          : ""));
         sb.AppendLine();
         foreach (var domain in config.Domains)
             foreach (var budget in config.DataBudgets())
@@ -114,20 +135,26 @@ public static class SweepReport
                 if (group.Count == 0) continue;
                 sb.AppendLine($"## {domain}, {budget.Label} ({group[0].TrainSamples} used, {group.Max(g => g.Seeds)} seeds)");
                 sb.AppendLine();
+                var task = group[0].Task;   // the first task file's scores, when the runs scored tasks
                 sb.Append("| method | trainable params | domain ppl | general ppl | S % | D % | S/D |");
+                if (task is not null) sb.Append($" {task.Task} acc % | Δ acc | acc_norm % | Δ acc_norm |");
                 foreach (var d in config.DegeneralizationBudgets) sb.Append($" best S at D ≤ {P(d, 0)}% |");
                 sb.AppendLine(" s/run |");
                 sb.Append("|---|---|---|---|---|---|---|");
+                if (task is not null) sb.Append("---|---|---|---|");
                 foreach (var _ in config.DegeneralizationBudgets) sb.Append("---|");
                 sb.AppendLine("---|");
                 var basePoint = group[0].Points[0];
                 sb.Append($"| base | - | {F(basePoint.DomainPpl)} | {F(basePoint.GeneralPpl)} | 0 | 0 | - |");
+                if (task is not null) sb.Append($" {P(task.AccuracyBase)} | - | {P(task.NormalizedAccuracyBase)} | - |");
                 foreach (var _ in config.DegeneralizationBudgets) sb.Append(" - |");
                 sb.AppendLine(" - |");
                 foreach (var m in group)
                 {
                     var f = m.Final;
                     sb.Append($"| {m.Method} | {m.TrainableParameters:N0} | {F(f.DomainPpl)} | {F(f.GeneralPpl)} | {P(f.S)} ± {P(f.SStd)} | {P(f.D)} ± {P(f.DStd)} | {F(f.Ratio)} |");
+                    if (m.Task is { } t) sb.Append($" {P(t.Accuracy)} | {Signed(t.AccuracyChange)} | {P(t.NormalizedAccuracy)} | {Signed(t.NormalizedAccuracyChange)} |");
+                    else if (task is not null) sb.Append(" - | - | - | - |");
                     foreach (var d in config.DegeneralizationBudgets)
                         sb.Append(DegeneralizationBudget.Best([m], d) is { } c ? $" {P(c.Point.S)} (step {c.Point.Step}) |" : " - |");
                     sb.AppendLine($" {F(m.Seconds, "F0")} |");

@@ -18,7 +18,7 @@ namespace Mft.Sweep;
 /// already exists: a sweep is resumed by running it again with the same config and output folder. Shards share the
 /// output folder: one folder per run, claimed while it trains (<see cref="RunClaim"/>), every file written
 /// atomically. Base perplexities are measured once per domain and seed (base/DOMAIN/seedS.json) and given to every
-/// run, and a teacher cache, when the config asks for one, is computed once per domain, budget, seed and replay
+/// run, as are the base model's task scores per domain (base/DOMAIN/tasks.json), and a teacher cache, when the config asks for one, is computed once per domain, budget, seed and replay
 /// (teachers/...), so that a run computes the same numbers whichever shard runs it. The full sweep writes the
 /// report; shards leave it to <see cref="Collect"/>. Trained weights are deleted after each run; reports, metrics
 /// and trajectories are kept. <paramref name="workers"/> runs train at once in this process (each on
@@ -31,6 +31,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
     private readonly SweepLayout _layout = new(outputDirectory);
     private readonly SweepJobs _jobs = new(config, device, threads);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BasePerplexities> _base = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BaseTaskScores> _baseTasks = [];
     private readonly Dictionary<string, object> _computing = [];   // one lock per base measurement and teacher cache file
 
     public event Action<string, StepMetrics, int>? StepCompleted;
@@ -222,17 +223,32 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         });
     }
 
+    /// <summary>The base model's scores on the task files of the cell's domain, measured once per domain; null when the sweep scores no tasks.</summary>
+    private BaseTaskScores? BaseTasksOf(SweepCell cell)
+    {
+        if (cell.Options.TaskPaths.Count == 0) return null;
+        var path = _layout.BaseTaskScores(cell.Domain);
+        return Once(path, () =>
+        {
+            if (_baseTasks.TryGetValue(path, out var known)) return known;
+            if (!File.Exists(path))
+                Publish(path, BaseMeasurement.MeasureTasks(BaseJob(cell)).ToJson());
+            return _baseTasks[path] = BaseTaskScores.Read(path);
+        });
+    }
+
     private SweepRun Train(string dir, SweepCell cell, CancellationToken cancel)
     {
         using var claim = RunClaim.Take(dir, _shard);
         var teacherCache = TeacherCachePath(cell);
         if (teacherCache is not null)
             Once(teacherCache, () => File.Exists(teacherCache) ? teacherCache : TeacherPass.Run(_jobs.Job(Path.GetDirectoryName(teacherCache)!, cell, null, teacherCache), Shard.All));
-        var job = new FinetuneJob(_jobs.Job(dir, cell, BaseOf(cell), teacherCache));
+        var job = new FinetuneJob(_jobs.Job(dir, cell, BaseOf(cell), teacherCache, BaseTasksOf(cell)));
         job.StepCompleted += (m, total) => StepCompleted?.Invoke(cell.Label, m, total);
         var result = job.Run(cancel);
         if (Directory.Exists(result.ModelDirectory)) Directory.Delete(result.ModelDirectory, recursive: true);
-        return new SweepRun(cell.Domain, cell.Budget, cell.Seed, cell.Method.Name, result.TrainSamples, result.TrainableParameters, result.Trajectory, result.Elapsed.TotalSeconds);
+        return new SweepRun(cell.Domain, cell.Budget, cell.Seed, cell.Method.Name, result.TrainSamples, result.TrainableParameters, result.Trajectory, result.Elapsed.TotalSeconds)
+            { Tasks = result.Tasks };
     }
 
     private static SweepRun Read(string dir, SweepCell cell)
@@ -240,6 +256,7 @@ public sealed class SweepRunner(SweepConfig config, string outputDirectory, bool
         var report = RunSummary.Read(new RunLayout(dir).Report);
         var trajectory = MetricsLog.ReadEvaluations(dir).ToList();
         if (trajectory.Count == 0) throw new MftException($"{dir}: {RunLayout.ReportFile} exists but {RunLayout.MetricsFile} has no evaluations; delete the folder to rerun it");
-        return new SweepRun(cell.Domain, cell.Budget, cell.Seed, cell.Method.Name, report.TrainSamples, report.TrainableParameters, trajectory, report.ElapsedSeconds);
+        return new SweepRun(cell.Domain, cell.Budget, cell.Seed, cell.Method.Name, report.TrainSamples, report.TrainableParameters, trajectory, report.ElapsedSeconds)
+            { Tasks = report.Tasks ?? [] };
     }
 }

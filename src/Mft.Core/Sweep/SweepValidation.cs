@@ -4,8 +4,8 @@ namespace Mft.Sweep;
 
 /// <summary>
 /// The checks of a sweep config (<see cref="SweepConfig.Validate"/>), each naming the file and the key: the grid, the
-/// train options as <c>mft train</c> checks them, and every method's options (which may change how it learns only,
-/// <see cref="OptionScope.Method"/>).
+/// train options as <c>mft train</c> checks them, every method's options (which may change how it learns only,
+/// <see cref="OptionScope.Method"/>), and each domain's task files.
 /// </summary>
 internal static class SweepValidation
 {
@@ -44,6 +44,9 @@ internal static class SweepValidation
             Checked(() => { Placed(config.Template(v)).Validate(); return 0; }, source, what);
         }
         Data.CorpusLayout.Check(config.Data, grid.Domain, needGeneralTrain: config.Variants().Any(v => config.Template(v).ReplayFraction > 0));
+        var taskFiles = grid.Domain.SelectMany(d => SweepJobs.TaskPathsOf(shared, config.Data, d)).Distinct();
+        try { Evaluation.ChoiceTaskSet.Read(taskFiles); }   // every domain's task files, read and checked before anything runs
+        catch (MftException e) { throw new MftException($"{source}: train: tasks: {e.Message}"); }
 
         T Checked<T>(Func<T> f, string src, string what)
         {

@@ -44,6 +44,12 @@ public sealed class DemoRunnerTests
         Assert.Contains("## cats", report);
         Assert.Contains("| mft tau=0.2 | 4 |", report);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(outDir, "results.csv")).Length);
+        // and the general task of the data folder (tasks: {data}/tasks/general.jsonl), base → tuned next to S and D
+        Assert.Equal(["general.jsonl"], runs.Select(r => Path.GetFileName(r.Tasks.Single().Path)).Distinct());
+        Assert.Contains("| S | D | S/D | general.jsonl acc base → tuned | acc_norm base → tuned | time |", report);
+        var t = runs[1].Tasks[0];
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| {t.Base.Accuracy:F3} → {t.Tuned.Accuracy:F3} | {t.Base.NormalizedAccuracy:F3} → {t.Tuned.NormalizedAccuracy:F3} |"), report);
+        Assert.EndsWith(",task,task_acc_base,task_acc,task_acc_change,task_acc_norm_base,task_acc_norm,task_acc_norm_change", File.ReadAllLines(Path.Combine(outDir, "results.csv"))[0]);
     }
 
     [Fact]

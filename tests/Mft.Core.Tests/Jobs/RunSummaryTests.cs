@@ -76,6 +76,34 @@ public sealed class RunSummaryTests
     }
 
     [Fact]
+    public void Should_write_each_tasks_scores_and_read_them_back_and_leave_the_key_out_without_tasks()
+    {
+        // Given a finished job's result with task scores (one standard error NaN: a single item)
+        var dir = TempDir.Create("summary-tasks");
+        var (config, result) = Result(dir);
+        var tasks = new[]
+        {
+            new TaskScores("data/tasks/general.jsonl", new ChoiceTaskResult(200, 0.285, 0.032, 0.32, 0.033), new ChoiceTaskResult(200, 0.27, 0.0314, 0.3, 0.0325)),
+            new TaskScores("one.jsonl", new ChoiceTaskResult(1, 1, double.NaN, 0, double.NaN), new ChoiceTaskResult(1, 0, double.NaN, 0, double.NaN)),
+        };
+        var path = Path.Combine(dir, "report.json");
+        // When its summary is written and read
+        RunSummary.Of(config, result with { Tasks = tasks }).Write(path);
+        var read = RunSummary.Read(path);
+        // Then the scores read back whole, under "tasks", after the keys a report always had
+        Assert.Equal(tasks[0], read.Tasks![0]);
+        Assert.Equal(("one.jsonl", 1, 1.0, 0.0), (read.Tasks[1].Path, read.Tasks[1].Base.Items, read.Tasks[1].Base.Accuracy, read.Tasks[1].Tuned.Accuracy));
+        Assert.True(double.IsNaN(read.Tasks[1].Base.AccuracyStderr));
+        var json = File.ReadAllText(path).ReplaceLineEndings("\n");
+        Assert.StartsWith(Written.ReplaceLineEndings("\n")[..^2], json);
+        Assert.Contains("\"normalized_accuracy_stderr\": 0.033", json);
+        // and a run without tasks writes no key, as before (the first test's bytes), and reads null
+        RunSummary.Of(config, result).Write(path);
+        Assert.DoesNotContain("\"tasks\"", File.ReadAllText(path));
+        Assert.Null(RunSummary.Read(path).Tasks);
+    }
+
+    [Fact]
     public void Should_read_a_report_written_before_trainable_parameters_and_refuse_one_without_its_sample_count_naming_the_file()
     {
         var dir = TempDir.Create("summary-old");
@@ -83,6 +111,7 @@ public sealed class RunSummaryTests
         File.WriteAllText(old, """{ "method": "ft", "tau": null, "steps": 3, "train_samples": 20, "elapsed_seconds": 1.5 }""");
         var read = RunSummary.Read(old);
         Assert.Equal((20, 0L, 1.5, "fp32"), (read.TrainSamples, read.TrainableParameters, read.ElapsedSeconds, read.Precision));
+        Assert.Null(read.Tasks);   // reports from before tasks have no "tasks" key
 
         var broken = Path.Combine(dir, "broken.json");
         File.WriteAllText(broken, """{ "method": "ft", "elapsed_seconds": 1.5 }""");

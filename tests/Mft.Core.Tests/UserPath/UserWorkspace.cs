@@ -8,7 +8,7 @@ namespace Mft.Tests.UserPath;
 /// A folder laid out so that the documentation's commands find, word for word, the files they name: a model at
 /// <c>path/to/model</c> (the embedded base), an instruct model at <c>path/to/Qwen3-0.6B</c> (the embedded base with a
 /// ChatML template), <c>domain.jsonl</c>, <c>general.txt</c>, <c>test.txt</c>, <c>domain-test.txt</c>,
-/// <c>chat.jsonl</c>, a <c>data/</c> folder with the embedded corpora cut to their first documents, and
+/// <c>chat.jsonl</c>, a <c>data/</c> folder with the embedded corpora and task files cut to their first documents, and
 /// <c>sweeps/*.yaml</c>: the repository's sweep files with the same methods over one domain, one small budget, one
 /// seed and two steps. Everything is small, so that every documented command runs in seconds.
 /// </summary>
@@ -44,6 +44,9 @@ public static class UserWorkspace
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.WriteAllText(target, string.Join("\n\n", Documents(corpus).Take(documents)) + "\n");
         }
+        Directory.CreateDirectory(Path.Combine(dir, "data", "tasks"));   // the task files (sweeps/demo.yaml scores the general task), cut to their first items
+        foreach (var task in Directory.GetFiles(Path.Combine(Repository.Root, "data", "tasks"), "*.jsonl"))
+            File.WriteAllLines(Path.Combine(dir, "data", "tasks", Path.GetFileName(task)), File.ReadLines(task).Take(20));
         var bible = Documents("domains/bible/train.txt").ToList();
         File.WriteAllLines(Path.Combine(dir, DomainData), bible.Take(60).Select(t => JsonSerializer.Serialize(new { text = t })));
         File.WriteAllText(Path.Combine(dir, "general.txt"), string.Join("\n\n", Documents("general/test.txt").Take(20)));
