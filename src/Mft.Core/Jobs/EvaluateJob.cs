@@ -26,28 +26,27 @@ public static class EvaluateJob
         bool bf16 = config.Compute.Bf16(say);
         var domain = config.DataPath is null ? null : SampleReader.Read(config.DataPath, config.TextSplit);
         var general = config.GeneralPath is null ? null : SampleReader.Read(config.GeneralPath, config.TextSplit);
-        var tasks = config.TaskPaths.Select(p => (p, ChoiceTaskFile.Read(p))).ToList();
+        var tasks = ChoiceTaskSet.Read(config.TaskPaths);
         var report = domain is null ? null
             : Run(config.BaseDirectory, config.TunedDirectory, domain, general, config.ContextLength, config.BatchSize, config.Compute.Device, config.ChatTemplatePath, bf16);
         return new EvaluateJobResult(report, Tasks(config.BaseDirectory, config.TunedDirectory, tasks, config.ContextLength, config.BatchSize, config.Compute.Device, bf16));
     }
 
     /// <summary>Each task's scores of the base and the tuned model; with <paramref name="bf16"/>, in bf16 products (<see cref="Autocast"/>).</summary>
-    public static IReadOnlyList<TaskScores> Tasks(string baseDirectory, string tunedDirectory, IReadOnlyList<(string Path, IReadOnlyList<ChoiceItem> Items)> tasks,
+    public static IReadOnlyList<TaskScores> Tasks(string baseDirectory, string tunedDirectory, ChoiceTaskSet tasks,
         int context, int batchSize, string device = "cpu", bool bf16 = false)
     {
         if (tasks.Count == 0) return [];
-        List<ChoiceTaskResult> Measure(string dir)
+        IReadOnlyList<ChoiceTaskResult> Measure(string dir)
         {
             using var jobScope = TorchRuntime.JobScope();
             using var m = PretrainedModel.Open(dir, device);
             m.Model.Config.RequireContext(context, dir);
             using var autocast = Autocast.Bf16(bf16);
-            return [.. tasks.Select(t => ChoiceTask.Evaluate(m.Model, m.Tokenizer, t.Items, context, batchSize))];
+            return tasks.Evaluate(m.Model, m.Tokenizer, context, batchSize);
         }
         var b = Measure(baseDirectory);
-        var t = Measure(tunedDirectory);
-        return [.. tasks.Select((task, i) => new TaskScores(task.Path, b[i], t[i]))];
+        return TaskScores.Pair(tasks.Paths, b, Measure(tunedDirectory));
     }
 
     /// <summary>The report; with <paramref name="bf16"/>, each model's forward passes make their products in bf16 (<see cref="Autocast"/>).</summary>

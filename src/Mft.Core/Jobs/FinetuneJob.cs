@@ -132,7 +132,7 @@ public sealed class FinetuneJob(FinetuneJobConfig config)
         if (_tasks.Count == 0) return [];
         Status?.Invoke("scoring the tuned model on the tasks");
         var tuned = ScoreTasks(setup.Student, setup.Pretrained.Tokenizer);
-        return [.. _tasks.Paths.Select((path, i) => new TaskScores(path, _baseTasks!.Results[i], tuned[i]))];
+        return TaskScores.Pair(_tasks.Paths, _baseTasks!.Results, tuned);
     }
 
     /// <summary>The model's scores on the task files at the training context, outside any autocast region: fp32, as every evaluation.</summary>
