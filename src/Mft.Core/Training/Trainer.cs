@@ -142,7 +142,10 @@ public sealed class Trainer
             }
             return state;
         }
-        bool withinBudget = _config.MaxDegeneralization is not double max || point.Report.Degeneralization is double d && d <= max;
+        // The budget is judged on the general validation set where the job has one (a sweep's tuned runs), so that the
+        // returned weights are chosen without the test sets; otherwise on the general set the run measures.
+        double? degeneralization = point.Validation?.Degeneralization ?? point.Report.Degeneralization;
+        bool withinBudget = _config.MaxDegeneralization is not double max || degeneralization is double d && d <= max;
         if (withinBudget && point.DomainValidation < state.BestValidationPerplexity)
         {
             state = state with { BestValidationPerplexity = point.DomainValidation, BestStep = point.Step, EvaluationsWithoutImprovement = 0 };

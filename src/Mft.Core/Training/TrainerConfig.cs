@@ -65,7 +65,7 @@ public sealed record TrainerConfig
     /// With <see cref="KeepBest"/>: only evaluations whose degeneralization is at most this (0.02: general perplexity
     /// rose at most 2%) may be kept; if none qualifies, the base weights are returned.
     /// </summary>
-    [Option("max_degeneralization", Help = "keep the evaluated step with the lowest domain validation perplexity whose general perplexity rose at most D (0.02 = 2%); needs {general} and evaluations", Value = "D", Scope = OptionScope.Measurement)]
+    [Option("max_degeneralization", Help = "keep the evaluated step with the lowest domain validation perplexity whose general perplexity (its validation set in a tuned sweep) rose at most D (0.02 = 2%); needs {general} and evaluations", Value = "D", Scope = OptionScope.Measurement)]
     public double? MaxDegeneralization { get; init; }
     /// <summary>Stop after this many evaluations without improvement; 0 never stops early.</summary>
     [Option("patience", Help = "early stopping: evaluations without improvement; 0 never stops early", Scope = OptionScope.Measurement)]

@@ -126,4 +126,30 @@ public sealed class FinetuneJobTests
         Assert.True(loose.Final.Report.Degeneralization <= 0.5);
         Assert.Equal(loose.Trajectory.Where(p => p.Step > 0 && p.Report.Degeneralization <= 0.5).Min(p => p.DomainValidation), loose.Final.DomainValidation);
     }
+
+    [Fact]
+    public void Should_judge_the_degeneralization_budget_on_the_general_validation_set_when_there_is_one()
+    {
+        var model = TinyCorpus.ModelDirectory();
+        var data = TinyCorpus.DomainFile();
+        var general = Path.Combine(TempDir.Create("digits-val"), "digits.txt");
+        File.WriteAllText(general, string.Join("\n\n", Enumerable.Range(0, 16).Select(i => $"{i * 7919 % 1000} {i * 104729 % 977} 55 {i}")));
+        FinetuneJobConfig Held(string name, double max) => Config(model, data, general, Path.Combine(TempDir.Create(name), "out"), "ft", 15) with
+        {
+            DomainTestPath = data, DomainTestMaxSamples = 4, DomainValidationSamples = 4, GeneralMaxSamples = 6, GeneralValidationSamples = 6,
+            Trainer = Config(model, data, general, "x", "ft", 15).Trainer with { MaxDegeneralization = max, LearningRate = 1e-2 },
+        };
+        // A budget nothing can exceed gives the trajectory; the step with the lowest domain validation perplexity is
+        // then given a budget between its validation D and its test D, so that exactly one of the two admits it.
+        var free = new FinetuneJob(Held("budget-free", 1e9)).Run();
+        var best = free.Trajectory.Where(p => p.Step > 0).MinBy(p => p.DomainValidation)!;
+        double validationD = best.Validation!.Degeneralization!.Value, testD = best.Report.Degeneralization!.Value;
+        Assert.True(Math.Abs(validationD - testD) > 1e-6, "the test needs validation and test D to differ at the best step");
+        var run = new FinetuneJob(Held("budget-between", (validationD + testD) / 2)).Run();
+        // The rule on validation D: the lowest domain validation perplexity among steps within the budget on validation.
+        double max = (validationD + testD) / 2;
+        var expected = run.Trajectory.Where(p => p.Step > 0 && p.Validation!.Degeneralization <= max).MinBy(p => p.DomainValidation)?.Step ?? 0;
+        Assert.Equal(expected, run.Final.Step);
+        Assert.Equal(validationD < testD, run.Final.Step == best.Step);
+    }
 }
