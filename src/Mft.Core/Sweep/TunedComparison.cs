@@ -17,7 +17,16 @@ public sealed class TunedComparison
 {
     /// <summary>A method's (rate, step) chosen within a degeneralization budget, with its test S and D per seed.</summary>
     public sealed record BudgetChoice(string Domain, DataBudget Budget, string Method, double MaxD, string Variant, int Step,
-        double ValidationS, double ValidationD, SeedSpread S, SeedSpread D);
+        double ValidationS, double ValidationD, SeedSpread S, SeedSpread D)
+    {
+        /// <summary>
+        /// The change of the first task's acc and acc_norm (tuned minus base) per seed, where the runs' returned
+        /// weights answer this budget: they scored tasks and kept their own best step within it on validation
+        /// (<c>max_degeneralization</c> equal to <see cref="MaxD"/>); null elsewhere. A run's own step may differ from
+        /// <see cref="Step"/>, the step chosen on the seed-averaged validation figures.
+        /// </summary>
+        public (SeedSpread Accuracy, SeedSpread NormalizedAccuracy)? TaskChange { get; init; }
+    }
 
     /// <summary>MFT's chosen point against a baseline's best rate at the same test specialization, seed by seed.</summary>
     public sealed record MatchedChoice(string Domain, DataBudget Budget, string Mft, string MftVariant, int MftStep, string Baseline, string? BaselineVariant,
@@ -52,7 +61,10 @@ public sealed class TunedComparison
                         {
                             var at = RunsOf(variant.Method).Select(r => r.Trajectory.First(p => p.Step == point.Step)).ToList();
                             budgets.Add(new BudgetChoice(domain, budget, method.Name, maxD, variant.Method, point.Step, point.ValidationS, point.ValidationD,
-                                new SeedSpread([.. at.Select(p => p.Report.Specialization)]), new SeedSpread([.. at.Select(p => p.Report.Degeneralization ?? double.NaN)])));
+                                new SeedSpread([.. at.Select(p => p.Report.Specialization)]), new SeedSpread([.. at.Select(p => p.Report.Degeneralization ?? double.NaN)]))
+                            {
+                                TaskChange = TaskChangeOf(config, variant.Method, maxD, RunsOf(variant.Method)),
+                            });
                         }
                 foreach (var mft in config.Methods.Where(config.IsMft))
                 {
@@ -82,6 +94,15 @@ public sealed class TunedComparison
         return new TunedComparison { Config = config, Budgets = budgets, Matched = matched };
     }
 
+    /// <summary>The runs' first-task changes per seed, when their returned weights are their own choice within <paramref name="maxD"/> (<see cref="BudgetChoice.TaskChange"/>).</summary>
+    private static (SeedSpread, SeedSpread)? TaskChangeOf(SweepConfig config, string variant, double maxD, IReadOnlyList<SweepRun> runs)
+    {
+        var kept = config.Template(config.Variants().First(v => v.Name == variant)).Trainer.MaxDegeneralization;
+        if (kept is not double k || Math.Abs(k - maxD) > 1e-12 || runs.Count == 0 || runs.Any(r => r.Tasks.Count == 0)) return null;
+        return (new SeedSpread([.. runs.Select(r => r.Tasks[0].Tuned.Accuracy - r.Tasks[0].Base.Accuracy)]),
+            new SeedSpread([.. runs.Select(r => r.Tasks[0].Tuned.NormalizedAccuracy - r.Tasks[0].Base.NormalizedAccuracy)]));
+    }
+
     /// <summary>Validation D where the seed-averaged validation trajectory first reaches validation S <paramref name="s"/> (linear between evaluations); null if it never does.</summary>
     public static double? DAtValidationS(MeanTrajectory t, double s) =>
         SdInterpolation.DegeneralizationAt(t.Points.Select(p => (p.ValidationS, double.IsFinite(p.ValidationD) ? p.ValidationD : (double?)null)).ToList(), s);
@@ -93,24 +114,28 @@ public sealed class TunedComparison
     /// <summary>One row per choice: what was chosen on validation, and its test figures per seed.</summary>
     public string Csv()
     {
-        var sb = new StringBuilder("kind,domain,budget,epoch_matched,method,max_degeneralization,variant,step,validation_s,validation_d,s_mean,s_std,d_mean,d_std,baseline,baseline_variant,baseline_d_mean,baseline_d_std,seeds\n");
+        bool tasks = Budgets.Any(c => c.TaskChange is not null);
+        var sb = new StringBuilder("kind,domain,budget,epoch_matched,method,max_degeneralization,variant,step,validation_s,validation_d,s_mean,s_std,d_mean,d_std,baseline,baseline_variant,baseline_d_mean,baseline_d_std,seeds"
+            + (tasks ? ",task_acc_change_mean,task_acc_change_std,task_acc_norm_change_mean,task_acc_norm_change_std" : "") + "\n");
+        string Task(BudgetChoice? c) => !tasks ? "" : c?.TaskChange is var (a, n)
+            ? "," + string.Join(',', F(a.Mean), F(a.Std), F(n.Mean), F(n.Std)) : ",,,,";
         string F(double x) => double.IsFinite(x) ? x.ToString("F5", CultureInfo.InvariantCulture) : "";
         foreach (var c in Budgets)
             sb.AppendLine(string.Join(',', "budget", c.Domain, c.Budget.Samples, c.Budget.EpochMatched, c.Method, F(c.MaxD), c.Variant, c.Step, F(c.ValidationS), F(c.ValidationD),
-                F(c.S.Mean), F(c.S.Std), F(c.D.Mean), F(c.D.Std), "", "", "", "", c.S.Count));
+                F(c.S.Mean), F(c.S.Std), F(c.D.Mean), F(c.D.Std), "", "", "", "", c.S.Count) + Task(c));
         foreach (var m in Matched)
             sb.AppendLine(string.Join(',', "matched", m.Domain, m.Budget.Samples, m.Budget.EpochMatched, m.Mft, "", m.MftVariant, m.MftStep, "", "",
-                F(m.MatchedS.Mean), F(m.MatchedS.Std), F(m.MftD.Mean), F(m.MftD.Std), m.Baseline, m.BaselineVariant ?? "", F(m.BaselineD.Mean), F(m.BaselineD.Std), m.MatchedS.Count));
+                F(m.MatchedS.Mean), F(m.MatchedS.Std), F(m.MftD.Mean), F(m.MftD.Std), m.Baseline, m.BaselineVariant ?? "", F(m.BaselineD.Mean), F(m.BaselineD.Std), m.MatchedS.Count) + Task(null));
         return sb.ToString();
     }
 
     public string Markdown()
     {
         var sb = new StringBuilder();
-        sb.AppendLine("# Tuned comparison: learning rate and stopping step chosen on validation only");
+        sb.AppendLine("# Tuned comparison: settings and stopping step chosen on validation only");
         sb.AppendLine();
         sb.AppendLine($"Validation sets: {Config.ValidationSamples} domain samples and {Config.ValidationSamples} general documents from the held-out files, disjoint from the test samples. " +
-                      "Each method's learning rate (its variants above) and stopping step are chosen on seed-averaged validation figures, as early stopping with keep-best would; " +
+                      "Each method's settings (its variants above: the learning rate, and every other key its grid varies) and stopping step are chosen together on seed-averaged validation figures, as early stopping with keep-best would; " +
                       "the figures below are the test figures of that choice, mean ± sd over seeds. The per-variant tables above choose on test figures and are optimistic; these are not. " +
                       "\"within noise\": the 95% confidence interval of the seed-paired difference (t with seeds - 1 degrees of freedom) contains 0.");
         sb.AppendLine();
@@ -145,6 +170,7 @@ public sealed class TunedComparison
                             sb.AppendLine($"- D ≤ {Pp(d)}%, S of {mft.Method} minus {other.Method}: {P(diff.Mean)} ± {P(diff.HalfWidth)} points" +
                                           (diff.WithinNoise ? " — **within noise**." : diff.Mean > 0 ? $" — {mft.Method} higher." : $" — {other.Method} higher."));
                         }
+                AppendTaskChanges(sb, here, mftNames);
                 var matched = Matched.Where(m => m.Domain == domain && m.Budget == budget).ToList();
                 if (matched.Count > 0)
                 {
@@ -163,6 +189,31 @@ public sealed class TunedComparison
                 sb.AppendLine();
             }
         return sb.ToString();
+    }
+
+    /// <summary>The first task's changes at the budget the runs kept their weights for, per method, and MFT's paired differences from the others.</summary>
+    private static void AppendTaskChanges(StringBuilder sb, IReadOnlyList<BudgetChoice> here, IReadOnlySet<string> mftNames)
+    {
+        var withTasks = here.Where(c => c.TaskChange is not null).ToList();
+        if (withTasks.Count == 0) return;
+        double maxD = withTasks[0].MaxD;
+        sb.AppendLine();
+        sb.AppendLine($"First task, change against the base model (points, mean ± sd over seeds) at D ≤ {Pp(maxD)}%: each run returns its weights at its own " +
+                      $"evaluated step with the lowest domain validation perplexity whose general validation perplexity rose at most {Pp(maxD)}% (max_degeneralization), " +
+                      "and the task is scored there.");
+        sb.AppendLine();
+        sb.AppendLine("| method (variant) | Δ acc | Δ acc_norm |");
+        sb.AppendLine("|---|---|---|");
+        foreach (var c in withTasks)
+            sb.AppendLine($"| {c.Method} ({c.Variant}) | {Pm(c.TaskChange!.Value.Accuracy)} | {Pm(c.TaskChange!.Value.NormalizedAccuracy)} |");
+        sb.AppendLine();
+        foreach (var mft in withTasks.Where(c => mftNames.Contains(c.Method)))
+            foreach (var other in withTasks.Where(c => !mftNames.Contains(c.Method)))
+            {
+                var diff = PairedDifference.Of(mft.TaskChange!.Value.NormalizedAccuracy.Values, other.TaskChange!.Value.NormalizedAccuracy.Values);
+                sb.AppendLine($"- Δ acc_norm of {mft.Method} minus {other.Method}: {P(diff.Mean)} ± {P(diff.HalfWidth)} points" +
+                              (diff.WithinNoise ? " — **within noise**." : diff.Mean > 0 ? $" — {mft.Method} forgets less." : $" — {other.Method} forgets less."));
+            }
     }
 
     /// <summary>A variant's learning rate, and the other values its method's grid chose (<c>lr 0.001, tau 0.1</c>).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Mft.Evaluation;
+using Mft.Jobs;
 using Mft.Sweep;
 
 namespace Mft.Tests.Sweep;
@@ -86,6 +87,52 @@ public sealed class TunedSweepTests
         Assert.Equal([0.02, 0.03, 0.04], m.MftD.Values, new Tolerance(1e-12));
         Assert.Equal(0.08 / 0.03, m.Advantage!.Value, 9);
         Assert.False(m.DDifference!.WithinNoise);
+    }
+
+    [Fact]
+    public void Should_report_task_changes_where_the_runs_kept_their_weights_within_the_budget()
+    {
+        // Given runs that scored a task on weights kept within D <= 5% (max_degeneralization 0.05, the report's budget)
+        var config = SweepFile.Parse("""
+            grid: {domain: [x], max_samples: [10], seed: [0, 1, 2]}
+            validation_samples: 5
+            degeneralization_budgets: [0.02, 0.05]
+            train: {max_steps: 10, max_degeneralization: 0.05}
+            methods: {ft: {method: ft, lr: [1.0e-4, 1.0e-3]}, mft: {method: mft, tau: [0.05, 0.1]}}
+            """, "tasks.yaml");
+        var budget = new DataBudget(10, 10, false);
+        var chance = new ChoiceTaskResult(200, 0.30, 0.03, 0.40, 0.03);
+        SweepRun Run(string method, int seed, double normChange, params EvaluationPoint[] points) =>
+            new("x", budget, seed, method, 10, 1, [Point(0, 0, 0, 0, 0), .. points], 1)
+            {
+                Tasks = [new TaskScores("general.jsonl", chance, chance with { Accuracy = 0.30 + normChange / 2, NormalizedAccuracy = 0.40 + normChange })],
+            };
+        var runs = new List<SweepRun>();
+        foreach (var seed in new[] { 0, 1, 2 })
+        {
+            runs.Add(Run("ft@0.0001", seed, -0.05 - 0.01 * seed, Point(5, 0.20, 0.01, 0.30, 0.01), Point(10, 0.30, 0.04, 0.40, 0.04)));
+            runs.Add(Run("ft@0.001", seed, -0.20, Point(5, 0.35, 0.20, 0.25, 0.20), Point(10, 0.50, 0.30, 0.50, 0.30)));
+            runs.Add(Run("mft@0.05", seed, 0.0, Point(5, 0.20, 0.01, 0.20, 0.01), Point(10, 0.30, 0.02, 0.30, 0.02)));
+            runs.Add(Run("mft@0.1", seed, 0.01 * seed, Point(5, 0.25, 0.01, 0.25, 0.01), Point(10, 0.45, 0.03, 0.45, 0.03)));
+        }
+        // When
+        var tuned = TunedComparison.Of(config, runs);
+        // Then the D <= 5% choices carry their runs' task changes per seed, the D <= 2% ones none (their runs kept other weights)
+        var ft = Assert.Single(tuned.Budgets, c => c.Method == "ft" && c.MaxD == 0.05);
+        Assert.Equal("ft@0.0001", ft.Variant);
+        Assert.Equal([-0.05, -0.06, -0.07], ft.TaskChange!.Value.NormalizedAccuracy.Values, new Tolerance(1e-12));
+        Assert.Equal([-0.025, -0.03, -0.035], ft.TaskChange!.Value.Accuracy.Values, new Tolerance(1e-12));
+        var mft = Assert.Single(tuned.Budgets, c => c.Method == "mft" && c.MaxD == 0.05);
+        Assert.Equal("mft@0.1", mft.Variant);   // tau is chosen on validation like the learning rate
+        Assert.Equal([0.0, 0.01, 0.02], mft.TaskChange!.Value.NormalizedAccuracy.Values, new Tolerance(1e-12));
+        Assert.All(tuned.Budgets.Where(c => c.MaxD == 0.02), c => Assert.Null(c.TaskChange));
+        // and the report pairs them by seed: mft minus ft = 0.05, 0.07, 0.09 -> 7.0 ± 4.303 x 0.02 / sqrt 3 = 5.0 points
+        var markdown = tuned.Markdown();
+        Assert.Contains("| mft (mft@0.1) | 0.5 ± 0.5 | 1.0 ± 1.0 |", markdown);
+        Assert.Contains("- Δ acc_norm of mft minus ft: 7.0 ± 5.0 points — mft forgets less.", markdown);
+        var csv = tuned.Csv().Split('\n');
+        Assert.EndsWith(",task_acc_change_mean,task_acc_change_std,task_acc_norm_change_mean,task_acc_norm_change_std", csv[0]);
+        Assert.Contains(csv, l => l.StartsWith("budget,x,10,False,mft,0.05000,mft@0.1,", StringComparison.Ordinal) && l.EndsWith(",0.00500,0.00500,0.01000,0.01000", StringComparison.Ordinal));
     }
 
     [Fact]
