@@ -25,6 +25,8 @@ public static class ChunkedLoss
         var flatMask = mask.reshape(-1);
         long n = flatHidden.shape[0];
         chunkTokens = LogitChunks.Positions(chunkTokens, student.Config.VocabSize);   // capped at LogitChunks.MaxLogits
+        if (n > chunkTokens && objective is IClosedFormGradient && !autograd)
+            return ByHand(student, (IClosedFormGradient)objective, teacher, flatHidden, flatLabels, flatMask, normalizer, chunkTokens, statistics);
         double total = 0;
         for (long start = 0; start < n; start += chunkTokens)
         {
@@ -52,6 +54,35 @@ public static class ChunkedLoss
             }
         }
         if (detached.grad is { } g) flatHidden.backward([g]);
+        return total;
+    }
+
+    /// <summary>
+    /// More than one chunk under a closed-form gradient: the head's backward by hand (<see cref="HeadGradient"/>), each
+    /// chunk's hidden-state gradient at once and the weight's gradient as one product over the chunks, then the hidden
+    /// states' gradient through the rest of the model once. One chunk keeps autograd (the same products).
+    /// </summary>
+    private static double ByHand(CausalLM student, IClosedFormGradient objective, ITeacherBatch? teacher, Tensor flatHidden, Tensor flatLabels,
+        Tensor flatMask, double normalizer, int chunkTokens, TokenStatistics? statistics)
+    {
+        long n = flatHidden.shape[0];
+        double total = 0;
+        using var head = new HeadGradient(student.OutputWeight, n);
+        foreach (var (start, len) in LogitChunks.Of(n, chunkTokens, student.Config.VocabSize))
+        {
+            using var scope = NewDisposeScope();
+            var chunkMask = flatMask.narrow(0, start, len);
+            if (chunkMask.sum().item<float>() == 0) continue;
+            using var noGrad = no_grad();
+            var hidden = flatHidden.detach().narrow(0, start, len);                      // (n, C)
+            var logits = student.Logits(hidden);                                          // (n, V)
+            var teacherLogits = teacher?.Logits(start, len, logits);                      // (n, V)
+            var lossSum = objective.LossSumAndGradient(logits, teacherLogits, flatLabels.narrow(0, start, len), chunkMask, 1.0 / normalizer, statistics, out var gradient);
+            head.Add(start, hidden, gradient);
+            total += lossSum.item<float>();
+        }
+        head.Flush();
+        flatHidden.backward([head.HiddenGradient]);
         return total;
     }
 }

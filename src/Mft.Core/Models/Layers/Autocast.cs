@@ -34,6 +34,13 @@ public static class Autocast
     }
 
     /// <summary>
+    /// A product's operand as this thread's products use it: inside a region a weight's bf16 cast, made once per region
+    /// and gradient mode (or anything else cast now); outside, <paramref name="t"/> itself. For products written out by
+    /// hand, as the head's backward over logit chunks (<c>Training.HeadGradient</c>).
+    /// </summary>
+    public static Tensor Operand(Tensor t) => _current is { } r ? r.Cast(t) : t;
+
+    /// <summary>
     /// The outputs of several linear layers over the same input x (…, in) (q, k and v; gate and up). Inside a region, when
     /// none of them has an adapter switched on, they are one bf16 product over the layers' weights concatenated (cast and
     /// joined once per region): x is cast once, the product is one larger GEMM, and x's gradient is one fp32-accumulated
