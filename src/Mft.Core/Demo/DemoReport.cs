@@ -63,8 +63,8 @@ public static class DemoReport
         sb.AppendLine("S = (ppl_dom_base - ppl_dom) / ppl_dom_base (specialization), D = (ppl_gen - ppl_gen_base) / ppl_gen_base (degeneralization).");
         sb.AppendLine();
         sb.AppendLine($"One seed, and one learning rate ({shared.Trainer.LearningRate}) for finetuning: an untuned baseline. Finetuning at a tenth of that rate degeneralizes " +
-                      "far less; the comparison against finetuning, LoRA and DoRA with their learning rate and stopping step tuned on validation sets, over 3 seeds, " +
-                      "is `mft sweep --config sweeps/tuned.yaml` (committed in docs/sweep-report.md).");
+                      "far less; the comparison against finetuning and LoRA with their learning rate, MFT's tau and every stopping step tuned on validation sets, over 3 seeds, " +
+                      "is `mft sweep --config sweeps/tuned-domains.yaml` (committed in docs/sweep-report.md).");
         sb.AppendLine();
         foreach (var domain in rows.Select(r => r.Run.Domain).Distinct())
         {

@@ -32,7 +32,7 @@ public static class Perplexity
     /// 110 positions at a 152k vocabulary), so no (B·T, V) tensor is built: at a 152k vocabulary one 512-token window's
     /// full logits would be 311 MB, and log-softmax doubles that. Windows are batched in
     /// the order given, not by length: a window's float sums depend on its batch's padded length, and the published
-    /// figures (docs/demo-report.md, docs/sweep-report.md) were measured with this batching (docs/performance.md).
+    /// figures (docs/demo-report.md, docs/sweep-report-bible.md) were measured with this batching (docs/performance.md).
     /// </summary>
     public static PerplexityResult Evaluate(CausalLM model, IReadOnlyList<TokenSequence> windows, int batchSize, int chunkTokens = DefaultChunkTokens)
     {

@@ -63,7 +63,7 @@ public sealed class HeadGradient : IDisposable
             var h = _kept.Count == 1 ? _kept[0].Hidden : cat(_kept.Select(k => k.Hidden).ToArray(), 0);       // (N', C)
             var product = g.t().mm(h);                                                                         // (V, C)
             if (_weight.grad is { } existing) existing.add_(product);
-            else _weight.grad = (product.dtype == ScalarType.Float32 ? product : product.to(ScalarType.Float32)).DetachFromDisposeScope();
+            else _weight.grad = product.dtype == ScalarType.Float32 ? product : product.to(ScalarType.Float32);   // the parameter holds it; the scope frees this handle
         }
         foreach (var (g, h) in _kept)
         {
