@@ -9,7 +9,7 @@ still running can be compared as far as it got. Rows pair by (domain, budget,
 epoch_matched, seed, method, step); only the variants present in both are compared. Prints, per variant at its last
 step, test S and D as mean +- sd over seeds in each precision and the paired bf16 - fp32 difference (mean, largest),
 then the tuned choice in each precision: per method and D budget, the variant and step with the best seed-averaged
-validation S within the budget of seed-averaged validation D (the rule of docs/sweep-report.md), among the variants
+validation S within the budget of seed-averaged validation D (the rule of docs/sweep-report-bible.md), among the variants
 both files hold, with its test S and D.
 """
 import csv, glob, json, os, statistics, sys
