@@ -62,7 +62,7 @@ public sealed class HeadGradient : IDisposable
             var g = _kept.Count == 1 ? _kept[0].Gradient : cat(_kept.Select(k => k.Gradient).ToArray(), 0);   // (N', V)
             var h = _kept.Count == 1 ? _kept[0].Hidden : cat(_kept.Select(k => k.Hidden).ToArray(), 0);       // (N', C)
             var product = g.t().mm(h);                                                                         // (V, C)
-            if (_weight.grad is { } existing) existing.add_(product);
+            if (_weight.grad is { } existing) existing.add_(product, Runtime.Scalars.One);
             else _weight.grad = product.dtype == ScalarType.Float32 ? product : product.to(ScalarType.Float32);   // the parameter holds it; the scope frees this handle
         }
         foreach (var (g, h) in _kept)

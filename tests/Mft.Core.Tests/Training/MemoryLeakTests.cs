@@ -78,10 +78,11 @@ public sealed class MemoryLeakTests
     private const int Steps = 30;
 
     [Theory]
-    [InlineData("ft", false)]
-    [InlineData("mft", false)]
-    [InlineData("mft", true)]   // LoRA student, teacher = the base with adapters off
-    public void Should_keep_live_tensors_and_resident_memory_flat_with_a_150k_vocabulary(string method, bool lora)
+    [InlineData("ft", false, false)]
+    [InlineData("mft", false, false)]
+    [InlineData("mft", true, false)]   // LoRA student, teacher = the base with adapters off
+    [InlineData("ft", false, true)]    // bf16: the head's backward by hand over 2 chunks, its gradient kept in bf16
+    public void Should_keep_live_tensors_and_resident_memory_flat_with_a_150k_vocabulary(string method, bool lora, bool bf16)
     {
         // Given a tiny model with a real vocabulary
         using var student = TinyModels.Random(TinyModels.LlamaJson(vocab: LargeVocab, hidden: 64, layers: 2, tied: true));
@@ -93,7 +94,8 @@ public sealed class MemoryLeakTests
             teacher = new AdaptersOffTeacher(student);
         }
         var rows = RandomRows(8, 32, LargeVocab);
-        var config = new TrainerConfig { Method = method, MaxSteps = Steps, BatchSize = 2, ContextLength = 32, WarmupSteps = 0, LearningRate = 1e-3, LossChunkTokens = 32 };
+        var config = new TrainerConfig { Method = method, MaxSteps = Steps, BatchSize = 2, ContextLength = 32, WarmupSteps = 0, LearningRate = 1e-3, LossChunkTokens = 32,
+            Precision = bf16 ? Mft.Runtime.Precision.Bf16 : Mft.Runtime.Precision.Fp32 };
         var trainer = new Trainer(config, student, teacher, rows, null, new Mft.Jobs.RunFolderRecord(TempDir.Create("leak-large")), "leak");
         var (live, rss) = (new List<long>(), new List<double>());
         trainer.StepCompleted += m => { if (m.Step % 5 == 0) Sample(live, rss); };
@@ -101,7 +103,7 @@ public sealed class MemoryLeakTests
         trainer.Run();
         teacher?.Dispose();
         // Then
-        AssertFlat(live, rss, $"{method}{(lora ? "+lora" : "")}");
+        AssertFlat(live, rss, $"{method}{(lora ? "+lora" : "")}{(bf16 ? " bf16" : "")}");
     }
 
     [Fact]
