@@ -86,17 +86,8 @@ public sealed class AutocastTests(ITestOutputHelper output)
         var input = tensor(Ids.Select(i => (long)i).ToArray()).unsqueeze(0);
         var labels = tensor(Ids.Skip(1).Append(4).Select(i => (long)i).ToArray()).unsqueeze(0);
         var mask = ones(1, Ids.Length);
-        Dictionary<string, Tensor> Gradients(bool bf16, out double loss)
-        {
-            student.zero_grad();
-            using var region = Autocast.Bf16(bf16);
-            Mft.Teachers.ITeacherBatch? teacher = null;
-            if (objective.NeedsTeacher)
-                using (no_grad()) teacher = new Mft.Teachers.AdaptersOffTeacher(student).Run(input, []);
-            var hidden = student.ForwardHidden(input);
-            loss = ChunkedLoss.ForwardBackward(student, objective, teacher, hidden, labels, mask, Ids.Length, 5, null);
-            return student.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
-        }
+        Dictionary<string, Tensor> Gradients(bool bf16, out double loss) =>
+            Mft.Tests.Training.ChunkedGradients.Of(student, objective, input, labels, mask, 5, bf16, autograd: false, out loss);
         // When
         var g32 = Gradients(false, out double loss32);
         var g16 = Gradients(true, out double loss16);

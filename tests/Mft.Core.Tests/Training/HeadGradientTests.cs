@@ -69,17 +69,7 @@ public sealed class HeadGradientTests
         var input = tensor(ids).unsqueeze(0);
         var labels = tensor(ids.Skip(1).Append(4L).ToArray()).unsqueeze(0);
         var mask = ones(1, ids.Length);
-        Dictionary<string, Tensor> Gradients(bool autograd)
-        {
-            student.zero_grad();
-            using var region = Autocast.Bf16(bf16);
-            Mft.Teachers.ITeacherBatch? teacher = null;
-            if (objective.NeedsTeacher)
-                using (no_grad()) teacher = new Mft.Teachers.AdaptersOffTeacher(student).Run(input, []);
-            var hidden = student.ForwardHidden(input);
-            ChunkedLoss.ForwardBackward(student, objective, teacher, hidden, labels, mask, ids.Length, 5, null, autograd);
-            return student.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
-        }
+        Dictionary<string, Tensor> Gradients(bool autograd) => ChunkedGradients.Of(student, objective, input, labels, mask, 5, bf16, autograd, out _);
         // When
         var byAutograd = Gradients(autograd: true);
         var byHand = Gradients(autograd: false);
