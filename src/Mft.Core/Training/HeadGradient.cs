@@ -65,16 +65,16 @@ public sealed class HeadGradient : IDisposable
             if (_weight.grad is { } existing) existing.add_(product, Runtime.Scalars.One);
             else _weight.grad = product.dtype == ScalarType.Float32 ? product : product.to(ScalarType.Float32);   // the parameter holds it; the scope frees this handle
         }
-        foreach (var (g, h) in _kept)
-        {
-            g.Dispose();
-            h.Dispose();
-        }
-        _kept.Clear();
-        _keptLogits = 0;
+        ReleaseKept();
     }
 
     public void Dispose()
+    {
+        ReleaseKept();
+        _hiddenGradient.Dispose();
+    }
+
+    private void ReleaseKept()
     {
         foreach (var (g, h) in _kept)
         {
@@ -82,6 +82,6 @@ public sealed class HeadGradient : IDisposable
             h.Dispose();
         }
         _kept.Clear();
-        _hiddenGradient.Dispose();
+        _keptLogits = 0;
     }
 }
