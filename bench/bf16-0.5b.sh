@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-3}"
 source bench/common.sh
-out="bench/results/$(date -u +%Y-%m-%d)-bf16-0.5b"
+out="$(results_dir "$(date -u +%Y-%m-%d)-bf16-0.5b")"
 mkdir -p "$out"
 /usr/bin/python3 "$peer" --preset bench-0.5b --warmup 1 --steps "$steps" --modes ft,mft --json "$out/pytorch-bench-0.5b.json"
 /usr/bin/python3 "$peer" --preset bench-0.5b --warmup 1 --steps "$steps" --modes ft,mft --bf16 --no-matmul --json "$out/pytorch-bench-0.5b-bf16.json"

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-17}"   # timed steps after the 3 warm-up steps: steps 1..20 in all by default
 source bench/common.sh
-out="bench/results/$(date -u +%Y-%m-%d)-memory"
+out="$(results_dir "$(date -u +%Y-%m-%d)-memory")"
 mkdir -p "$out"
 # 1. The 0.5B shape: PyTorch, then Mft with the fix (ft and mft, 3 + $steps steps each).
 /usr/bin/python3 "$peer" --preset bench-0.5b --warmup 1 --steps 3 --modes ft,mft --json "$out/pytorch-bench-0.5b.json"

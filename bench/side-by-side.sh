@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Training throughput of Mft and the PyTorch reference (../shared/peers/pytorch_bench.py), one after the other in
 # one run, fp32 and bf16 (Mft --precision bf16 against the peer's --bf16, torch.autocast), on bench-small and
-# bench-medium; writes bench/results/<date>.md and the raw JSON beside it.
+# bench-medium; writes bench/results/<date>.md (<date>-2.md, ... for a later run that day) and the raw JSON beside it.
 # Usage: bash bench/side-by-side.sh [steps] [presets] [modes]
 #   (all presets and modes: ~25 minutes on 2 cores; e.g. `bash bench/side-by-side.sh 10 bench-medium ft,mft,mft-exact`)
 set -euo pipefail
@@ -10,8 +10,7 @@ steps="${1:-10}"
 presets="${2:-bench-small bench-medium}"
 modes="${3:-ft,mft,mft-exact,mft-cached,fwd}"
 source bench/common.sh
-day="$(date -u +%Y-%m-%d)"
-out="bench/results/$day"
+out="$(results_dir "$(date -u +%Y-%m-%d)")"
 mkdir -p "$out"
 peer_modes="$(echo "$modes" | tr ',' '\n' | grep -xE 'ft|mft|fwd' | paste -sd, -)"
 bf16_modes="$(echo "$modes" | tr ',' '\n' | sed 's/$/+bf16/' | paste -sd, -)"
@@ -29,4 +28,4 @@ PY
   $bench "$preset" --steps "$steps" --modes "$modes,$bf16_modes" --json "$out/mft-$preset.json"
   reports+=("$out/pytorch-$preset.json" "$out/mft-$preset.json")
 done
-$bench report --out "bench/results/$day.md" "${reports[@]}"
+$bench report --out "$out.md" "${reports[@]}"
