@@ -25,7 +25,7 @@ public static class AllReduceBench
         {
             var preset = BenchPreset.All[name];
             using var scope = NewDisposeScope();
-            var parameters = Shapes(preset).Select(shape =>
+            var parameters = preset.ParameterShapes().Select(shape =>
             {
                 var p = zeros(shape).requires_grad_(true);
                 p.grad = full(shape, ranks.Rank + 1f);
@@ -49,19 +49,5 @@ public static class AllReduceBench
                                   $"bus {2.0 * (ranks.Size - 1) / ranks.Size * bytes / median / 1e9,6:F2} GB/s  (sum {(got == expected ? "ok" : $"WRONG: {got} != {expected}")})");
         }
         return 0;
-    }
-
-    /// <summary>The parameter shapes of a preset's Llama (tied embedding once), in the model's order.</summary>
-    private static IEnumerable<long[]> Shapes(BenchPreset p)
-    {
-        long kv = p.D / p.Heads * p.KvHeads;
-        yield return [p.Vocab, p.D];
-        for (int i = 0; i < p.Layers; i++)
-        {
-            yield return [p.D, p.D]; yield return [kv, p.D]; yield return [kv, p.D]; yield return [p.D, p.D];
-            yield return [p.Ffn, p.D]; yield return [p.Ffn, p.D]; yield return [p.D, p.Ffn];
-            yield return [p.D]; yield return [p.D];
-        }
-        yield return [p.D];
     }
 }

@@ -35,4 +35,18 @@ public sealed record BenchPreset(string Name, int Vocab, int D, int Layers, int 
             _ => 3 * forward,   // ft, lora, mft-cached, mft-exact; checkpointing's extra forward is not counted as useful work (the teacher ran once, before the timed steps)
         };
     }
+
+    /// <summary>The parameter shapes of a preset's Llama (tied embedding once), in the model's order.</summary>
+    public IEnumerable<long[]> ParameterShapes()
+    {
+        long kv = D / Heads * KvHeads;
+        yield return [Vocab, D];
+        for (int i = 0; i < Layers; i++)
+        {
+            yield return [D, D]; yield return [kv, D]; yield return [kv, D]; yield return [D, D];
+            yield return [Ffn, D]; yield return [Ffn, D]; yield return [D, Ffn];
+            yield return [D]; yield return [D];
+        }
+        yield return [D];
+    }
 }

@@ -67,7 +67,7 @@ public sealed class Trainer
         Precision = config.ResolvedPrecision();
     }
 
-    public AdamW CreateOptimizer()
+    public LowMemoryAdamW CreateOptimizer()
     {
         var trainable = _student.named_parameters().Where(p => p.parameter.requires_grad).ToList();
         var decay = trainable.Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
@@ -161,7 +161,7 @@ public sealed class Trainer
         return state;
     }
 
-    private StepMetrics Step(AdamW optimizer, List<Parameter> parameters, double lr, int step, TokenStatistics statistics)
+    private StepMetrics Step(LowMemoryAdamW optimizer, List<Parameter> parameters, double lr, int step, TokenStatistics statistics)
     {
         using var scope = NewDisposeScope();
         var watch = Stopwatch.StartNew();
@@ -194,14 +194,15 @@ public sealed class Trainer
         }
         autocast.Dispose();   // clipping and the optimizer in fp32
         double loss = lossSum / Math.Max(1, targets);
-        double norm = _config.ClipNorm > 0
-            ? nn.utils.clip_grad_norm_(parameters, _config.ClipNorm, 2.0)
-            : Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => p.grad!.pow(Runtime.Scalars.Two).sum().item<float>()));
+        // Clipping's scale is applied by the optimizer, slice by slice (GradientClipping): the same weights as clip_grad_norm_.
+        var (norm, clipScale) = _config.ClipNorm > 0
+            ? GradientClipping.Measure(parameters, _config.ClipNorm)
+            : (Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => p.grad!.pow(Runtime.Scalars.Two).sum().item<float>())), null);
         bool finite = double.IsFinite(loss) && double.IsFinite(norm);
         if (!finite && _config.OnNonFinite == NonFiniteAction.Stop)
             throw MftException.NamingOptions($"step {step + 1}: the loss ({loss}) or gradient norm ({norm}) is not finite; the weights were not updated. " +
                                    "Lower {lr}, or set {on_nonfinite} skip to skip such steps.");
-        if (finite) optimizer.step();
+        if (finite) optimizer.Step(clipScale);
         foreach (var p in parameters) p.grad = null;   // freed, as PyTorch's zero_grad(set_to_none=True): no gradient memory between steps
         bool corrected = statistics.HasCorrection;
         return new StepMetrics(step + 1, loss, lr, norm, tokens / watch.Elapsed.TotalSeconds, tokens,
