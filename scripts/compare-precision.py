@@ -2,6 +2,7 @@
 """bf16 against fp32 on the same sweep runs (issue 29's quality comparison).
 
 Usage: python3 scripts/compare-precision.py FP32 BF16 [--budgets 0.02,0.05,0.10]
+       python3 scripts/compare-precision.py FOLDER      (one sweep whose methods run in both precisions: NAME@fp32, NAME@bf16)
 
 FP32 and BF16 are each a sweep's trajectories.csv (one row per run and evaluation) or a sweep's output folder, whose
 finished runs (runs/DOMAIN/nBUDGET/seedS/VARIANT/ with a report.json) are read from their metrics.jsonl, so a sweep
@@ -10,7 +11,9 @@ epoch_matched, seed, method, step); only the variants present in both are compar
 step, test S and D as mean +- sd over seeds in each precision and the paired bf16 - fp32 difference (mean, largest),
 then the tuned choice in each precision: per method and D budget, the variant and step with the best seed-averaged
 validation S within the budget of seed-averaged validation D (the rule of docs/sweep-report-bible.md), among the variants
-both files hold, with its test S and D.
+both files hold, with its test S and D; runs without validation sets (the demo's) skip that table.
+With one FOLDER, its variants NAME@fp32 and NAME@bf16 (sweeps/precision-demo.yaml: `precision: [fp32, bf16]` under a
+method) are the two sides, paired as NAME.
 """
 import csv, glob, json, os, statistics, sys
 from collections import defaultdict
@@ -26,9 +29,10 @@ def read_folder(folder):
             if e.get("type") != "eval":
                 continue
             key = (domain, budget, "False", seed, variant, int(e["step"]))
+            validation = "general_validation_ppl" in e and "domain_validation_base_ppl" in e
             rows[key] = {"specialization": e["specialization"], "degeneralization": e["degeneralization"],
-                         "validation_specialization": 1 - e["domain_validation_ppl"] / e["domain_validation_base_ppl"],
-                         "validation_degeneralization": e["general_validation_ppl"] / e["general_validation_base_ppl"] - 1}
+                         "validation_specialization": 1 - e["domain_validation_ppl"] / e["domain_validation_base_ppl"] if validation else None,
+                         "validation_degeneralization": e["general_validation_ppl"] / e["general_validation_base_ppl"] - 1 if validation else None}
     return rows
 
 def read(path):
@@ -49,7 +53,11 @@ def main():
     if "--budgets" in sys.argv:
         budgets = [float(b) for b in sys.argv[sys.argv.index("--budgets") + 1].split(",")]
         args = [a for a in args if a != sys.argv[sys.argv.index("--budgets") + 1]]
-    fp32, bf16 = read(args[0]), read(args[1])
+    if len(args) == 1:
+        both = read_folder(args[0])
+        fp32, bf16 = ({k[:4] + (k[4][:-len(suffix)],) + k[5:]: v for k, v in both.items() if k[4].endswith(suffix)} for suffix in ("@fp32", "@bf16"))
+    else:
+        fp32, bf16 = read(args[0]), read(args[1])
     common = sorted(set(fp32) & set(bf16))
     if not common:
         sys.exit("no run of one file pairs with a run of the other")
@@ -67,6 +75,8 @@ def main():
         f = lambda xs: "%.2f ± %.2f" % ms(xs)
         print(f"| {domain} | {budget}{' (epochs)' if em == 'True' else ''} | {method} | {len(last)} | {f(s32)} | {f(s16)} | {f(d32)} | {f(d16)} | "
               f"{statistics.mean(ds):+.2f} ({max(map(abs, ds)):.2f}) | {statistics.mean(dd):+.2f} ({max(map(abs, dd)):.2f}) |")
+    if any(fp32[k]["validation_specialization"] is None for k in common):
+        return
     print("\n## The tuned choice in each precision (validation-chosen variant and step; test S / D, mean over seeds)\n")
     print("| domain | budget | method | D ≤ | fp32 choice | fp32 S / D | bf16 choice | bf16 S / D |")
     print("|---|---|---|---|---|---|---|---|")
