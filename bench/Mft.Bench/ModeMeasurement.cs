@@ -51,6 +51,7 @@ public static class ModeMeasurement
         var livePerStep = new JsonArray();   // live TorchSharp tensors after each training step
         var mklPerStep = new JsonArray();    // MB in oneMKL's buffer pool after each training step
         var faultsPerStep = new JsonArray(); // minor page faults during each training step (fresh pages the kernel zeroed)
+        var phases = new List<StepPhases>(); // where each timed step's time went
         long lastFaults = 0;
         if (mode == "fwd")
         {
@@ -107,6 +108,8 @@ public static class ModeMeasurement
             // Under mpirun each rank trains its micro-batch of every step and the gradients are all-reduced (docs/cluster.md).
             var trainer = new Trainer(trainerConfig, student, teacher, rows, null, new Mft.Jobs.RunFolderRecord(outDir), "bench", Mft.Distributed.ProcessGroups.Detect());
             var w = Stopwatch.StartNew();
+            int phaseStep = 0;
+            trainer.PhasesTimed += p => { if (++phaseStep > Warmup) phases.Add(p); };
             trainer.StepCompleted += m =>
             {
                 if (m.Step > Warmup) times.Add(w.Elapsed.TotalSeconds);
@@ -133,8 +136,15 @@ public static class ModeMeasurement
             ["peak_rss_mb"] = Memory.PeakRssMb(), ["rss_after_setup_mb"] = rssAfterSetup, ["steps"] = times.Count,
             ["rss_per_step_mb"] = rssPerStep, ["live_tensors_per_step"] = livePerStep, ["mkl_pool_mb_per_step"] = mklPerStep, ["minor_faults_per_step"] = faultsPerStep, ["malloc"] = AllocatorTuning.State,
             ["layer_recomputations"] = Mft.Models.Layers.ActivationCheckpoint.Recomputations,
+            ["phase_median_s"] = phases.Count == 0 ? null : new JsonObject
+            {
+                ["forward"] = MedianOf(phases.Select(p => p.Forward)), ["loss+backward"] = MedianOf(phases.Select(p => p.LossAndBackward)),
+                ["norm"] = MedianOf(phases.Select(p => p.Gradients)), ["adamw"] = MedianOf(phases.Select(p => p.Optimizer)),
+            },
         };
     }
+
+    private static double MedianOf(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
 
     public static double MatmulGflops(int n, int reps, int threads)
     {

@@ -52,6 +52,15 @@ public static class SideBySideReport
                               $"{(p?["peak_rss_mb"]?.GetValue<double>() is double r ? F(r, "F0") : "-")} |");
             }
             sb.AppendLine();
+            // where the step's time went (median seconds per phase), Mft's phases beside the peer's, which splits the step differently
+            foreach (var (mode, node) in modes)
+            {
+                if (node?["phase_median_s"] is not JsonObject ph) continue;
+                var pph = TorchFor(torch, mode)?["phase_median_s"] as JsonObject;
+                string Phases(JsonObject o) => string.Join(", ", o.Select(kv => $"{kv.Key} {F(kv.Value!.GetValue<double>(), "F3")}"));
+                sb.AppendLine($"- phases, {mode} (median s): Mft {Phases(ph)}" + (pph is null ? "" : $"; PyTorch {Phases(pph)}") + ".");
+            }
+            sb.AppendLine();
             double Step(JsonNode? n) => n!["median_step_s"]!.GetValue<double>();
             double Rss(JsonNode? n) => n!["peak_rss_mb"]!.GetValue<double>();
             if (modes.ContainsKey("ft") && modes.ContainsKey("mft"))

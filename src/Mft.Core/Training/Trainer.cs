@@ -37,6 +37,8 @@ public sealed class Trainer
 
     public event Action<StepMetrics>? StepCompleted;
     public event Action<EvaluationPoint>? Evaluated;
+    /// <summary>After each step, where its time went (a benchmark's breakdown; the peer prints the same phases).</summary>
+    public event Action<StepPhases>? PhasesTimed;
 
     public int TotalSteps { get; }
     /// <summary>The precision it trains in: fp32 or bf16 (<see cref="TrainerConfig.Precision"/> resolved, auto by this CPU).</summary>
@@ -165,6 +167,8 @@ public sealed class Trainer
     {
         using var scope = NewDisposeScope();
         var watch = Stopwatch.StartNew();
+        var phase = Stopwatch.StartNew();
+        double forward = 0, lossAndBackward = 0;
         foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
         optimizer.zero_grad();
         // The loss is normalised by the global batch's targets, on every rank alike.
@@ -182,11 +186,14 @@ public sealed class Trainer
             tokens += batch.Inputs.NumberOfElements;
             var teacherBatch = _teacher?.Run(batch.Inputs, rows);
             var hidden = _student.ForwardHidden(batch.Inputs);                                  // (B, T, C)
+            forward += Lap(phase);
             lossSum += ChunkedLoss.ForwardBackward(_student, _objective, teacherBatch, hidden, batch.Labels, batch.LossMask,
                 Math.Max(1, targets), _config.LossChunkTokens, statistics, _config.AutogradLoss);
+            lossAndBackward += Lap(phase);
             accumulated?.Add();
         }
         accumulated?.Finish();
+        Lap(phase);   // collating and summing micro-batches are in no phase
         if (_parallel.Group.Size > 1)
         {
             _parallel.SumGradients(parameters);
@@ -198,11 +205,13 @@ public sealed class Trainer
         var (norm, clipScale) = _config.ClipNorm > 0
             ? GradientClipping.Measure(parameters, _config.ClipNorm)
             : (Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => p.grad!.pow(Runtime.Scalars.Two).sum().item<float>())), null);
+        double gradients = Lap(phase);
         bool finite = double.IsFinite(loss) && double.IsFinite(norm);
         if (!finite && _config.OnNonFinite == NonFiniteAction.Stop)
             throw MftException.NamingOptions($"step {step + 1}: the loss ({loss}) or gradient norm ({norm}) is not finite; the weights were not updated. " +
                                    "Lower {lr}, or set {on_nonfinite} skip to skip such steps.");
         if (finite) optimizer.Step(clipScale);
+        PhasesTimed?.Invoke(new StepPhases(forward, lossAndBackward, gradients, Lap(phase)));
         foreach (var p in parameters) p.grad = null;   // freed, as PyTorch's zero_grad(set_to_none=True): no gradient memory between steps
         bool corrected = statistics.HasCorrection;
         return new StepMetrics(step + 1, loss, lr, norm, tokens / watch.Elapsed.TotalSeconds, tokens,
@@ -212,6 +221,13 @@ public sealed class Trainer
             corrected ? statistics.MixPercentile(0.95) : null,
             corrected ? statistics.CappedShare : null,
             Skipped: !finite);
+    }
+
+    private static double Lap(Stopwatch watch)
+    {
+        double seconds = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        return seconds;
     }
 
     /// <summary>The steps after which to evaluate (the last step always is).</summary>
