@@ -13,6 +13,7 @@ namespace Mft.Bench;
 ///   Mft.Bench report --out FILE.md FILE.json ...   (markdown table from Mft and PyTorch result files)
 ///   Mft.Bench cache-fidelity [--steps 60] [--k 8,32,128]   (teacher cache against the exact teacher, embedded model)
 ///   Mft.Bench optimizer [--preset bench-0.5b] [--slices ...]   (clipping and AdamW's update alone)
+///   Mft.Bench gemm [--dtype bf16|fp32] [--shapes MxKxN,...]   (a step's products alone; bench/gemm.py in the peer)
 ///   mpirun -n N Mft.Bench allreduce [--presets bench-small,bench-medium,bench-0.5b] [--repeats 5]   (the gradient all-reduce)
 /// </summary>
 public static class BenchCommand
@@ -23,6 +24,7 @@ public static class BenchCommand
         if (args.Length > 0 && args[0] == "cache-fidelity") return CacheFidelity.Run(args[1..]);
         if (args.Length > 0 && args[0] == "allreduce") return AllReduceBench.Run(args[1..]);
         if (args.Length > 0 && args[0] == "optimizer") return OptimizerBench.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "gemm") return GemmBench.Run(args[1..]);
         var preset = BenchPreset.All.GetValueOrDefault(args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "bench-small");
         if (preset is null) { Console.Error.WriteLine($"unknown preset; expected {string.Join(" or ", BenchPreset.All.Keys)}"); return 2; }
         string? Option(string name) => BenchArgs.Option(args, name);
