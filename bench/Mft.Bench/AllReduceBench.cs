@@ -43,7 +43,7 @@ public static class AllReduceBench
             }
             float expected = ranks.Size * (ranks.Size + 1) / 2f * MathF.Pow(ranks.Size, repeats);   // each sum multiplies by N after the first
             float got = parameters[0].grad!.reshape(-1)[0].item<float>();
-            double median = seconds.Order().ElementAt(seconds.Count / 2), bytes = elements * 4.0;
+            double median = BenchTiming.Median(seconds), bytes = elements * 4.0;
             if (ranks.IsRoot)
                 Console.WriteLine($"{name,-13} {elements / 1e6,7:F1}M parameters  {bytes / 1e6,8:F0} MB  median {median,7:F3} s  " +
                                   $"bus {2.0 * (ranks.Size - 1) / ranks.Size * bytes / median / 1e9,6:F2} GB/s  (sum {(got == expected ? "ok" : $"WRONG: {got} != {expected}")})");

@@ -80,7 +80,7 @@ public static class BenchCommand
         var live = (JsonArray)r["live_tensors_per_step"]!;
         return $"  RSS step 3 -> {rss.Count}: {rss[2]!.GetValue<double>():F0} -> {rss[^1]!.GetValue<double>():F0} MB " +
                $"(max after step 3: {rss.Skip(2).Max(x => x!.GetValue<double>()):F0}), live tensors {live[2]} -> {live[^1]}" +
-               (r["minor_faults_per_step"] is JsonArray f ? $", minor faults/step median {f.Select(x => x!.GetValue<long>()).Order().ElementAt(f.Count / 2)}" : "");
+               (r["minor_faults_per_step"] is JsonArray f ? $", minor faults/step median {BenchTiming.Median(f.Select(x => (double)x!.GetValue<long>()))}" : "");
     }
 
     private static JsonObject Spawn(BenchPreset preset, string mode, int steps, int threads, bool autograd)

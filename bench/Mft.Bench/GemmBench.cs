@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using static TorchSharp.torch;
 
@@ -29,18 +28,8 @@ public static class GemmBench
             var w = randn(n, k).to(dtype);
             var g = randn(m, n).to(dtype);
             double flops = 2.0 * m * k * n;
-            string Rate(Func<Tensor> product)
-            {
-                var seconds = new List<double>();
-                for (int i = 0; i < 7; i++)
-                {
-                    using var inner = NewDisposeScope();
-                    var watch = Stopwatch.StartNew();
-                    product();
-                    if (i >= 2) seconds.Add(watch.Elapsed.TotalSeconds);
-                }
-                return (flops / seconds.Order().ElementAt(seconds.Count / 2) / 1e9).ToString("F0", CultureInfo.InvariantCulture);
-            }
+            string Rate(Func<Tensor> product) =>
+                (flops / BenchTiming.MedianSeconds(() => product(), warmups: 2, timed: 5) / 1e9).ToString("F0", CultureInfo.InvariantCulture);
             Console.WriteLine($"{shape,-16} forward {Rate(() => nn.functional.linear(x, w)),5}  input grad {Rate(() => g.mm(w)),5}  weight grad {Rate(() => g.t().mm(x)),5} GFLOP/s");
         }
         return 0;

@@ -138,29 +138,18 @@ public static class ModeMeasurement
             ["layer_recomputations"] = Mft.Models.Layers.ActivationCheckpoint.Recomputations,
             ["phase_median_s"] = phases.Count == 0 ? null : new JsonObject
             {
-                ["forward"] = MedianOf(phases.Select(p => p.Forward)), ["loss+backward"] = MedianOf(phases.Select(p => p.LossAndBackward)),
-                ["norm"] = MedianOf(phases.Select(p => p.Gradients)), ["adamw"] = MedianOf(phases.Select(p => p.Optimizer)),
+                ["forward"] = BenchTiming.Median(phases.Select(p => p.Forward)), ["loss+backward"] = BenchTiming.Median(phases.Select(p => p.LossAndBackward)),
+                ["norm"] = BenchTiming.Median(phases.Select(p => p.Gradients)), ["adamw"] = BenchTiming.Median(phases.Select(p => p.Optimizer)),
             },
         };
     }
-
-    private static double MedianOf(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
 
     public static double MatmulGflops(int n, int reps, int threads)
     {
         TorchRuntime.SetThreads(threads);
         using var a = randn(n, n);
         using var c = randn(n, n);
-        for (int i = 0; i < 3; i++) a.matmul(c).Dispose();
-        var times = new List<double>();
-        for (int i = 0; i < reps; i++)
-        {
-            var w = Stopwatch.StartNew();
-            a.matmul(c).Dispose();
-            times.Add(w.Elapsed.TotalSeconds);
-        }
-        times.Sort();
-        return 2.0 * n * n * n / times[reps / 2] / 1e9;
+        return 2.0 * n * n * n / BenchTiming.MedianSeconds(() => a.matmul(c), warmups: 3, timed: reps) / 1e9;
     }
 
     private static class Memory

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Mft.Training;
 using TorchSharp.Modules;
@@ -26,20 +25,10 @@ public static class OptimizerBench
         var gradients = parameters.Select(p => randn(p.shape).mul_(1e-3)).ToList();
         long elements = parameters.Sum(p => p.NumberOfElements);
         Console.WriteLine($"optimizer step, {preset.Name}: {elements / 1e6:F1}M parameters, {BenchCommand.CpuModel()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        double Median(Action work)
-        {
-            var seconds = new List<double>();
-            for (int i = 0; i <= repeats; i++)
-            {
-                using var scope = NewDisposeScope();
-                foreach (var (p, g) in parameters.Zip(gradients)) p.grad = g.clone();
-                var watch = Stopwatch.StartNew();
-                work();
-                if (i > 0) seconds.Add(watch.Elapsed.TotalSeconds);
-                foreach (var p in parameters) p.grad = null;
-            }
-            return seconds.Order().ElementAt(seconds.Count / 2);
-        }
+        // each run on fresh copies of the gradients (clipping and the update change them), freed after it
+        double Median(Action work) => BenchTiming.MedianSeconds(work, warmups: 1, timed: repeats,
+            prepare: () => { foreach (var (p, g) in parameters.Zip(gradients)) p.grad = g.clone(); },
+            finish: () => { foreach (var p in parameters) p.grad = null; });
         double add = Median(() => { using var _ = no_grad(); foreach (var p in parameters) p.add_(p.grad!, Mft.Runtime.Scalars.One); });
         Console.WriteLine($"one add_ pass          {add,7:F3} s  {elements * 12.0 / add / 1e9,6:F1} GB/s");
         double clip = Median(() => nn.utils.clip_grad_norm_(parameters, 1.0, 2.0));
