@@ -58,6 +58,7 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
         if (_internal_params.ContainsKey(name)) _internal_params.Remove(name);
     }
 
+    /// <summary>x (…, in), fp32, or bf16 kept from a product inside an autocast region; the result is fp32 (…, out).</summary>
     public override Tensor forward(Tensor x) =>
-        Adapter is { } a && AdapterEnabled ? a.Forward(x, weight, bias, training) : Autocast.Linear(x, weight, bias);
+        Adapter is { } a && AdapterEnabled ? a.Forward(x.to(ScalarType.Float32), weight, bias, training) : Autocast.Linear(x, weight, bias);   // adapters take fp32 input, as they always have
 }

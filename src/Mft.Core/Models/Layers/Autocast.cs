@@ -7,8 +7,11 @@ namespace Mft.Models.Layers;
 /// Mixed precision as PyTorch's CPU autocast does it (<c>torch.autocast("cpu", dtype=torch.bfloat16)</c>), and no looser:
 /// inside a <see cref="Bf16"/> region the matrix products (every linear layer, attention's QK^T and PV, the output head
 /// over each logit chunk) multiply bf16 operands and return fp32; weights, gradients and optimizer state stay fp32, and
-/// everything else (norms, softmax, RoPE, residual sums, activations, the loss and every reduction) stays fp32 because
-/// every product's result is cast back before it. A weight is cast once per region and the cast reused (PyTorch's
+/// everything else (norms, softmax, RoPE, residual sums, the loss and every reduction) stays fp32 because the product's
+/// result is cast back before it. Where a product's result only feeds another product, or an elementwise activation
+/// whose result feeds one (the MLP's gate and up through SiLU into down; attention's output into o_proj), the caller may
+/// keep it bf16 (<c>castBack: false</c>), as autocast does everywhere: the next product would round it to bf16 anyway,
+/// and the cast there and back (and its backward) is saved. A weight is cast once per region and the cast reused (PyTorch's
 /// autocast weight cache), so a region around a whole optimizer step casts each weight once a step; gradients flow
 /// back through the cast into the fp32 weight. A weight already stored in bf16 (a frozen teacher) is used as it is.
 /// The region is per thread; libtorch runs CPU backward on the thread that calls it, so activation checkpointing's
@@ -45,16 +48,22 @@ public static class Autocast
     /// none of them has an adapter switched on, they are one bf16 product over the layers' weights concatenated (cast and
     /// joined once per region): x is cast once, the product is one larger GEMM, and x's gradient is one fp32-accumulated
     /// sum rounded once to bf16 (separate products round three and sum in fp32; autocast does the latter). Each result is
-    /// fp32 (…, out_i). Outside a region, or with adapters, each layer runs on its own, exactly as it would alone.
+    /// fp32 (…, out_i), or bf16 with <paramref name="castBack"/> false (for a consumer that feeds another product).
+    /// Outside a region each layer runs on its own, exactly as it would alone, and returns fp32. With adapters each layer
+    /// runs on its own too, and with <paramref name="castBack"/> false its fp32 result is rounded to bf16, so a model under
+    /// fresh adapters computes exactly what its base computes.
     /// </summary>
-    public static Tensor[] Linears(Tensor x, IReadOnlyList<AdaptableLinear> layers)
+    public static Tensor[] Linears(Tensor x, IReadOnlyList<AdaptableLinear> layers, bool castBack = true)
     {
-        if (_current is not { } r || layers.Any(l => l.Adapter is not null && l.AdapterEnabled))
-            return layers.Select(l => l.forward(x)).ToArray();
+        if (_current is null) return layers.Select(l => l.forward(x)).ToArray();
+        if (layers.Any(l => l.Adapter is not null && l.AdapterEnabled))
+            return layers.Select(l => castBack ? l.forward(x) : l.forward(x).to(ScalarType.BFloat16)).ToArray();
+        var r = _current;
         var (weight, bias) = r.Joined(layers);
         var y = nn.functional.linear(x.to(ScalarType.BFloat16), weight, bias);              // (…, Σ out_i), bf16
         var sizes = layers.Select(l => l.OutFeatures).ToArray();
-        return y.split(sizes, -1).Select(part => part.to(ScalarType.Float32)).ToArray();   // (…, out_i) each
+        var parts = y.split(sizes, -1);                                                     // (…, out_i) each, bf16
+        return castBack ? parts.Select(part => part.to(ScalarType.Float32)).ToArray() : parts;
     }
 
     /// <summary>bias + x (N, in) W (W: (in, out)), GPT-2's Conv1D, in bf16 inside a region; the result is fp32 (N, out).</summary>
@@ -69,13 +78,13 @@ public static class Autocast
     /// <summary>
     /// Scaled dot-product attention of q (B, H, T, hd), k and v (B, H, T_k, hd): inside a region q, k and v are bf16 and
     /// libtorch's kernel keeps the scores' softmax in fp32 (its bf16 kernels accumulate and normalise in fp32, its math
-    /// path upcasts); the result is fp32.
+    /// path upcasts); the result is fp32, or bf16 with <paramref name="castBack"/> false (when it feeds a product).
     /// </summary>
-    public static Tensor ScaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor? mask, bool causal)
+    public static Tensor ScaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor? mask, bool causal, bool castBack = true)
     {
         if (_current is null) return nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, causal);
-        return nn.functional.scaled_dot_product_attention(q.to(ScalarType.BFloat16), k.to(ScalarType.BFloat16), v.to(ScalarType.BFloat16), mask, 0.0, causal)
-            .to(ScalarType.Float32);                                                               // (B, H, T, hd)
+        var y = nn.functional.scaled_dot_product_attention(q.to(ScalarType.BFloat16), k.to(ScalarType.BFloat16), v.to(ScalarType.BFloat16), mask, 0.0, causal);   // (B, H, T, hd), bf16
+        return castBack ? y.to(ScalarType.Float32) : y;
     }
 
     /// <summary>The casts of one region, freed when it ends.</summary>

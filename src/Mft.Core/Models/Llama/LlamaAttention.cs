@@ -43,8 +43,8 @@ public sealed class LlamaAttention : nn.Module
         var k = RotaryEmbedding.Apply(Heads(qkv[1], _kNorm, _kvHeads), cos, sin);       // (B, Hkv, T, hd)
         var v = Heads(qkv[2], null, _kvHeads);                                          // (B, Hkv, T, hd)
         if (cache is not null) (k, v) = cache.Append(layer, k, v);                     // (B, Hkv, T_k, hd)
-        var y = Attention.Scaled(q, k, v, mask, _scale);                                // (B, H, T, hd)
-        return _oProj.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));     // (B, T, C)
+        var y = Attention.Scaled(q, k, v, mask, _scale, castBack: false);               // (B, H, T, hd); bf16 in a region: o_proj's operand
+        return _oProj.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));     // (B, T, C), fp32
     }
 
     /// <summary>Splits a projection into heads and applies the head norm if there is one: (B, T, n·hd) to (B, n, T, hd).</summary>

@@ -27,8 +27,10 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var gateUp = Autocast.Linears(x, [_gateProj, _upProj]);                             // (B, T, I) each; one bf16 product in a region
+        // In a region SiLU and the product with up stay bf16, as under autocast: down rounds its operand to bf16 anyway
+        // (libtorch's bf16 SiLU computes in fp32 and rounds once). GELU-tanh is written out op by op, so it stays fp32.
+        var gateUp = Autocast.Linears(x, [_gateProj, _upProj], castBack: _gelu);          // (B, T, I) each; one bf16 product in a region
         var activated = _gelu ? Activations.GeluTanh(gateUp[0]) : nn.functional.silu(gateUp[0]);   // (B, T, I)
-        return _downProj.forward(activated * gateUp[1]);                                    // (B, T, C)
+        return _downProj.forward(activated * gateUp[1]);                                    // (B, T, C), fp32
     }
 }
