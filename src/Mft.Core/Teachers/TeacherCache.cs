@@ -3,6 +3,7 @@ using Mft.Adapters;
 using Mft.Checkpoints;
 using Mft.Data;
 using Mft.Models;
+using Mft.Models.Layers;
 using static TorchSharp.torch;
 
 namespace Mft.Teachers;
@@ -94,7 +95,8 @@ public abstract class TeacherCache : ITeacher
 
     /// <summary>
     /// SHA-256 over the teacher's base weights (adapters excluded), the tokenizer's identity, the rows, k (0 for the exact
-    /// kind) and the precision (nothing for fp32, so fp32 fingerprints are those of caches made before bf16 existed).
+    /// kind) and the precision (nothing for fp32, so fp32 fingerprints are those of caches made before bf16 existed;
+    /// for bf16 also <see cref="Autocast.Arithmetic"/>, so a cache that an earlier bf16 arithmetic made is stale).
     /// Under bf16 the linear layers' weights are hashed as their bf16 roundings, which is all a bf16 teacher pass sees of
     /// them: a base kept in bf16 (under adapters) and the same base in fp32 make the same cache and the same fingerprint.
     /// </summary>
@@ -120,7 +122,8 @@ public abstract class TeacherCache : ITeacher
             sha.AppendData(BitConverter.GetBytes(-1));
         }
         sha.AppendData(BitConverter.GetBytes(topK));
-        if (precision != Runtime.Precision.Fp32) sha.AppendData(System.Text.Encoding.UTF8.GetBytes("precision=" + EnumOption.Name(precision)));
+        if (precision != Runtime.Precision.Fp32)
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"precision={EnumOption.Name(precision)};autocast={Autocast.Arithmetic}"));
         return Convert.ToHexString(sha.GetHashAndReset())[..32];
     }
 

@@ -19,6 +19,13 @@ namespace Mft.Models.Layers;
 /// </summary>
 public static class Autocast
 {
+    /// <summary>
+    /// Names what a bf16 region computes, for the bf16 teacher caches' fingerprints: a cache made by another arithmetic
+    /// holds other hidden states, so it is refused as stale. Change it whenever a bf16 result changes. 2: SiLU, the
+    /// gate-up product and attention's output into o_proj stay bf16 (2026-12-06); before, every result was cast to fp32.
+    /// </summary>
+    public const string Arithmetic = "2";
+
     [ThreadStatic] private static Region? _current;
 
     /// <summary>Whether products are made in bf16 on this thread now.</summary>
