@@ -35,9 +35,12 @@ public abstract class TeacherCache : ITeacher
     /// <summary>The precision the teacher ran in (fp32 or bf16): saved with the cache, and a run in the other precision refuses it.</summary>
     public Runtime.Precision Precision { get; internal set; } = Runtime.Precision.Fp32;
 
-    /// <summary>The metadata that records <see cref="Precision"/>: none for fp32 (as every cache written before bf16 existed), precision: bf16 otherwise.</summary>
+    /// <summary>
+    /// The metadata that records <see cref="Precision"/>: none for fp32 (as every cache written before bf16 existed);
+    /// precision: bf16 otherwise, with autocast: the <see cref="Autocast.Arithmetic"/> that computed it.
+    /// </summary>
     private protected IEnumerable<KeyValuePair<string, string>> PrecisionMetadata =>
-        Precision == Runtime.Precision.Fp32 ? [] : [new("precision", EnumOption.Name(Precision))];
+        Precision == Runtime.Precision.Fp32 ? [] : [new("precision", EnumOption.Name(Precision)), new("autocast", Autocast.Arithmetic)];
 
     /// <summary>Memory the cache holds for the teacher beyond the student's own weights.</summary>
     public abstract long Bytes { get; }
@@ -72,6 +75,10 @@ public abstract class TeacherCache : ITeacher
             if (storedPrecision != EnumOption.Name(precision))
                 throw new MftException($"{path}: teacher cache computed in {storedPrecision}, this run's precision is {EnumOption.Name(precision)} (key precision); " +
                                        $"delete it to rebuild, or train with --precision {storedPrecision}");
+            string storedArithmetic = reader.Metadata.GetValueOrDefault("autocast") ?? "1";   // bf16 caches made before the key existed
+            if (precision == Runtime.Precision.Bf16 && storedArithmetic != Autocast.Arithmetic)
+                throw new MftException($"{path}: stale teacher cache: computed by bf16 arithmetic {storedArithmetic} (key autocast), this build's is " +
+                                       $"{Autocast.Arithmetic} and rounds other values to bf16; delete it to rebuild");
             if (stored != fingerprint)
                 throw new MftException($"{path}: stale teacher cache: it was built for another {builtFor} (fingerprint {stored}, this run needs {fingerprint}); delete it to rebuild");
             return reader;

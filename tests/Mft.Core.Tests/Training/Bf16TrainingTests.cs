@@ -1,5 +1,6 @@
 using Mft.Checkpoints;
 using Mft.Jobs;
+using Mft.Models.Layers;
 using Mft.Runs;
 using Mft.Runtime;
 using Mft.Teachers;
@@ -115,5 +116,25 @@ public sealed class Bf16TrainingTests(ITestOutputHelper output)
         Assert.Contains(cache, e.Message);
         Assert.Contains("computed in bf16, this run's precision is fp32 (key precision)", e.Message);
         Assert.DoesNotContain('\n', e.Message);
+        // And a bf16 cache of an earlier bf16 arithmetic (written before the key autocast) is refused as stale, naming the key
+        using (var reader = new SafetensorsReader(cache)) Assert.Equal(Autocast.Arithmetic, reader.Metadata["autocast"]);
+        RewriteWithoutKey(cache, "autocast");
+        var stale = Assert.Throws<MftException>(() => new FinetuneJob(Job(model, data, Precision.Bf16, 20, exact: true, cache: cache)).Run());
+        Assert.Contains(cache, stale.Message);
+        Assert.Contains($"computed by bf16 arithmetic 1 (key autocast), this build's is {Autocast.Arithmetic}", stale.Message);
+    }
+
+    /// <summary>Writes <paramref name="path"/> again with its tensors and its metadata less <paramref name="key"/>.</summary>
+    private static void RewriteWithoutKey(string path, string key)
+    {
+        Dictionary<string, string> metadata;
+        List<(string, TorchSharp.torch.Tensor)> tensors;
+        using (var reader = new SafetensorsReader(path))
+        {
+            metadata = reader.Metadata.Where(kv => kv.Key != key).ToDictionary();
+            tensors = reader.Tensors.Keys.Select(name => (name, reader.Load(name))).ToList();
+        }
+        SafetensorsWriter.Write(path, tensors, metadata);
+        foreach (var (_, t) in tensors) t.Dispose();
     }
 }

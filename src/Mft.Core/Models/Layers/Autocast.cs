@@ -21,8 +21,9 @@ public static class Autocast
 {
     /// <summary>
     /// Names what a bf16 region computes, for the bf16 teacher caches' fingerprints: a cache made by another arithmetic
-    /// holds other hidden states, so it is refused as stale. Change it whenever a bf16 result changes. 2: SiLU, the
-    /// gate-up product and attention's output into o_proj stay bf16 (2026-12-06); before, every result was cast to fp32.
+    /// holds other hidden states, so it is refused as stale (the cache records it under the key autocast). Change it
+    /// whenever a bf16 result changes. 1: every product's result cast back to fp32 (caches without the key). 2: SiLU, the
+    /// gate-up product and attention's output into o_proj stay bf16 (2026-12-06).
     /// </summary>
     public const string Arithmetic = "2";
 
