@@ -36,7 +36,7 @@ public sealed class PretrainJob(PretrainJobConfig config)
         using var jobScope = TorchRuntime.JobScope();
         using var tokenizer = TokenizerFactory.Load(config.TokenizerDirectory);
         var modelConfig = ModelConfig.Parse(LlamaJson(tokenizer), Path.Combine(config.OutputDirectory, ModelConfig.FileName));
-        using var model = ModelFactory.Create(modelConfig);
+        using var model = ModelFactory.Create(modelConfig, seed: config.Seed);   // the initial weights come from the seed alone
         var t = config.Trainer with { Method = "ft" };
 
         var train = SampleReader.Read(config.DataPath).Select(s => SampleEncoder.Encode(tokenizer, s));

@@ -59,16 +59,17 @@ public abstract class CausalLM : nn.Module
 
     /// <summary>
     /// Initialises weights as Hugging Face does for a fresh model: normal(0, std) matrices, zero biases, norms that
-    /// do not scale (weight 1, or 0 for Gemma's (1 + w) norms).
+    /// do not scale (weight 1, or 0 for Gemma's (1 + w) norms). The draws come from <paramref name="generator"/>, or from
+    /// libtorch's process-wide generator when it is null.
     /// </summary>
-    public void InitializeWeights(double std = 0.02)
+    public void InitializeWeights(double std = 0.02, Generator? generator = null)
     {
         using var _ = no_grad();
         foreach (var (name, p) in named_parameters())
         {
             if (name.EndsWith("bias", StringComparison.Ordinal)) p.zero_();
             else if (p.dim() == 1) p.fill_(Runtime.Scalars.OneDouble);
-            else p.normal_(0, std);
+            else p.normal_(0, std, generator);
         }
         foreach (var norm in modules().OfType<Layers.RmsNorm>()) norm.ResetWeight();
     }

@@ -10,10 +10,18 @@ namespace Mft.Models;
 /// <summary>Builds models from configs, loads them from Hugging Face directories and saves them back.</summary>
 public static class ModelFactory
 {
-    /// <summary>Creates an untrained model for a config (weights normal(0, 0.02)).</summary>
-    public static CausalLM Create(ModelConfig config, Device? device = null) => Create(config, device, initialize: true);
+    /// <summary>
+    /// Creates an untrained model for a config (weights normal(0, 0.02)), drawn from a generator of their own seeded with
+    /// <paramref name="seed"/> (the same weights wherever and beside whatever it runs), or from libtorch's process-wide
+    /// generator as it stands when <paramref name="seed"/> is null.
+    /// </summary>
+    public static CausalLM Create(ModelConfig config, Device? device = null, long? seed = null)
+    {
+        using var generator = seed is long s ? new Generator((ulong)s) : null;
+        return Create(config, device, initialize: true, generator);
+    }
 
-    private static CausalLM Create(ModelConfig config, Device? device, bool initialize)
+    private static CausalLM Create(ModelConfig config, Device? device, bool initialize, Generator? generator = null)
     {
         TorchRuntime.EnsureInitialized();
         AllocatorTuning.ApplyFor(config.EstimatedParameters);   // before the model's first tensor: see docs/memory.md
@@ -23,7 +31,7 @@ public static class ModelFactory
             Gpt2Config g => new Gpt2LMHeadModel(g),
             _ => throw new MftException($"{config.SourcePath}: no model for {config.GetType().Name}"),
         };
-        if (initialize) model.InitializeWeights();
+        if (initialize) model.InitializeWeights(generator: generator);
         if (device is not null && device.type != DeviceType.CPU) model.to(device);
         return model;
     }
