@@ -17,6 +17,7 @@ public static class PretrainCommand
                 if (m.Step % 10 == 0 || m.Step == total)
                     Console.WriteLine($"step {m.Step}/{total} loss {m.Loss:F4} lr {m.LearningRate:E2} {m.TokensPerSecond:F0} tok/s");
             };
+            job.Notice += line => AnsiConsole.MarkupLine(Markup.Escape(line));
             job.Evaluated += p => Console.WriteLine($"eval step {p.Step}: held-out perplexity {p.DomainTest:F3}");
             var final = job.Run(ctrlC.Token);
             AnsiConsole.MarkupLine($"saved {Markup.Escape(config.OutputDirectory)}: general test perplexity {final.DomainTest:F3}");

@@ -20,6 +20,8 @@ public sealed class PretrainJob(PretrainJobConfig config)
 {
     public event Action<StepMetrics, int>? StepCompleted;
     public event Action<EvaluationPoint>? Evaluated;
+    /// <summary>A line for the user: which precision auto chose, or a warning that bf16 is slow on this CPU.</summary>
+    public event Action<string>? Notice;
 
     public EvaluationPoint Run(CancellationToken cancel = default)
     {
@@ -32,6 +34,7 @@ public sealed class PretrainJob(PretrainJobConfig config)
             OutputFolder.Prepare(config.OutputDirectory, config.Overwrite, resume: false);
             Directory.CreateDirectory(work.Directory);
         }
+        var precision = PrecisionChoice.Resolve(config.Precision, line => Notice?.Invoke(line));   // says what auto chose; warns when bf16 is slow here
         TorchRuntime.SetThreads(config.Threads);
         using var jobScope = TorchRuntime.JobScope();
         using var tokenizer = TokenizerFactory.Load(config.TokenizerDirectory);
@@ -56,7 +59,7 @@ public sealed class PretrainJob(PretrainJobConfig config)
         var hours = ReadElapsed(work) + watch.Elapsed.TotalHours;
         AtomicFile.WriteAllText(work.ElapsedHours, hours.ToString(CultureInfo.InvariantCulture));
         AtomicFile.WriteAllText(layout.ModelCard,
-            ModelCard(model.ParameterCount(), rows.Sum(r => (long)r.Ids.Length), state.Step, hours, final.DomainTest, t));
+            ModelCard(model.ParameterCount(), rows.Sum(r => (long)r.Ids.Length), state.Step, hours, final.DomainTest, t, precision));
         return final;
     }
 
@@ -89,7 +92,7 @@ public sealed class PretrainJob(PretrainJobConfig config)
         Path.GetFullPath(config.DataPath).EndsWith(Path.Combine("data", "general", "train.txt"), StringComparison.Ordinal)
             ? ": the embedded Brown corpus + nlp-corpus, see data/SOURCES.md" : "";
 
-    private string ModelCard(long parameters, long tokens, int steps, double hours, double testPpl, TrainerConfig t) => $"""
+    private string ModelCard(long parameters, long tokens, int steps, double hours, double testPpl, TrainerConfig t, Precision precision) => $"""
         # Mft embedded base model
 
         A small general-English Llama-architecture model, trained from scratch by `mft pretrain` so that Mft can
@@ -101,7 +104,7 @@ public sealed class PretrainJob(PretrainJobConfig config)
         | parameters | {parameters:N0} |
         | tokenizer | byte-level BPE, {t.ContextLength} context for training, vocabulary from `tokenizer.json` |
         | data | `{Path.GetFileName(Path.GetDirectoryName(config.DataPath))}/{Path.GetFileName(config.DataPath)}` ({tokens:N0} tokens per epoch){DataSource()} |
-        | training | {steps} steps of batch {t.BatchSize} x {t.ContextLength}, AdamW lr {t.LearningRate}, {EnumOption.Name(t.Schedule)} schedule, warm-up {t.WarmupSteps}, seed {t.Seed} |
+        | training | {steps} steps of batch {t.BatchSize} x {t.ContextLength}, AdamW lr {t.LearningRate}, {EnumOption.Name(t.Schedule)} schedule, warm-up {t.WarmupSteps}, seed {t.Seed}, {EnumOption.Name(precision)} products |
         | time | {hours:F2} h on {Environment.ProcessorCount} CPU cores{(config.Threads > 0 ? $", {config.Threads} libtorch threads" : "")} |
         | general test perplexity | {testPpl.ToString("F2", CultureInfo.InvariantCulture)} on the first {config.EvalDocuments} documents of `{Path.GetFileName(config.TestPath)}` (context {t.ContextLength}, stride {t.ContextLength / 2}) |
 

@@ -23,6 +23,9 @@ public sealed record PretrainJobConfig
     public bool Overwrite { get; init; }
     [Option("threads", Help = Runtime.ComputeOptions.ThreadsHelp)]
     public int Threads { get; init; }
+    /// <summary>The products' arithmetic while training (evaluation is fp32, as in <c>mft train</c>); the embedded model was trained in fp32.</summary>
+    [Option("precision", Help = Runtime.ComputeOptions.PrecisionHelp)]
+    public Runtime.Precision Precision { get; init; } = Runtime.Precision.Fp32;
     [Option("hidden", Help = "hidden size")]
     public int HiddenSize { get; init; } = 256;
     [Option("layers", Help = "decoder layers")]
@@ -61,7 +64,7 @@ public sealed record PretrainJobConfig
     {
         Method = "ft", ContextLength = ContextLength, BatchSize = BatchSize, LearningRate = LearningRate, MaxSteps = MaxSteps,
         WarmupSteps = WarmupSteps, EvalEvery = EvalEvery, CheckpointEvery = CheckpointEvery, Seed = Seed,
-        WeightDecay = 0.1, Schedule = ScheduleKind.Cosine, MinLrRatio = 0.1,
+        WeightDecay = 0.1, Schedule = ScheduleKind.Cosine, MinLrRatio = 0.1, Precision = Precision,
     };
 
     public void Validate()
