@@ -28,46 +28,34 @@ out, rounds, preset, steps = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.arg
 def modes(path):
     m = json.load(open(path))["modes"]
     return {x["mode"]: x for x in m} if isinstance(m, list) else m
-rows = []
-for r in range(1, rounds + 1):
-    peer, mft = modes(f"{out}/pytorch-bf16-{r}.json"), modes(f"{out}/mft-{r}.json")
-    t = lambda m, k: m[k]["tokens_per_s"]
-    b = lambda m, k: m[k]["min_step_s"]   # the fastest timed step: this VM's noise only ever adds time
-    rows.append({
-        "ft: Mft bf16 / PyTorch autocast": t(mft, "ft+bf16") / t(peer, "ft"),
-        "mft: Mft mft-exact bf16 / PyTorch autocast mft": t(mft, "mft-exact+bf16") / t(peer, "mft"),
-        "ft: Mft bf16 / fp32": t(mft, "ft+bf16") / t(mft, "ft"),
-        "mft-exact: Mft bf16 / fp32": t(mft, "mft-exact+bf16") / t(mft, "mft-exact"),
-        "mft-exact / ft step, bf16": t(mft, "ft+bf16") / t(mft, "mft-exact+bf16"),
-        "mft-exact / ft step, fp32": t(mft, "ft") / t(mft, "mft-exact"),
-        "best step: ft Mft bf16 / PyTorch autocast": b(peer, "ft") / b(mft, "ft+bf16"),
-        "best step: mft Mft mft-exact bf16 / PyTorch autocast mft": b(peer, "mft") / b(mft, "mft-exact+bf16"),
-        "best step: ft Mft bf16 / fp32": b(mft, "ft") / b(mft, "ft+bf16"),
-        "best step: mft-exact Mft bf16 / fp32": b(mft, "mft-exact") / b(mft, "mft-exact+bf16"),
-        "best step: mft-exact / ft, bf16": b(mft, "mft-exact+bf16") / b(mft, "ft+bf16"),
-        "tok/s: PyTorch autocast ft, Mft bf16 ft": f'{t(peer, "ft"):.1f}, {t(mft, "ft+bf16"):.1f}',
-        "tok/s: PyTorch autocast mft, Mft bf16 mft-exact": f'{t(peer, "mft"):.1f}, {t(mft, "mft-exact+bf16"):.1f}',
-    })
-keys = list(rows[0])
+# Each ratio is one step time over another (the same tokens per step on both sides, so a ratio of tokens/s too).
+RATIOS = [
+    ("ft: Mft bf16 / PyTorch autocast", ("peer", "ft"), ("mft", "ft+bf16")),
+    ("mft: Mft mft-exact bf16 / PyTorch autocast mft", ("peer", "mft"), ("mft", "mft-exact+bf16")),
+    ("ft: Mft bf16 / fp32", ("mft", "ft"), ("mft", "ft+bf16")),
+    ("mft-exact: Mft bf16 / fp32", ("mft", "mft-exact"), ("mft", "mft-exact+bf16")),
+    ("mft-exact / ft step, bf16", ("mft", "mft-exact+bf16"), ("mft", "ft+bf16")),
+    ("mft-exact / ft step, fp32", ("mft", "mft-exact"), ("mft", "ft")),
+]
+runs = [{"peer": modes(f"{out}/pytorch-bf16-{r}.json"), "mft": modes(f"{out}/mft-{r}.json")} for r in range(1, rounds + 1)]
+def ratios(seconds):   # seconds(side, mode): a step time; each ratio's value
+    return {name: seconds(*over) / seconds(*under) for name, over, under in RATIOS}
+median = [ratios(lambda side, mode, run=run: run[side][mode]["median_step_s"]) for run in runs]
+fastest = [ratios(lambda side, mode, run=run: run[side][mode]["min_step_s"]) for run in runs]   # this VM's noise only ever adds time
 print(f"# {preset}: the peer and Mft alternated, {rounds} rounds of {steps} timed steps per mode\n")
 print("Each round: the peer's ft and mft under --bf16, then Mft's ft+bf16, mft-exact+bf16, ft and mft-exact, each in its own process (bench/alternate.sh). Ratios of tokens/s (median steps) within a round; then the same ratios of each process's fastest timed step (best step: steal and neighbours on this VM only ever add time, so the fastest step is the least disturbed one).\n")
 print("| | " + " | ".join(f"round {r}" for r in range(1, rounds + 1)) + " | median |")
 print("|---|" + "---|" * (rounds + 1))
-for k in keys:
-    vals = [row[k] for row in rows]
-    if isinstance(vals[0], float):
-        print(f"| {k} | " + " | ".join(f"{v:.3f}" for v in vals) + f" | {statistics.median(vals):.3f} |")
-    else:
-        print(f"| {k} | " + " | ".join(vals) + " | |")
-best = {}   # each mode's fastest step over every round
-for r in range(1, rounds + 1):
-    for side, path in (("peer", f"{out}/pytorch-bf16-{r}.json"), ("mft", f"{out}/mft-{r}.json")):
-        for k, m in modes(path).items():
-            best[(side, k)] = min(best.get((side, k), float("inf")), m["min_step_s"])
-print(f"\nFastest step over all {rounds} rounds (s): " + ", ".join(f"{side} {k} {v:.4f}" for (side, k), v in best.items()))
-print(f"- ft: Mft bf16 / PyTorch autocast {best['peer', 'ft'] / best['mft', 'ft+bf16']:.3f}x; mft-exact bf16 / PyTorch autocast mft "
-      f"{best['peer', 'mft'] / best['mft', 'mft-exact+bf16']:.3f}x")
-print(f"- Mft bf16 / fp32: ft {best['mft', 'ft'] / best['mft', 'ft+bf16']:.3f}x, mft-exact {best['mft', 'mft-exact'] / best['mft', 'mft-exact+bf16']:.3f}x; "
-      f"mft-exact / ft step, bf16 {best['mft', 'mft-exact+bf16'] / best['mft', 'ft+bf16']:.3f}x")
+for label, rows in (("", median), ("best step: ", fastest)):
+    for name, _, _ in RATIOS:
+        vals = [row[name] for row in rows]
+        print(f"| {label}{name} | " + " | ".join(f"{v:.3f}" for v in vals) + f" | {statistics.median(vals):.3f} |")
+for name, pair in (("tok/s: PyTorch autocast ft, Mft bf16 ft", (("peer", "ft"), ("mft", "ft+bf16"))),
+                   ("tok/s: PyTorch autocast mft, Mft bf16 mft-exact", (("peer", "mft"), ("mft", "mft-exact+bf16")))):
+    print(f"| {name} | " + " | ".join(", ".join(f"{run[s][m]['tokens_per_s']:.1f}" for s, m in pair) for run in runs) + " | |")
+fastest_s = {(side, mode): min(run[side][mode]["min_step_s"] for run in runs) for side in ("peer", "mft") for mode in runs[0][side]}
+print(f"\nFastest step over all {rounds} rounds (s): " + ", ".join(f"{side} {mode} {v:.4f}" for (side, mode), v in fastest_s.items()))
+overall = ratios(lambda side, mode: fastest_s[side, mode])
+print("- ratios: " + "; ".join(f"{name} {v:.3f}x" for name, v in overall.items()))
 PY
 cat "$out.md"
